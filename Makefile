@@ -1,0 +1,25 @@
+# Two commands set everything up on a fresh machine (Python 3.11 + pip):
+#   make dataset   create .venv, install ldpub, build the dataset into dist/
+#   make test      create .venv, install ldpub with test extras, run the tests
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: dataset test venv clean
+
+$(BIN)/ldpub: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(BIN)/ldpub
+
+venv: $(BIN)/ldpub
+
+dataset: venv
+	$(BIN)/ldpub build
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) dist

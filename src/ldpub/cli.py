@@ -1,0 +1,102 @@
+"""The ``ldpub`` command line: a thin click group whose commands load lazily.
+
+Commands live in :mod:`ldpub.commands`, one module each, registered in :data:`COMMANDS`.
+A command parses options, calls one library function and renders the result; library
+errors (:class:`ldpub.errors.LdpubError`) become one line per problem and exit code 2.
+
+Exit codes: 0 success (data conforms), 1 data does not conform, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from . import __version__
+
+__all__ = ["main", "cli", "COMMANDS"]
+
+# name -> (module, attribute, one-line help shown by `ldpub --help` without importing it)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "build": ("ldpub.commands.build", "build", "Build the dataset: records -> validated Turtle, N-Triples, JSON-LD."),
+    "validate": ("ldpub.commands.build", "validate", "Run every check on the records; write nothing."),
+}
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when that command runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in sorted(COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError:
+            from .errors import did_you_mean
+
+            hint = did_you_mean(args[0], list(COMMANDS)) if args else None
+            raise click.UsageError(f"no such command '{args[0]}'" + (f" ({hint})" if hint else ""), ctx) from None
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "--version", "-V", prog_name="ldpub")
+@click.option(
+    "--project",
+    "-p",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    envvar="LDPUB_PROJECT",
+    help="Project folder (with ldpub.toml). Default: the current directory.",
+)
+@click.pass_context
+def cli(ctx: click.Context, project_dir: str | None) -> None:
+    """ldpub: curated, source-cited records -> validated linked data.
+
+    \b
+    Exit codes: 0 success, 1 data does not conform, 2 usage or input error.
+
+    \b
+    Example:
+      ldpub build            # data/*.yaml -> dist/dataset.{ttl,nt,jsonld}
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["project_dir"] = project_dir
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``ldpub`` console script."""
+    from .errors import LdpubError
+
+    try:
+        cli.main(args=argv, prog_name="ldpub", standalone_mode=False)
+    except LdpubError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem.render()}" if not problem.location.file else problem.render(), err=True)
+        sys.exit(2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,229 @@
+"""Records to RDF, driven by the ontology.
+
+A record's ``id`` mints the IRI ``base_iri + slug``; ``type`` names ontology classes; every other
+key is an ontology property (see :mod:`ldpub.ontology`) and its value becomes triples by what
+the ontology says of it:
+
+* object property: a slug (a reference to another record), a named individual of the range
+  (``status: reported``), a nested record, or a scalar the range's expander turns into a node
+  (``date: 2019-21``);
+* datatype property: a literal of the range datatype, checked and normalized;
+* annotation property: a string in the project language.
+
+Nested records without an ``id`` get IRIs derived from their parent: ``<parent>#key`` or
+``<parent>#key-N`` for the N-th of several. The result keeps, for every node, the file and
+line it came from, so validation results point back at the YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .errors import Location, Problem, RecordError, did_you_mean
+from .expanders import EXPANDERS, ExpansionError
+from .literals import convert
+from .ontology import ANNOTATION, DATATYPE, OBJECT, Vocabulary
+from .rdfterms import RDF_LANGSTRING, RDF_TYPE, XSD
+from .records import Record, Scalar, iter_all
+
+__all__ = ["MappedGraph", "map_records", "SourceMap"]
+
+
+@dataclass
+class SourceMap:
+    """Where each node and each (node, property) came from in the YAML."""
+
+    nodes: dict[str, Location] = field(default_factory=dict)
+    fields: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def locate(self, node: str, predicate: str | None = None) -> Location | None:
+        """The location of a node (and the line of one of its properties, when known)."""
+        loc = self.nodes.get(node)
+        if loc is None:
+            return None
+        line = self.fields.get((node, predicate)) if predicate else None
+        if line:
+            key = loc.field
+            return Location(loc.file, line, None, loc.record, key)
+        return loc
+
+
+@dataclass
+class MappedGraph:
+    """The triples made from the records, and where each node came from."""
+
+    triples: list  # list[pyoxigraph.Triple]
+    source_map: SourceMap
+    slugs: dict[str, str]  # slug -> IRI
+
+
+class _Mapper:
+    def __init__(self, vocab: Vocabulary, base_iri: str, language: str) -> None:
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self.vocab = vocab
+        self.base = base_iri
+        self.language = language
+        self.triples: list = []
+        self.problems: list[Problem] = []
+        self.source_map = SourceMap()
+        self.slugs: dict[str, str] = {}
+        self._nodes: dict[str, object] = {}
+        self.rdf_type = ox.NamedNode(RDF_TYPE)
+        self.individual_names = sorted({n for names in vocab.individuals.values() for n in names})
+
+    def node(self, iri: str):
+        n = self._nodes.get(iri)
+        if n is None:
+            n = self._nodes[iri] = self.ox.NamedNode(iri)
+        return n
+
+    def problem(self, rec: Record, key: str | None, line: int | None, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(message, rec.location(key, line), hint))
+
+    # ------------------------------------------------------------------ records
+    def index(self, records: list[Record]) -> None:
+        for rec in iter_all(records):
+            if rec.slug:
+                self.slugs[rec.slug] = self.base + rec.slug
+
+    def map_record(self, rec: Record, iri: str, default_type: str | None = None) -> None:
+        ox = self.ox
+        subject = self.node(iri)
+        top = rec.top
+        self.source_map.nodes[iri] = Location(rec.file, rec.line, None, top.slug, None)
+        types = []
+        for t in rec.types:
+            term = self.vocab.classes.get(t.text)
+            if term is None:
+                self.problem(rec, "type", t.line, f"unknown type '{t.text}'",
+                             did_you_mean(t.text, self.vocab.classes) or "use a class of the ontology")
+                continue
+            types.append(term.iri)
+        if not rec.types and default_type:
+            types.append(default_type)
+        elif not rec.types and rec.parent is not None:
+            self.problem(rec, None, rec.line, "nested record needs a 'type'",
+                         "the property's range is not a single class; add 'type: ClassName'")
+        for t in types:
+            self.triples.append(ox.Triple(subject, self.rdf_type, self.node(t)))
+        for key, values in rec.fields.items():
+            term = self.vocab.properties.get(key)
+            line = rec.key_lines.get(key)
+            if term is None:
+                self.problem(rec, key, line, f"unknown key '{key}'",
+                             did_you_mean(key, self.vocab.properties) or "use a property of the ontology")
+                continue
+            self.source_map.fields[(iri, term.iri)] = line or rec.line
+            predicate = self.node(term.iri)
+            many = len(values) > 1
+            for n, value in enumerate(values, start=1):
+                obj = self.value(rec, key, term, value, iri, n if many else None)
+                if obj is not None:
+                    self.triples.append(ox.Triple(subject, predicate, obj))
+
+    # ------------------------------------------------------------------ values
+    def child_iri(self, parent_iri: str, key: str, n: int | None) -> str:
+        suffix = f"{key}-{n}" if n else key
+        return f"{parent_iri}{'.' if '#' in parent_iri else '#'}{suffix}"
+
+    def value(self, rec: Record, key: str, term, value, parent_iri: str, n: int | None):
+        ox = self.ox
+        if isinstance(value, Record):
+            if term.kind != OBJECT:
+                self.problem(rec, key, value.line, f"'{key}' takes a value, not a nested record")
+                return None
+            iri = self.base + value.slug if value.slug else self.child_iri(parent_iri, key, n)
+            default = term.range if term.range in {c.iri for c in self.vocab.classes.values()} else None
+            self.map_record(value, iri, default)
+            return self.node(iri)
+        assert isinstance(value, Scalar)
+        text = value.text
+        if term.kind == OBJECT:
+            spec = self.vocab.expanders.get(term.range or "")
+            if spec is not None:
+                return self.expand(rec, key, term, value, spec, parent_iri, n)
+            return self.reference(rec, key, term, value)
+        datatype = term.range or (RDF_LANGSTRING if term.kind == ANNOTATION else XSD + "string")
+        if datatype == RDF_LANGSTRING:
+            return ox.Literal(text, language=self.language)
+        try:
+            lexical = convert(text, datatype)
+        except ValueError as exc:
+            self.problem(rec, key, value.line, f"{key}: {exc}")
+            return None
+        if datatype == XSD + "string":
+            return ox.Literal(lexical)
+        return ox.Literal(lexical, datatype=self.node(datatype))
+
+    def expand(self, rec, key, term, value: Scalar, spec, parent_iri: str, n: int | None):
+        ox = self.ox
+        expander = EXPANDERS.get(spec.name)
+        if expander is None:
+            self.problem(rec, key, value.line, f"ontology names unknown expander '{spec.name}'",
+                         f"known expanders: {', '.join(sorted(EXPANDERS))}")
+            return None
+        func, hint = expander
+        try:
+            slots = func(value.text)
+        except ExpansionError as exc:
+            self.problem(rec, key, value.line, f"{key}: {exc}", hint)
+            return None
+        iri = self.child_iri(parent_iri, key, n)
+        node = self.node(iri)
+        self.source_map.nodes[iri] = rec.location(key, value.line)
+        self.triples.append(ox.Triple(node, self.rdf_type, self.node(term.range)))
+        for slot, lit in slots.items():
+            prop = spec.slots.get(slot)
+            if prop is None:
+                continue
+            self.source_map.fields[(iri, prop)] = value.line
+            self.triples.append(ox.Triple(node, self.node(prop), ox.Literal(lit.lexical, datatype=self.node(lit.datatype))))
+        return node
+
+    def reference(self, rec: Record, key: str, term, value: Scalar):
+        text = value.text
+        iri = self.slugs.get(text)
+        if iri is not None:
+            return self.node(iri)
+        individual = self.find_individual(term.range, text)
+        if individual:
+            return self.node(individual)
+        if text.startswith(("http://", "https://")):
+            return self.node(text)
+        names = list(self.slugs) + self.individual_names
+        self.problem(rec, key, value.line, f"{key}: unknown record '{text}'",
+                     did_you_mean(text, names) or "define a record with this id, or fix the slug")
+        return None
+
+    def find_individual(self, range_iri: str | None, name: str) -> str | None:
+        wanted = name.lower()
+        if range_iri:
+            for cls in sorted(self.vocab.subclasses.get(range_iri, {range_iri})):
+                hit = self.vocab.individuals.get(cls, {}).get(wanted)
+                if hit:
+                    return hit
+            return None
+        for names in self.vocab.individuals.values():
+            if wanted in names:
+                return names[wanted]
+        return None
+
+
+def map_records(records: list[Record], vocab: Vocabulary, base_iri: str, language: str = "en") -> MappedGraph:
+    """Turn loaded records into triples; raise :class:`RecordError` listing every problem."""
+    mapper = _Mapper(vocab, base_iri, language)
+    mapper.index(records)
+    for rec in records:
+        if rec.slug:
+            mapper.map_record(rec, base_iri + rec.slug)
+    if mapper.problems:
+        raise RecordError(mapper.problems)
+    return MappedGraph(mapper.triples, mapper.source_map, mapper.slugs)
+
+
+def unique_triples(triples: Iterable) -> list:
+    """Deduplicate triples keeping first occurrence order."""
+    return list(dict.fromkeys(triples))

@@ -1,0 +1,281 @@
+"""The ontology as ldpub reads it: which record keys exist and what they mean.
+
+The ontology (OWL in Turtle, every ``*.ttl`` in ``ontology/``) is the single source of truth
+for terms. From it ldpub derives the record keys (local names of the ontology's own terms,
+or ``ldpub:recordKey`` for reused terms), how each value is turned into RDF (object,
+datatype or annotation property; its range), the named individuals a value may name
+(``status: reported``), and the JSON-LD context. Adding a property to the ontology needs
+no mapping code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import OntologyError, Problem, Location
+from .rdfterms import LDPUB, OWL, RDF, RDF_TYPE, RDFS, SKOS, STANDARD_PREFIXES, XSD
+
+__all__ = ["Term", "Vocabulary", "load_vocabulary", "parse_turtle_files"]
+
+OBJECT, DATATYPE, ANNOTATION = "object", "datatype", "annotation"
+
+
+@dataclass
+class Term:
+    """A class or property of the ontology, with the record key that names it."""
+
+    key: str
+    iri: str
+    kind: str  # "class", OBJECT, DATATYPE or ANNOTATION
+    label: str | None = None
+    definition: str | None = None
+    range: str | None = None
+    domain: str | None = None
+    functional: bool = False
+    superclasses: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Vocabulary:
+    """Everything the mapping and the JSON-LD context need to know about the ontology."""
+
+    ontology_iri: str | None
+    version_iri: str | None
+    prefixes: dict[str, str]
+    classes: dict[str, Term]
+    properties: dict[str, Term]
+    individuals: dict[str, dict[str, str]]  # class IRI -> {lower-case name -> IRI}
+    individual_types: dict[str, list[str]]  # individual IRI -> its classes
+    labels: dict[str, str]  # IRI -> label, for every labelled term and individual
+    expanders: dict[str, "ExpanderSpec"]  # class IRI -> how a scalar becomes a node
+    subclasses: dict[str, set[str]]  # class IRI -> all subclasses, itself included
+    files: list[Path]
+
+    def property_by_iri(self, iri: str) -> Term | None:
+        return self._by_iri().get(iri)
+
+    def class_by_iri(self, iri: str) -> Term | None:
+        for term in self.classes.values():
+            if term.iri == iri:
+                return term
+        return None
+
+    def _by_iri(self) -> dict[str, Term]:
+        cache = getattr(self, "_iri_index", None)
+        if cache is None:
+            cache = {t.iri: t for t in self.properties.values()}
+            object.__setattr__(self, "_iri_index", cache)
+        return cache
+
+    def curie(self, iri: str) -> str:
+        """Shorten an IRI with the ontology's prefixes (longest namespace first)."""
+        for prefix, ns in sorted(self.prefixes.items(), key=lambda kv: -len(kv[1])):
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+
+@dataclass(frozen=True)
+class ExpanderSpec:
+    """A class whose nodes ldpub builds from a scalar (``date: 2019-21``): the slots to fill."""
+
+    name: str  # the expander registered in ldpub.expanders, e.g. "edtf"
+    slots: dict[str, str]  # slot name (expression, earliest, latest) -> property IRI
+
+
+def parse_turtle_files(paths: list[Path], what: str):
+    """Parse Turtle files into one pyoxigraph Store; errors carry file, line and column."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    prefixes: dict[str, str] = {}
+    for path in paths:
+        try:
+            parser = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+            quads = list(parser)
+        except SyntaxError as exc:
+            line, col = (exc.lineno, exc.offset) if exc.lineno else (None, None)
+            msg = str(exc.msg if hasattr(exc, "msg") else exc)
+            raise OntologyError(
+                Problem(f"{what} is not valid Turtle: {msg}", Location(str(path), line, col))
+            ) from exc
+        except OSError as exc:
+            raise OntologyError.at(f"cannot read {what}: {exc.strerror}", path) from exc
+        for prefix, ns in parser.prefixes.items():
+            prefixes.setdefault(prefix, ns)
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    return store, prefixes
+
+
+def _local_name(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri:
+            iri = iri.rsplit(sep, 1)[1] if iri.rsplit(sep, 1)[1] else iri
+    return iri
+
+
+def _turtle_files(folder: Path, what: str) -> list[Path]:
+    if not folder.is_dir():
+        raise OntologyError.at(f"{what} folder not found", folder)
+    files = sorted(folder.glob("*.ttl"))
+    if not files:
+        raise OntologyError.at(f"no *.ttl files in the {what} folder", folder)
+    return files
+
+
+def load_vocabulary(folder: Path) -> Vocabulary:
+    """Read every ``*.ttl`` in ``folder`` and derive the record vocabulary from it."""
+    files = _turtle_files(folder, "ontology")
+    store, prefixes = parse_turtle_files(files, "ontology")
+    return vocabulary_from_store(store, prefixes, files)
+
+
+def vocabulary_from_store(store, prefixes: dict[str, str], files: list[Path]) -> Vocabulary:
+    """Derive the vocabulary from an already parsed ontology store."""
+    import pyoxigraph as ox
+
+    def objects(s, p) -> list:
+        return [q.object for q in store.quads_for_pattern(s, ox.NamedNode(p), None)]
+
+    def first_text(s, *preds: str) -> str | None:
+        for p in preds:
+            values = sorted(objects(s, p), key=lambda o: (getattr(o, "language", None) not in (None, "en"), o.value))
+            if values:
+                return values[0].value
+        return None
+
+    def subjects_of_type(t: str) -> list:
+        return sorted(
+            {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(t))
+             if isinstance(q.subject, ox.NamedNode)},
+            key=lambda n: n.value,
+        )
+
+    ontology_nodes = subjects_of_type(OWL + "Ontology")
+    ontology_iri = ontology_nodes[0].value if ontology_nodes else None
+    version = None
+    if ontology_nodes:
+        vs = objects(ontology_nodes[0], OWL + "versionIRI")
+        version = vs[0].value if vs else None
+
+    prefixes = {**STANDARD_PREFIXES, **prefixes}
+    own_namespaces = set()
+    if ontology_nodes:
+        for p in objects(ontology_nodes[0], LDPUB + "preferredPrefix"):
+            if p.value in prefixes:
+                own_namespaces.add(prefixes[p.value])
+    if not own_namespaces and ontology_iri:
+        own_namespaces = {ns for ns in prefixes.values() if ns.rstrip("#/") == ontology_iri.rstrip("#/")}
+
+    def key_for(node) -> str:
+        explicit = objects(node, LDPUB + "recordKey")
+        if explicit:
+            return explicit[0].value
+        iri = node.value
+        for ns in own_namespaces:
+            if iri.startswith(ns):
+                return iri[len(ns):]
+        for prefix, ns in sorted(prefixes.items(), key=lambda kv: -len(kv[1])):
+            if iri.startswith(ns):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    labels: dict[str, str] = {}
+    classes: dict[str, Term] = {}
+    for node in subjects_of_type(OWL + "Class"):
+        term = Term(
+            key=key_for(node),
+            iri=node.value,
+            kind="class",
+            label=first_text(node, RDFS + "label", SKOS + "prefLabel"),
+            definition=first_text(node, SKOS + "definition", RDFS + "comment"),
+            superclasses=sorted(o.value for o in objects(node, RDFS + "subClassOf") if isinstance(o, ox.NamedNode)),
+        )
+        classes[term.key] = term
+        if term.label:
+            labels[term.iri] = term.label
+
+    properties: dict[str, Term] = {}
+    functional = {n.value for n in subjects_of_type(OWL + "FunctionalProperty")}
+    for kind, owl_type in ((OBJECT, "ObjectProperty"), (DATATYPE, "DatatypeProperty"), (ANNOTATION, "AnnotationProperty")):
+        for node in subjects_of_type(OWL + owl_type):
+            if node.value.startswith(LDPUB):
+                continue  # ldpub's own mapping annotations are not record keys
+            ranges = objects(node, RDFS + "range")
+            domains = objects(node, RDFS + "domain")
+            term = Term(
+                key=key_for(node),
+                iri=node.value,
+                kind=kind,
+                label=first_text(node, RDFS + "label", SKOS + "prefLabel"),
+                definition=first_text(node, SKOS + "definition", RDFS + "comment"),
+                range=ranges[0].value if ranges else None,
+                domain=domains[0].value if domains else None,
+                functional=node.value in functional,
+            )
+            if term.key in properties and properties[term.key].iri != term.iri:
+                raise OntologyError.at(
+                    f"record key '{term.key}' names two properties: {properties[term.key].iri} and {term.iri}",
+                    files[0],
+                    hint="give one of them another ldpub:recordKey",
+                )
+            properties.setdefault(term.key, term)
+            if term.label:
+                labels[term.iri] = term.label
+
+    clash = set(classes) & set(properties)
+    if clash:
+        raise OntologyError.at(f"names used for both a class and a property: {sorted(clash)}", files[0])
+
+    # named individuals: any IRI typed with a declared class (statuses, roles)
+    class_iris = {t.iri for t in classes.values()}
+    individuals: dict[str, dict[str, str]] = {}
+    individual_types: dict[str, list[str]] = {}
+    for cls_iri in sorted(class_iris):
+        for node in subjects_of_type(cls_iri):
+            names = individuals.setdefault(cls_iri, {})
+            names[_local_name(node.value).lower()] = node.value
+            label = first_text(node, RDFS + "label", SKOS + "prefLabel")
+            if label:
+                names.setdefault(label.lower(), node.value)
+                labels[node.value] = label
+            individual_types.setdefault(node.value, []).append(cls_iri)
+
+    # subclass closure over declared classes
+    direct: dict[str, set[str]] = {}
+    for term in classes.values():
+        for sup in term.superclasses:
+            direct.setdefault(sup, set()).add(term.iri)
+    subclasses: dict[str, set[str]] = {}
+    for cls_iri in class_iris | set(direct):
+        seen, todo = {cls_iri}, [cls_iri]
+        while todo:
+            for sub in direct.get(todo.pop(), ()):
+                if sub not in seen:
+                    seen.add(sub)
+                    todo.append(sub)
+        subclasses[cls_iri] = seen
+
+    expanders: dict[str, ExpanderSpec] = {}
+    for q in store.quads_for_pattern(None, ox.NamedNode(LDPUB + "expander"), None):
+        slots = {}
+        for p in properties.values():
+            for slot in objects(ox.NamedNode(p.iri), LDPUB + "expanderSlot"):
+                if p.domain == q.subject.value:
+                    slots[slot.value] = p.iri
+        expanders[q.subject.value] = ExpanderSpec(q.object.value, slots)
+
+    return Vocabulary(
+        ontology_iri=ontology_iri,
+        version_iri=version,
+        prefixes=dict(sorted(prefixes.items())),
+        classes=dict(sorted(classes.items())),
+        properties=dict(sorted(properties.items())),
+        individuals=individuals,
+        individual_types=individual_types,
+        labels=labels,
+        expanders=expanders,
+        subclasses=subclasses,
+        files=files,
+    )

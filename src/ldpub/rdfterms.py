@@ -1,0 +1,28 @@
+"""IRIs of the W3C and ldpub vocabularies that ldpub's own code needs (no rdflib import)."""
+
+from __future__ import annotations
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SH = "http://www.w3.org/ns/shacl#"
+DCT = "http://purl.org/dc/terms/"
+LDPUB = "https://w3id.org/ldpub/meta#"
+EDTF_DATATYPE = "http://id.loc.gov/datatypes/edtf/EDTF"
+
+RDF_TYPE = RDF + "type"
+RDF_LANGSTRING = RDF + "langString"
+RDFS_LABEL = RDFS + "label"
+SKOS_PREFLABEL = SKOS + "prefLabel"
+
+STANDARD_PREFIXES: dict[str, str] = {
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "dct": DCT,
+    "sh": SH,
+}

@@ -1,0 +1,218 @@
+"""Curated YAML records, with the file, line and column of every value.
+
+A records file is a YAML list of records. Each record has a slug (``id``), a ``type``
+(an ontology class) and keys that are ontology terms::
+
+    - id: zawahiri-pledge-to-akhundzada
+      type: Pledge
+      pledger: ayman-al-zawahiri
+      pledgee: haibatullah-akhundzada
+      date: "2016"
+      publiclyAcknowledged: false
+      supportedBy:
+        - inSource: sarkar-2020
+          quote: "After al-Zawahiri pledged allegiance to Taliban Emir Akhundzada in 2016"
+
+A value is a scalar, a nested record (a mapping: a node of its own, typed by the property's
+range unless it says ``type``), or a list of those.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Union
+
+from .errors import Location, Problem, RecordError
+
+__all__ = ["Scalar", "Record", "Value", "load_records", "load_file", "SLUG_PATTERN", "RESERVED_KEYS"]
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+RESERVED_KEYS = ("id", "type")
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A scalar value as written: its text, whether it was quoted, and where it is."""
+
+    text: str
+    quoted: bool
+    line: int
+    column: int
+
+
+@dataclass
+class Record:
+    """A record (top-level or nested) with the positions of its keys."""
+
+    slug: str | None
+    types: list[Scalar]
+    fields: dict[str, list["Value"]]
+    file: str
+    line: int
+    key_lines: dict[str, int] = field(default_factory=dict)
+    parent: "Record | None" = None
+
+    @property
+    def top(self) -> "Record":
+        rec = self
+        while rec.parent is not None:
+            rec = rec.parent
+        return rec
+
+    def location(self, key: str | None = None, line: int | None = None) -> Location:
+        top = self.top
+        return Location(self.file, line or (self.key_lines.get(key) if key else None) or self.line, None, top.slug, key)
+
+
+Value = Union[Scalar, Record]
+
+
+def _err(file: str, node, message: str, record: str | None = None, hint: str | None = None, key: str | None = None) -> Problem:
+    mark = node.start_mark
+    return Problem(message, Location(file, mark.line + 1, mark.column + 1, record, key), hint)
+
+
+def _scalar(node) -> Scalar:
+    return Scalar(node.value, node.style in ("'", '"', "|", ">"), node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _values(file: str, node, problems: list[Problem], parent: Record, key: str) -> list[Value]:
+    import yaml
+
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    out: list[Value] = []
+    for item in items:
+        if isinstance(item, yaml.ScalarNode):
+            if item.tag == "tag:yaml.org,2002:null" or (item.style is None and item.value in ("", "~", "null")):
+                continue
+            out.append(_scalar(item))
+        elif isinstance(item, yaml.MappingNode):
+            nested = _record(file, item, problems, parent=parent)
+            if nested is not None:
+                out.append(nested)
+        else:
+            problems.append(_err(file, item, f"'{key}' holds a list inside a list", parent.top.slug, "flatten it", key))
+    return out
+
+
+def _record(file: str, node, problems: list[Problem], parent: Record | None = None) -> Record | None:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(_err(file, node, "a record must be a mapping of keys to values", hint="start it with '- id: my-slug'"))
+        return None
+    rec = Record(None, [], {}, file, node.start_mark.line + 1, parent=parent)
+    slug_for_errors = parent.top.slug if parent else None
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(_err(file, key_node, "keys must be plain names", slug_for_errors))
+            continue
+        key = key_node.value
+        if key in rec.key_lines:
+            problems.append(_err(file, key_node, f"key '{key}' appears twice in one record", slug_for_errors,
+                                 "list several values under one key instead", key))
+            continue
+        rec.key_lines[key] = key_node.start_mark.line + 1
+        if key == "id":
+            if not isinstance(value_node, yaml.ScalarNode):
+                problems.append(_err(file, value_node, "'id' must be a slug", slug_for_errors))
+                continue
+            rec.slug = value_node.value
+            slug_for_errors = slug_for_errors or rec.slug
+            if not SLUG_PATTERN.match(rec.slug):
+                problems.append(_err(file, value_node, f"slug '{rec.slug}' is not valid", rec.slug,
+                                     "use lower-case letters, digits and hyphens, e.g. 'ayman-al-zawahiri'", "id"))
+        elif key == "type":
+            rec.types = [v for v in _values(file, value_node, problems, rec, key) if isinstance(v, Scalar)]
+        else:
+            rec.fields[key] = _values(file, value_node, problems, rec, key)
+    return rec
+
+
+def load_file(path: Path, display: str | None = None) -> list[Record]:
+    """Load one YAML records file; raise :class:`RecordError` listing every problem found."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    file = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError.at("file is not UTF-8 text", file, hint="save it as UTF-8") from exc
+    try:
+        root = yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        what = (exc.problem or exc.context or "syntax error").strip()
+        raise RecordError(Problem(f"YAML syntax error: {what}", Location(file, line, col),
+                                  "check indentation, quotes and colons on this line")) from exc
+    if root is None:
+        return []
+    if not isinstance(root, yaml.SequenceNode):
+        raise RecordError(_err(file, root, "a records file must be a YAML list of records",
+                               hint="start each record with '- id: my-slug'"))
+    problems: list[Problem] = []
+    records = []
+    for item in root.value:
+        rec = _record(file, item, problems)
+        if rec is None:
+            continue
+        if rec.slug is None:
+            problems.append(Problem("record has no 'id'", Location(file, rec.line), "add 'id: my-slug' (lower-case, hyphens)"))
+        if not rec.types:
+            problems.append(Problem("record has no 'type'", rec.location(), "add 'type: ClassName' from the ontology"))
+        records.append(rec)
+    if problems:
+        raise RecordError(problems)
+    return records
+
+
+def record_files(folder: Path) -> list[Path]:
+    """The YAML record files of a data folder, in a stable order."""
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_records(folder: Path, relative_to: Path | None = None) -> list[Record]:
+    """Load every ``*.yaml`` below ``folder``; problems from all files are reported together.
+
+    Duplicate slugs across files are an error naming both places.
+    """
+    from .errors import LdpubError
+
+    if not folder.is_dir():
+        raise RecordError.at("data folder not found", folder, hint="pass --data DIR or set [paths] data")
+    problems: list[Problem] = []
+    records: list[Record] = []
+    for path in record_files(folder):
+        display = str(path.relative_to(relative_to)) if relative_to and path.is_relative_to(relative_to) else str(path)
+        try:
+            records.extend(load_file(path, display))
+        except LdpubError as exc:
+            problems.extend(exc.problems)
+    seen: dict[str, Record] = {}
+    for rec in iter_all(records):
+        if rec.slug is None:
+            continue
+        if rec.slug in seen:
+            first = seen[rec.slug]
+            problems.append(Problem(f"duplicate slug '{rec.slug}' (first defined at {first.file}:{first.line})",
+                                    rec.location("id"), "give this record another id"))
+        else:
+            seen[rec.slug] = rec
+    if problems:
+        raise RecordError(problems)
+    return records
+
+
+def iter_all(records: list[Record]) -> Iterator[Record]:
+    """Every record, nested ones included, depth first in file order."""
+    stack = list(reversed(records))
+    while stack:
+        rec = stack.pop()
+        yield rec
+        nested = [v for values in rec.fields.values() for v in values if isinstance(v, Record)]
+        stack.extend(reversed(nested))

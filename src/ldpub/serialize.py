@@ -1,0 +1,192 @@
+"""Output formats as a registry, with deterministic writers.
+
+Each :class:`RdfFormat` has a name, aliases, a media type, a file extension and a writer.
+Writers take triples already in a stable order (:func:`ldpub.graphstore.sorted_triples`) and
+return bytes, so the same input gives byte-identical files.
+
+* Turtle and N-Triples are written by pyoxigraph (fast, streaming) from sorted triples.
+* JSON-LD is written compacted with the ontology-derived context (:mod:`ldpub.context`):
+  ldpub emits the compact form directly, node by node in subject order, because general
+  JSON-LD compaction (pyld, rdflib) is slow and its output order is not stable.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .rdfterms import RDF_LANGSTRING, RDF_TYPE, XSD
+
+__all__ = ["RdfFormat", "FORMATS", "get_format", "WriteContext", "write_jsonld"]
+
+
+@dataclass(frozen=True)
+class WriteContext:
+    """What writers need besides the triples: prefixes and the JSON-LD context."""
+
+    prefixes: dict[str, str]
+    jsonld_context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    name: str
+    aliases: tuple[str, ...]
+    media_type: str
+    extension: str
+    writer: Callable[[list, WriteContext], bytes]
+
+
+def _turtle(triples: list, ctx: WriteContext) -> bytes:
+    import pyoxigraph as ox
+
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=ctx.prefixes)
+
+
+def _ntriples(triples: list, ctx: WriteContext) -> bytes:
+    import pyoxigraph as ox
+
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def _rdfxml(triples: list, ctx: WriteContext) -> bytes:
+    import pyoxigraph as ox
+
+    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=ctx.prefixes)
+
+
+class _Compactor:
+    """Compacts IRIs and values against a context built by :func:`ldpub.context.build_context`."""
+
+    def __init__(self, context: dict) -> None:
+        self.prefixes = sorted(
+            ((k, v) for k, v in context.items() if isinstance(v, str) and not k.startswith("@") and v.endswith(("/", "#"))),
+            key=lambda kv: -len(kv[1]),
+        )
+        self.terms: dict[str, tuple[str, dict]] = {}
+        self.classes: dict[str, str] = {}
+        for key, value in context.items():
+            if key.startswith("@") or key in ("id", "type"):
+                continue
+            if isinstance(value, dict):
+                self.terms[self.expand(value["@id"])] = (key, value)
+            elif isinstance(value, str) and not value.endswith(("/", "#")):
+                self.classes[self.expand(value)] = key
+        self._expanded_types = {key: self.expand(d.get("@type", "")) for key, d in self.terms.values()}
+
+    def expand(self, curie: str) -> str:
+        if ":" in curie:
+            prefix, local = curie.split(":", 1)
+            for p, ns in self.prefixes:
+                if p == prefix:
+                    return ns + local
+        return curie
+
+    def compact(self, iri: str) -> str:
+        for prefix, ns in self.prefixes:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    def value(self, obj, key: str | None, definition: dict | None):
+        import pyoxigraph as ox
+
+        if isinstance(obj, ox.NamedNode):
+            if definition and definition.get("@type") == "@id":
+                return self.compact(obj.value)
+            return {"@id": self.compact(obj.value)}
+        if isinstance(obj, ox.BlankNode):
+            return {"@id": f"_:{obj.value}"}
+        lang = obj.language
+        datatype = obj.datatype.value
+        if definition is not None:
+            if lang and definition.get("@language") == lang:
+                return obj.value
+            if not lang and "@type" in definition and definition["@type"] != "@id" and self._expanded_types[key] == datatype:
+                return obj.value
+            if not lang and datatype == XSD + "string" and "@type" not in definition and "@language" not in definition:
+                return obj.value
+        elif not lang and datatype == XSD + "string":
+            return obj.value
+        if lang:
+            return {"@value": obj.value, "@language": lang}
+        if datatype == XSD + "string":
+            return {"@value": obj.value}
+        return {"@value": obj.value, "@type": self.compact(datatype)}
+
+
+def write_jsonld(triples: Iterable, context: dict) -> bytes:
+    """Compacted JSON-LD (``@context`` inline, one node object per subject, ``@graph`` array)."""
+    comp = _Compactor(context)
+    chunks = ['{\n  "@context": ', _indent(json.dumps(context, indent=2, ensure_ascii=False)), ',\n  "@graph": [']
+    first = True
+    for subject, pairs in _by_subject(triples):
+        node: dict = {"id": comp.compact(subject.value) if not _is_blank(subject) else f"_:{subject.value}"}
+        types = [comp.classes.get(o.value) or comp.compact(o.value) for p, o in pairs if p.value == RDF_TYPE]
+        if types:
+            node["type"] = types[0] if len(types) == 1 else sorted(types)
+        props: dict[str, list] = {}
+        for p, o in pairs:
+            if p.value == RDF_TYPE:
+                continue
+            key, definition = comp.terms.get(p.value, (None, None))
+            name = key or comp.compact(p.value)
+            props.setdefault(name, []).append(comp.value(o, key, definition))
+        for name in sorted(props):
+            values = props[name]
+            node[name] = values[0] if len(values) == 1 else values
+        chunks.append(("\n    " if first else ",\n    ") + json.dumps(node, ensure_ascii=False, separators=(", ", ": ")))
+        first = False
+    chunks.append("\n  ]\n}\n")
+    return "".join(chunks).encode("utf-8")
+
+
+def _indent(text: str) -> str:
+    return text.replace("\n", "\n  ")
+
+
+def _is_blank(node) -> bool:
+    import pyoxigraph as ox
+
+    return isinstance(node, ox.BlankNode)
+
+
+def _by_subject(triples: Iterable):
+    current = None
+    pairs: list = []
+    for t in triples:
+        if current is not None and t.subject != current:
+            yield current, pairs
+            pairs = []
+        current = t.subject
+        pairs.append((t.predicate, t.object))
+    if current is not None:
+        yield current, pairs
+
+
+def _jsonld(triples: list, ctx: WriteContext) -> bytes:
+    return write_jsonld(triples, ctx.jsonld_context)
+
+
+FORMATS: dict[str, RdfFormat] = {
+    f.name: f
+    for f in (
+        RdfFormat("turtle", ("ttl",), "text/turtle", "ttl", _turtle),
+        RdfFormat("ntriples", ("nt", "n-triples"), "application/n-triples", "nt", _ntriples),
+        RdfFormat("jsonld", ("json-ld",), "application/ld+json", "jsonld", _jsonld),
+        RdfFormat("rdfxml", ("xml", "rdf", "rdf/xml"), "application/rdf+xml", "rdf", _rdfxml),
+    )
+}
+
+
+def get_format(name: str) -> RdfFormat:
+    """Look a format up by name, alias, extension or media type."""
+    from .errors import LdpubError, did_you_mean
+
+    wanted = name.lower()
+    for fmt in FORMATS.values():
+        if wanted in (fmt.name, fmt.extension, fmt.media_type, *fmt.aliases):
+            return fmt
+    names = [f.name for f in FORMATS.values()]
+    raise LdpubError(f"unknown RDF format '{name}' ({did_you_mean(name, names) or 'known: ' + ', '.join(names)})")

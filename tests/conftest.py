@@ -1,0 +1,63 @@
+"""Shared fixtures: the repository's project, a throw-away copy of it, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT.parent / "shared" / "sources"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The repository's dataset, built once per test session into a temporary folder."""
+    from ldpub.config import load_project
+    from ldpub.pipeline import compile_project, write_build
+
+    out = tmp_path_factory.mktemp("dist")
+    build = compile_project(load_project(ROOT))
+    assert build.report.conforms, [f.render() for f in build.report.findings]
+    write_build(build, out)
+    return build, out
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A copy of the repository's project (config, ontology, shapes, data) to break at will."""
+    for name in ("ontology", "shapes", "data", "queries"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "ldpub.toml", tmp_path / "ldpub.toml")
+    return tmp_path
+
+
+@pytest.fixture
+def run_cli():
+    """Run the real `ldpub` entry point in-process; returns (exit_code, stdout, stderr)."""
+
+    def run(*args: str):
+        from ldpub.cli import main
+
+        runner = CliRunner()
+        result = runner.invoke(_entry, list(args), catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    import click
+
+    @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []})
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def _entry(args):
+        from ldpub.cli import main
+
+        main(list(args))
+
+    return run
