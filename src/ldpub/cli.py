@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> None:
     from .errors import LdpubError
 
     try:
-        cli.main(args=argv, prog_name="ldpub", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="ldpub", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)  # ctx.exit(N) returns N when standalone_mode is off
     except LdpubError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem.render()}" if not problem.location.file else problem.render(), err=True)

@@ -44,7 +44,7 @@ class Build:
         return self._store
 
 
-def compile_project(project: Project, data_dir: Path | None = None, *, validate: bool = True, engine: str = "pyshacl") -> Build:
+def compile_project(project: Project, data_dir: Path | None = None, *, validate: bool = True, engine: str = "fast") -> Build:
     """Load the ontology, shapes and records, map them to RDF and (optionally) validate."""
     from .context import build_context
     from .graphstore import sorted_triples
