@@ -107,12 +107,11 @@ ex:PersonNeedsDescriptionOrNote a sh:NodeShape ;
     (project_copy / "data" / "zz-person.yaml").write_text(
         "- id: a-person-without-description\n  type: Person\n  label: Nobody in particular\n", encoding="utf-8"
     )
-    from ldpub.fastshacl import compile_shapes
-    from ldpub.graphstore import new_store
+    from ldpub.fastshacl import _Index, plan_shapes
 
     data, build = _triples(project_copy, None)
-    compiled = compile_shapes(build.shape_triples, new_store(data + build.ontology_triples))
-    assert compiled.fallback_shapes == ["https://example.org/shapes#PersonNeedsDescriptionOrNote"]
+    plan = plan_shapes(build.shape_triples, _Index(data, build.ontology_triples))
+    assert plan.fallback_shapes == ["https://example.org/shapes#PersonNeedsDescriptionOrNote"]
     fast, reference, _ = _both(data, build)
     assert fast == reference
     assert any(r[0].endswith("a-person-without-description") and r[2] == SH + "OrConstraintComponent" for r in fast)

@@ -28,7 +28,7 @@ from typing import Iterable
 
 from .rdfterms import RDF, RDF_TYPE, RDFS, SH, XSD
 
-__all__ = ["fast_findings", "compile_shapes", "CompiledShapes", "UNSUPPORTED"]
+__all__ = ["fast_findings", "plan_shapes", "Plan", "PropertyCheck", "UNSUPPORTED"]
 
 _FIRST, _REST, _NIL = RDF + "first", RDF + "rest", RDF + "nil"
 _VIOLATION = SH + "Violation"
@@ -148,15 +148,6 @@ class Check:
     sparql: bool = False  # results of a SHACL-SPARQL constraint (message templates, ?path)
 
 
-@dataclass
-class CompiledShapes:
-    """Checks to run on the Store, plus the shapes left to pySHACL (as triples)."""
-
-    checks: list[Check] = field(default_factory=list)
-    fallback_triples: list = field(default_factory=list)
-    fallback_shapes: list[str] = field(default_factory=list)
-
-
 def _shape_id(node) -> str:
     import pyoxigraph as ox
 
@@ -187,8 +178,18 @@ def _subclasses(store, cls: str) -> list[str]:
     return sorted({r["c"].value for r in rows} | {cls})
 
 
-def _target_query(g: _Graph, store, shape) -> str | None:
-    """A group pattern binding ?this to each focus node once, or None without targets."""
+_TARGETS = "urn:ldpub:fastshacl:targets"  # named graph of (focus, urn:ldpub:fastshacl:focus, shape)
+_FOCUS = "urn:ldpub:fastshacl:focus"
+
+
+def _target_pattern(g: _Graph, store, shape, number: int) -> str | None:
+    """Materialize the shape's focus nodes once; return the pattern that binds ?this to them.
+
+    The targets (``targetClass`` with every subclass, ``targetNode``, ``targetSubjectsOf``,
+    ``targetObjectsOf``) are evaluated by one ``INSERT`` into a named graph the constraint
+    queries never see otherwise, so each check joins one indexed triple pattern instead of
+    re-evaluating a union of classes per query.
+    """
     parts = []
     classes = sorted({c for t in g.objects(shape, SH + "targetClass") for c in _subclasses(store, t.value)})
     if classes:
@@ -202,7 +203,9 @@ def _target_query(g: _Graph, store, shape) -> str | None:
         parts.append(f"{{ ?__s <{p.value}> ?this }}")
     if not parts:
         return None
-    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
+    marker = f"<urn:ldpub:fastshacl:shape:{number}>"
+    store.update(f"INSERT {{ GRAPH <{_TARGETS}> {{ ?this <{_FOCUS}> {marker} }} }} WHERE {{ " + " UNION ".join(parts) + " }")
+    return f"GRAPH <{_TARGETS}> {{ ?this <{_FOCUS}> {marker} }}"
 
 
 def _value_checks(g: _Graph, store, shape) -> list[tuple[str, str]]:
@@ -268,7 +271,13 @@ def _compile_constraints(g: _Graph, store, shape, target: str, path) -> list[Che
                 f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {path_sparql} ?v }} }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(low.value)})", None)
         high = g.one(shape, SH + "maxCount")
-        if high is not None:
+        if high is not None and int(high.value) == 0:
+            add("MaxCountConstraintComponent", f"SELECT DISTINCT ?this WHERE {{ {target} ?this {path_sparql} ?v }}", None)
+        elif high is not None and int(high.value) == 1:  # a self-join finds the few nodes with two values
+            add("MaxCountConstraintComponent",
+                f"SELECT DISTINCT ?this WHERE {{ {target} ?this {path_sparql} ?v . ?this {path_sparql} ?w "
+                f"FILTER(!sameTerm(?v, ?w)) }}", None)
+        elif high is not None:
             add("MaxCountConstraintComponent",
                 f"SELECT ?this WHERE {{ {target} ?this {path_sparql} ?v }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(high.value)})", None)
@@ -323,48 +332,340 @@ def _root_shapes(g: _Graph) -> list:
     return sorted({s for s, preds in g.index.items() if any(p in preds for p in targets)}, key=_shape_id)
 
 
-def compile_shapes(shape_triples: Iterable, store) -> CompiledShapes:
-    """Compile every targeted shape into checks; shapes using other features go to pySHACL."""
+@dataclass
+class PropertyCheck:
+    """A property shape with a plain IRI path, checked in Python over the subject index."""
+
+    root: object  # the shape whose targets give the focus nodes
+    shape: str
+    path: str
+    severity: str
+    message: str
+    min_count: int | None = None
+    max_count: int | None = None
+    datatype: str | None = None
+    classes: list[frozenset] = field(default_factory=list)  # one subclass closure per sh:class
+    allowed: frozenset | None = None  # sh:in
+    node_kind: str | None = None
+    patterns: list = field(default_factory=list)  # compiled regular expressions
+    min_length: int | None = None
+    max_length: int | None = None
+    bounds: list[tuple[str, str, object]] = field(default_factory=list)  # (component, operator, bound)
+    has_value: object = None
+
+
+class _Index:
+    """The data graph (data plus ontology triples) indexed by predicate, for one-pass checks.
+
+    Nodes are keyed by their N-Triples text (``<iri>``, ``_:b0``): Python caches string
+    hashes, so the many lookups cost less than hashing pyoxigraph terms each time.
+    """
+
+    def __init__(self, *triple_sets: Iterable) -> None:
+        import gc
+
+        by_pred: dict[str, dict[str, list]] = {}
+        paused = gc.isenabled()
+        gc.disable()  # millions of small lists: the cyclic collector would rescan them again and again
+        try:
+            for triples in triple_sets:
+                for t in triples:
+                    p = t.predicate.value
+                    m = by_pred.get(p)
+                    if m is None:
+                        m = by_pred[p] = {}
+                    s = str(t.subject)
+                    values = m.get(s)
+                    if values is None:
+                        m[s] = [t.object]
+                    else:
+                        values.append(t.object)
+        finally:
+            if paused:
+                gc.enable()
+        self.by_pred = by_pred
+        self.types: dict[str, list] = by_pred.get(RDF_TYPE, {})
+        instances: dict[str, list[str]] = {}
+        for node, classes in self.types.items():
+            for c in classes:
+                instances.setdefault(c.value, []).append(node)
+        self.instances = instances
+        self._subclasses: dict[str, frozenset] = {}
+        self._below: dict[str, list[str]] | None = None
+
+    def subclasses(self, cls: str) -> frozenset:
+        """``cls`` and every class below it by ``rdfs:subClassOf`` (transitively)."""
+        hit = self._subclasses.get(cls)
+        if hit is None:
+            if self._below is None:
+                self._below = {}
+                for s, supers in self.by_pred.get(RDFS + "subClassOf", {}).items():
+                    for o in supers:
+                        self._below.setdefault(o.value, []).append(s[1:-1] if s.startswith("<") else s)
+            seen, stack = {cls}, [cls]
+            while stack:
+                for sub in self._below.get(stack.pop(), ()):
+                    if sub not in seen:
+                        seen.add(sub)
+                        stack.append(sub)
+            hit = self._subclasses[cls] = frozenset(seen)
+        return hit
+
+    def focus_nodes(self, g: _Graph, shape) -> set[str]:
+        focus: set[str] = set()
+        for t in g.objects(shape, SH + "targetClass"):
+            for cls in self.subclasses(t.value):
+                focus.update(self.instances.get(cls, ()))
+        focus.update(str(n) for n in g.objects(shape, SH + "targetNode"))
+        for p in g.objects(shape, SH + "targetSubjectsOf"):
+            focus.update(self.by_pred.get(p.value, {}))
+        for p in g.objects(shape, SH + "targetObjectsOf"):
+            for values in self.by_pred.get(p.value, {}).values():
+                focus.update(str(v) for v in values)
+        return focus
+
+
+def _node_value(key: str) -> str:
+    """The IRI or blank node label of a node key (``<iri>`` or ``_:label``)."""
+    return key[1:-1] if key.startswith("<") else key[2:]
+
+
+_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
+_NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
+                              "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
+                              "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_LEXICAL = {
+    XSD + "integer": re.compile(r"^[+-]?\d+$"),
+    XSD + "decimal": re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"),
+    XSD + "double": re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"),
+    XSD + "float": re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"),
+    XSD + "boolean": re.compile(r"^(true|false|1|0)$"),
+    XSD + "date": re.compile(r"^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$"),
+}
+
+
+def _well_formed(lexical: str, datatype: str) -> bool:
+    pattern = _LEXICAL.get(datatype)
+    if pattern is None:
+        return True
+    if not pattern.match(lexical):
+        return False
+    if datatype == XSD + "date":
+        import datetime as dt
+
+        try:
+            dt.date.fromisoformat(lexical[:10])
+        except ValueError:
+            return False
+    return True
+
+
+def _comparable(term):
+    """A Python value to compare literals with (numbers and dates), or None if incomparable."""
+    import pyoxigraph as ox
+
+    if not isinstance(term, ox.Literal) or term.language:
+        return None
+    dt = term.datatype.value
+    if dt in _NUMERIC and _well_formed(term.value, dt):
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            return ("n", Decimal(term.value.replace("INF", "Infinity")))
+        except InvalidOperation:
+            return None
+    if dt in (XSD + "date", XSD + "dateTime") and _well_formed(term.value, dt):
+        return ("d", term.value)
+    return None
+
+
+_COMPARE = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, "<": lambda a, b: a < b}
+
+
+def _property_check(g: _Graph, index: _Index, root, prop) -> PropertyCheck:
+    one = lambda p: g.one(prop, SH + p)  # noqa: E731
+    check = PropertyCheck(root, _shape_id(prop), g.one(prop, SH + "path").value, _severity(g, prop), _message(g, prop))
+    if one("minCount") is not None:
+        check.min_count = int(one("minCount").value)
+    if one("maxCount") is not None:
+        check.max_count = int(one("maxCount").value)
+    if one("datatype") is not None:
+        check.datatype = one("datatype").value
+    check.classes = [index.subclasses(c.value) for c in g.objects(prop, SH + "class")]
+    if one("in") is not None:
+        check.allowed = frozenset(g.items(one("in")))
+    if one("nodeKind") is not None:
+        check.node_kind = one("nodeKind").value
+    flags = 0
+    for f in (one("flags").value if one("flags") is not None else ""):
+        flags |= _FLAGS.get(f, 0)
+    check.patterns = [re.compile(p.value, flags) for p in g.objects(prop, SH + "pattern")]
+    if one("minLength") is not None:
+        check.min_length = int(one("minLength").value)
+    if one("maxLength") is not None:
+        check.max_length = int(one("maxLength").value)
+    for name, op in (("minInclusive", ">="), ("maxInclusive", "<="), ("minExclusive", ">"), ("maxExclusive", "<")):
+        bound = one(name)
+        if bound is not None:
+            check.bounds.append((SH + name[0].upper() + name[1:] + "ConstraintComponent", op, _comparable(bound)))
+    check.has_value = one("hasValue")
+    return check
+
+
+@dataclass
+class Plan:
+    """How each shape is validated: Python checks, SPARQL roots, or pySHACL (fallback)."""
+
+    property_checks: list[PropertyCheck] = field(default_factory=list)
+    sparql_roots: list[tuple[int, object]] = field(default_factory=list)  # (number, root) needing SPARQL
+    fallback_triples: list = field(default_factory=list)
+    fallback_shapes: list[str] = field(default_factory=list)
+    graph: _Graph | None = None
+
+
+def plan_shapes(shape_triples: Iterable, index: _Index) -> Plan:
+    """Sort every targeted shape into Python checks, SPARQL checks, or pySHACL fallback."""
+    import pyoxigraph as ox
+
     g = _Graph(shape_triples)
-    out = CompiledShapes()
-    for root in _root_shapes(g):
+    plan = Plan(graph=g)
+    allowed = _STRUCTURE | SUPPORTED
+    for number, root in enumerate(_root_shapes(g)):
         if _deactivated(g, root):
             continue
-        compiled = _compile_root(g, store, root)
-        if compiled is None:
-            out.fallback_shapes.append(_shape_id(root))
+        props = [p for p in g.objects(root, SH + "property") if not _deactivated(g, p)]
+        supported = not _unsupported(g, root, allowed) and all(
+            g.one(p, SH + "path") is not None and _sparql_path(g, g.one(p, SH + "path")) is not None
+            and not _unsupported(g, p, allowed) and not g.objects(p, SH + "sparql") for p in props
+        ) and all(_compile_sparql(g, root, c, "", g.one(root, SH + "path")) is not None
+                  for c in g.objects(root, SH + "sparql") if not _deactivated(g, c))
+        if not supported:
+            plan.fallback_shapes.append(_shape_id(root))
             triples = g.closure(root)
             for owner in {t.object for t in triples if t.predicate.value == SH + "prefixes"}:
                 triples.extend(g.closure(owner))  # the sh:declare prefixes its SPARQL needs
-            out.fallback_triples.extend(triples)
-        else:
-            out.checks.extend(compiled)
-    out.fallback_triples = list(dict.fromkeys(out.fallback_triples))
+            plan.fallback_triples.extend(triples)
+            continue
+        needs_sparql = bool(g.objects(root, SH + "sparql")) or g.one(root, SH + "path") is not None or any(
+            p in g.index.get(root, {}) for p in SUPPORTED)
+        for prop in props:
+            if isinstance(g.one(prop, SH + "path"), ox.NamedNode):
+                plan.property_checks.append(_property_check(g, index, root, prop))
+            else:
+                needs_sparql = True
+        if needs_sparql:
+            plan.sparql_roots.append((number, root))
+    plan.fallback_triples = list(dict.fromkeys(plan.fallback_triples))
+    return plan
+
+
+def compile_sparql_checks(plan: Plan, store) -> list[Check]:
+    """SPARQL checks for what Python does not check: sh:sparql, complex paths, node-level constraints."""
+    import pyoxigraph as ox
+
+    g, checks = plan.graph, []
+    for number, root in plan.sparql_roots:
+        target = _target_pattern(g, store, root, number)
+        checks.extend(_compile_constraints(g, store, root, target, g.one(root, SH + "path")))
+        for constraint in g.objects(root, SH + "sparql"):
+            if not _deactivated(g, constraint):
+                checks.append(_compile_sparql(g, root, constraint, target, g.one(root, SH + "path")))
+        for prop in g.objects(root, SH + "property"):
+            path = g.one(prop, SH + "path")
+            if not _deactivated(g, prop) and not isinstance(path, ox.NamedNode):
+                checks.extend(_compile_constraints(g, store, prop, target, path))
+    return checks
+
+
+def run_property_checks(plan: Plan, index: _Index, g: _Graph | None = None) -> list[dict]:
+    """Evaluate the Python checks: per check, one pass over the triples of its path."""
+    import pyoxigraph as ox
+
+    g = g or plan.graph
+    Literal, BlankNode, NamedNode = ox.Literal, ox.BlankNode, ox.NamedNode
+    types = index.types
+    out: list[dict] = []
+    focus_cache: dict = {}
+    class_cache: dict = {}
+    for check in plan.property_checks:
+        focus = focus_cache.get(check.root)
+        if focus is None:
+            focus = focus_cache[check.root] = index.focus_nodes(g, check.root)
+        path = check.path
+        by_subject = index.by_pred.get(path, {})
+
+        def report(node: str, component: str, value=None) -> None:
+            out.append({"focus": _node_value(node), "path": path, "value": None if value is None else value.value,
+                        "severity": check.severity, "message": check.message, "shape": check.shape,
+                        "component": SH + component})
+
+        if check.min_count:
+            for node in focus - by_subject.keys():
+                report(node, "MinCountConstraintComponent")
+            if check.min_count > 1:
+                for node, values in by_subject.items():
+                    if len(values) < check.min_count and node in focus:
+                        report(node, "MinCountConstraintComponent")
+        if check.max_count is not None:
+            for node, values in by_subject.items():
+                if len(values) > check.max_count and node in focus:
+                    report(node, "MaxCountConstraintComponent")
+        if check.has_value is not None:
+            for node in focus:
+                if check.has_value not in by_subject.get(node, ()):
+                    report(node, "HasValueConstraintComponent")
+        if not (check.datatype or check.classes or check.allowed is not None or check.node_kind or check.patterns
+                or check.min_length is not None or check.max_length is not None or check.bounds):
+            continue
+        for node, values in by_subject.items():
+            if node not in focus:
+                continue
+            for v in values:
+                if check.datatype is not None:
+                    if not isinstance(v, Literal):
+                        report(node, "DatatypeConstraintComponent", v)
+                    else:
+                        vdt = v.datatype.value
+                        if vdt != check.datatype or not _well_formed(v.value, vdt):
+                            report(node, "DatatypeConstraintComponent", v)
+                for closure in check.classes:
+                    key = str(v)
+                    ok = class_cache.get((key, closure))
+                    if ok is None:
+                        ok = class_cache[(key, closure)] = not isinstance(v, Literal) and any(
+                            t.value in closure for t in types.get(key, ()))
+                    if not ok:
+                        report(node, "ClassConstraintComponent", v)
+                if check.allowed is not None and v not in check.allowed:
+                    report(node, "InConstraintComponent", v)
+                if check.node_kind is not None and not _node_kind_ok(v, check.node_kind, NamedNode, BlankNode, Literal):
+                    report(node, "NodeKindConstraintComponent", v)
+                if check.patterns or check.min_length is not None or check.max_length is not None:
+                    blank = isinstance(v, BlankNode)
+                    for pattern in check.patterns:
+                        if blank or not pattern.search(v.value):
+                            report(node, "PatternConstraintComponent", v)
+                    if check.min_length is not None and (blank or len(v.value) < check.min_length):
+                        report(node, "MinLengthConstraintComponent", v)
+                    if check.max_length is not None and (blank or len(v.value) > check.max_length):
+                        report(node, "MaxLengthConstraintComponent", v)
+                if check.bounds:
+                    mine = _comparable(v)
+                    for component, op, bound in check.bounds:
+                        if mine is None or bound is None or mine[0] != bound[0] or not _COMPARE[op](mine[1], bound[1]):
+                            report(node, component.removeprefix(SH), v)
     return out
 
 
-def _compile_root(g: _Graph, store, root) -> list[Check] | None:
-    target = _target_query(g, store, root)
-    root_path = g.one(root, SH + "path")
-    allowed = _STRUCTURE | SUPPORTED
-    if _unsupported(g, root, allowed):
-        return None
-    checks = _compile_constraints(g, store, root, target, root_path)
-    for constraint in g.objects(root, SH + "sparql"):
-        if _deactivated(g, constraint):
-            continue
-        check = _compile_sparql(g, root, constraint, target, root_path)
-        if check is None:
-            return None
-        checks.append(check)
-    for prop in g.objects(root, SH + "property"):
-        if _deactivated(g, prop):
-            continue
-        path = g.one(prop, SH + "path")
-        if path is None or _sparql_path(g, path) is None or _unsupported(g, prop, allowed) or g.objects(prop, SH + "sparql"):
-            return None
-        checks.extend(_compile_constraints(g, store, prop, target, path))
-    return checks
+def _node_kind_ok(v, kind: str, NamedNode, BlankNode, Literal) -> bool:
+    return {
+        SH + "IRI": isinstance(v, NamedNode),
+        SH + "BlankNode": isinstance(v, BlankNode),
+        SH + "Literal": isinstance(v, Literal),
+        SH + "BlankNodeOrIRI": not isinstance(v, Literal),
+        SH + "BlankNodeOrLiteral": not isinstance(v, NamedNode),
+        SH + "IRIOrLiteral": not isinstance(v, BlankNode),
+    }[kind]
 
 
 # ---------------------------------------------------------------------------- running
@@ -383,12 +684,12 @@ def _fill(template: str, row, names: list[str]) -> str:
     return re.sub(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}", sub, template)
 
 
-def run_checks(compiled: CompiledShapes, store) -> list[dict]:
-    """Run every compiled check on the store; one raw result dict per violation."""
+def run_checks(checks: list[Check], store) -> list[dict]:
+    """Run compiled SPARQL checks on the store; one raw result dict per violation."""
     import pyoxigraph as ox
 
     out = []
-    for check in compiled.checks:
+    for check in checks:
         solutions = store.query(check.query)
         names = [v.value for v in solutions.variables]
         for row in solutions:
@@ -409,21 +710,38 @@ def run_checks(compiled: CompiledShapes, store) -> list[dict]:
     return out
 
 
-def fast_findings(data_triples: list, shape_triples: list, ontology_triples: list, vocab_labels=None) -> list[dict]:
-    """The ``fast`` engine of :data:`ldpub.validate.ENGINES` (same contract as pySHACL's)."""
-    from .graphstore import new_store
+def _load_store(data_triples: list, ontology_triples: list):
+    import pyoxigraph as ox
 
-    store = new_store(_chain(data_triples, ontology_triples))
-    compiled = compile_shapes(shape_triples, store)
-    results = run_checks(compiled, store)
-    if compiled.fallback_triples:
+    store = ox.Store()
+    for triples in (data_triples, ontology_triples):  # N-Triples bulk load beats building Quads in Python
+        store.bulk_load(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def fast_findings(data_triples: list, shape_triples: list, ontology_triples: list, vocab_labels=None) -> list[dict]:
+    """The ``fast`` engine of :data:`ldpub.validate.ENGINES` (same contract as pySHACL's).
+
+    Core constraints on plain-IRI paths run in Python over a subject index while pyoxigraph
+    loads the Store for the SPARQL-based checks in a second thread (it releases the GIL).
+    """
+    import threading
+
+    index = _Index(data_triples, ontology_triples)
+    plan = plan_shapes(shape_triples, index)
+    box: dict = {}
+    loader = None
+    if plan.sparql_roots:
+        loader = threading.Thread(target=lambda: box.update(store=_load_store(data_triples, ontology_triples)))
+        loader.start()
+    results = run_property_checks(plan, index)
+    if loader is not None:
+        loader.join()
+        store = box["store"]
+        results.extend(run_checks(compile_sparql_checks(plan, store), store))
+    if plan.fallback_triples:
         from .validate import ENGINES
 
-        results.extend(ENGINES["pyshacl"](data_triples, compiled.fallback_triples, ontology_triples, vocab_labels))
+        results.extend(ENGINES["pyshacl"](data_triples, plan.fallback_triples, ontology_triples, vocab_labels))
     unique = {tuple(sorted(r.items(), key=lambda kv: kv[0])): r for r in results}
     return list(unique.values())
-
-
-def _chain(*sets: Iterable):
-    for s in sets:
-        yield from s

@@ -46,6 +46,18 @@ class Build:
 
 def compile_project(project: Project, data_dir: Path | None = None, *, validate: bool = True, engine: str = "fast") -> Build:
     """Load the ontology, shapes and records, map them to RDF and (optionally) validate."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # the pipeline allocates millions of small objects and frees none: skip the cyclic GC scans
+    try:
+        return _compile(project, data_dir, validate, engine)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _compile(project: Project, data_dir: Path | None, validate: bool, engine: str) -> Build:
     from .context import build_context
     from .graphstore import sorted_triples
     from .ontology import _turtle_files, parse_turtle_files
