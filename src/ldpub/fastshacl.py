@@ -178,6 +178,22 @@ def _subclasses(store, cls: str) -> list[str]:
     return sorted({r["c"].value for r in rows} | {cls})
 
 
+def _target_union(g: _Graph, store, shape) -> str | None:
+    """The shape's targets as one SPARQL group binding ?this (classes with their subclasses)."""
+    parts = []
+    classes = sorted({c for t in g.objects(shape, SH + "targetClass") for c in _subclasses(store, t.value)})
+    if classes:
+        parts.append("{ VALUES ?__c { " + " ".join(f"<{c}>" for c in classes) + f" }} ?this <{RDF_TYPE}> ?__c }}")
+    nodes = g.objects(shape, SH + "targetNode")
+    if nodes:
+        parts.append("{ VALUES ?this { " + " ".join(_sparql_term(n) for n in nodes) + " } }")
+    for p in g.objects(shape, SH + "targetSubjectsOf"):
+        parts.append(f"{{ ?this <{p.value}> ?__o }}")
+    for p in g.objects(shape, SH + "targetObjectsOf"):
+        parts.append(f"{{ ?__s <{p.value}> ?this }}")
+    return " UNION ".join(parts) if parts else None
+
+
 _TARGETS = "urn:ldpub:fastshacl:targets"  # named graph of (focus, urn:ldpub:fastshacl:focus, shape)
 _FOCUS = "urn:ldpub:fastshacl:focus"
 
@@ -190,21 +206,11 @@ def _target_pattern(g: _Graph, store, shape, number: int) -> str | None:
     queries never see otherwise, so each check joins one indexed triple pattern instead of
     re-evaluating a union of classes per query.
     """
-    parts = []
-    classes = sorted({c for t in g.objects(shape, SH + "targetClass") for c in _subclasses(store, t.value)})
-    if classes:
-        parts.append("{ VALUES ?__c { " + " ".join(f"<{c}>" for c in classes) + f" }} ?this <{RDF_TYPE}> ?__c }}")
-    nodes = g.objects(shape, SH + "targetNode")
-    if nodes:
-        parts.append("{ VALUES ?this { " + " ".join(_sparql_term(n) for n in nodes) + " } }")
-    for p in g.objects(shape, SH + "targetSubjectsOf"):
-        parts.append(f"{{ ?this <{p.value}> ?__o }}")
-    for p in g.objects(shape, SH + "targetObjectsOf"):
-        parts.append(f"{{ ?__s <{p.value}> ?this }}")
-    if not parts:
+    union = _target_union(g, store, shape)
+    if union is None:
         return None
     marker = f"<urn:ldpub:fastshacl:shape:{number}>"
-    store.update(f"INSERT {{ GRAPH <{_TARGETS}> {{ ?this <{_FOCUS}> {marker} }} }} WHERE {{ " + " UNION ".join(parts) + " }")
+    store.update(f"INSERT {{ GRAPH <{_TARGETS}> {{ ?this <{_FOCUS}> {marker} }} }} WHERE {{ {union} }}")
     return f"GRAPH <{_TARGETS}> {{ ?this <{_FOCUS}> {marker} }}"
 
 
@@ -565,15 +571,19 @@ def compile_sparql_checks(plan: Plan, store) -> list[Check]:
 
     g, checks = plan.graph, []
     for number, root in plan.sparql_roots:
+        constraints = [c for c in g.objects(root, SH + "sparql") if not _deactivated(g, c)]
+        if constraints:  # each runs once: join the targets inline rather than materializing them
+            inline = "{ SELECT DISTINCT ?this WHERE { " + _target_union(g, store, root) + " } }"
+            checks.extend(_compile_sparql(g, root, c, inline, g.one(root, SH + "path")) for c in constraints)
+        props = [p for p in g.objects(root, SH + "property")
+                 if not _deactivated(g, p) and not isinstance(g.one(p, SH + "path"), ox.NamedNode)]
+        node_level = g.one(root, SH + "path") is not None or any(p in g.index.get(root, {}) for p in SUPPORTED)
+        if not props and not node_level:
+            continue
         target = _target_pattern(g, store, root, number)
         checks.extend(_compile_constraints(g, store, root, target, g.one(root, SH + "path")))
-        for constraint in g.objects(root, SH + "sparql"):
-            if not _deactivated(g, constraint):
-                checks.append(_compile_sparql(g, root, constraint, target, g.one(root, SH + "path")))
-        for prop in g.objects(root, SH + "property"):
-            path = g.one(prop, SH + "path")
-            if not _deactivated(g, prop) and not isinstance(path, ox.NamedNode):
-                checks.extend(_compile_constraints(g, store, prop, target, path))
+        for prop in props:
+            checks.extend(_compile_constraints(g, store, prop, target, g.one(prop, SH + "path")))
     return checks
 
 
@@ -626,7 +636,7 @@ def run_property_checks(plan: Plan, index: _Index, g: _Graph | None = None) -> l
                         report(node, "DatatypeConstraintComponent", v)
                     else:
                         vdt = v.datatype.value
-                        if vdt != check.datatype or not _well_formed(v.value, vdt):
+                        if vdt != check.datatype or (vdt in _LEXICAL and not _well_formed(v.value, vdt)):
                             report(node, "DatatypeConstraintComponent", v)
                 for closure in check.classes:
                     key = str(v)
@@ -710,13 +720,137 @@ def run_checks(checks: list[Check], store) -> list[dict]:
     return out
 
 
-def _load_store(data_triples: list, ontology_triples: list):
+def _load_store(data_triples: list, ontology_triples: list, predicates: set[str] | None = None):
+    """The data graph in a Store: all of it, or only the triples whose predicate is in ``predicates``."""
     import pyoxigraph as ox
 
     store = ox.Store()
     for triples in (data_triples, ontology_triples):  # N-Triples bulk load beats building Quads in Python
+        if predicates is not None:
+            triples = [t for t in triples if t.predicate.value in predicates]
         store.bulk_load(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
     return store
+
+
+_TOKEN = re.compile(r"""
+    (?P<comment>\#[^\n]*) | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*') | (?P<iri><[^<>\s]*>)
+  | (?P<var>[?$][A-Za-z_][A-Za-z0-9_]*) | (?P<pname>[A-Za-z_][\w.-]*:[\w.-]*|:[\w.-]+)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*) | (?P<punct>[{}()\[\].;,/|^*+?!=<>&-]) | (?P<other>\S)
+""", re.VERBOSE)
+_RDF_TYPE_TOKENS = {"a"}
+
+
+def _fixed_predicates(query: str) -> set[str] | None:
+    """Every IRI a SHACL-SPARQL query names, if it has no variable in predicate position.
+
+    Such a query only matches triples whose predicate it names, so it can run on a Store
+    holding just those. Returns None (use the whole graph) when a pattern's predicate is a
+    variable or the query uses anything this conservative reader does not follow
+    (blank-node property lists, negated paths, GRAPH, SERVICE, sub-queries).
+    """
+    prefixes = dict(re.findall(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", query, re.IGNORECASE))
+    body = re.sub(r"PREFIX\s+[\w-]*:\s*<[^>]*>", " ", query, flags=re.IGNORECASE)
+    where = re.search(r"\bWHERE\b|\{", body, re.IGNORECASE)
+    if where is None:
+        return None
+    iris: set[str] = set()
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(body[where.start():]) if m.lastgroup != "comment"]
+    position, depth_expr, i = 0, 0, 0  # position in a triple pattern: 0 subject, 1 predicate, 2 object
+    while i < len(tokens):
+        kind, text = tokens[i]
+        upper = text.upper()
+        if kind == "iri":
+            iris.add(text[1:-1])
+        elif kind == "pname":
+            prefix, _, local = text.partition(":")
+            if prefix not in prefixes:
+                return None
+            iris.add(prefixes[prefix] + local)
+        if kind == "word" and upper in ("GRAPH", "SERVICE", "SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
+            return None
+        if kind == "word" and upper in ("FILTER", "BIND", "VALUES", "HAVING", "ORDER", "GROUP", "LIMIT", "OFFSET"):
+            # skip the expression: up to its closing parenthesis / brace (VALUES)
+            opener = "{" if upper == "VALUES" else "("
+            while i < len(tokens) and tokens[i][1] != opener:
+                if tokens[i][1] == "{" and opener == "(":
+                    break  # FILTER NOT EXISTS { ... }: read the group as patterns
+                i += 1
+            if i < len(tokens) and tokens[i][1] == opener:
+                closer, level = {"(": ")", "{": "}"}[opener], 0
+                while i < len(tokens):
+                    level += tokens[i][1] == opener
+                    level -= tokens[i][1] == closer
+                    if level == 0:
+                        break
+                    if tokens[i][0] == "iri":
+                        iris.add(tokens[i][1][1:-1])
+                    elif tokens[i][0] == "pname":
+                        prefix, _, local = tokens[i][1].partition(":")
+                        if prefix in prefixes:
+                            iris.add(prefixes[prefix] + local)
+                    i += 1
+                i += 1
+                position = 0
+                continue
+            continue
+        if text in ("{", "}", "."):
+            position = 0
+        elif text == ";":
+            position = 1
+        elif text == ",":
+            position = 2
+        elif text in ("[", "!"):
+            return None
+        elif kind in ("var", "iri", "pname", "string") or (kind == "word" and upper in ("A", "TRUE", "FALSE")):
+            if position == 1 and kind == "var":
+                return None  # a variable predicate: needs every triple
+            if position == 1:
+                # a property path may continue with / | ^ * + ? and more names
+                while i + 1 < len(tokens) and tokens[i + 1][1] in ("/", "|", "^", "*", "+", "?", "(", ")"):
+                    i += 1
+                    if i + 1 < len(tokens) and tokens[i + 1][0] in ("iri", "pname"):
+                        i += 1
+                        nk, nt = tokens[i]
+                        if nk == "iri":
+                            iris.add(nt[1:-1])
+                        else:
+                            prefix, _, local = nt.partition(":")
+                            if prefix not in prefixes:
+                                return None
+                            iris.add(prefixes[prefix] + local)
+                    elif i + 1 < len(tokens) and tokens[i + 1][0] == "var":
+                        return None
+            position = min(position + 1, 2) if position < 2 else 2
+            if kind == "word" and upper == "A":
+                iris.add(RDF_TYPE)
+        elif kind == "word" and upper in ("OPTIONAL", "MINUS", "UNION", "NOT", "EXISTS", "WHERE"):
+            position = 0
+        elif kind == "number" or (kind == "other" and text.isdigit()):
+            position = min(position + 1, 2)
+        i += 1
+    return iris
+
+
+def _store_predicates(plan: Plan) -> set[str] | None:
+    """The predicates the SPARQL checks can match (None: they need the whole graph)."""
+    import pyoxigraph as ox
+
+    g = plan.graph
+    wanted = {RDF_TYPE, RDFS + "subClassOf"}
+    for _, root in plan.sparql_roots:
+        if any(not isinstance(g.one(p, SH + "path"), ox.NamedNode) for p in g.objects(root, SH + "property")):
+            return None
+        if g.one(root, SH + "path") is not None or any(p in g.index.get(root, {}) for p in SUPPORTED):
+            return None
+        wanted |= {p.value for p in g.objects(root, SH + "targetSubjectsOf")}
+        wanted |= {p.value for p in g.objects(root, SH + "targetObjectsOf")}
+        for constraint in g.objects(root, SH + "sparql"):
+            select = g.one(constraint, SH + "select")
+            fixed = _fixed_predicates(_prefix_block(g, constraint) + "\n" + select.value) if select is not None else None
+            if fixed is None:
+                return None
+            wanted |= fixed
+    return wanted
 
 
 def fast_findings(data_triples: list, shape_triples: list, ontology_triples: list, vocab_labels=None) -> list[dict]:
@@ -732,7 +866,8 @@ def fast_findings(data_triples: list, shape_triples: list, ontology_triples: lis
     box: dict = {}
     loader = None
     if plan.sparql_roots:
-        loader = threading.Thread(target=lambda: box.update(store=_load_store(data_triples, ontology_triples)))
+        predicates = _store_predicates(plan)
+        loader = threading.Thread(target=lambda: box.update(store=_load_store(data_triples, ontology_triples, predicates)))
         loader.start()
     results = run_property_checks(plan, index)
     if loader is not None:
