@@ -67,7 +67,7 @@ def _compile(project: Project, data_dir: Path | None, validate: bool, engine: st
     ontology_store, _ = parse_turtle_files(vocab.files, "ontology")
     shapes_store, shape_prefixes = load_shapes(project.shapes_path)
     data_path = Path(data_dir) if data_dir else project.data_path
-    records = load_records(data_path, relative_to=project.root)
+    records = load_records(data_path, relative_to=project.root, cache_dir=_cache_dir(project))
     mapped = map_records(records, vocab, project.base_iri, project.language)
     triples = sorted_triples(mapped.triples)
     prefixes = {**vocab.prefixes, project.data_prefix: project.base_iri}
@@ -88,6 +88,15 @@ def _compile(project: Project, data_dir: Path | None, validate: bool, engine: st
             shacl_findings(build.triples, build.shape_triples, build.ontology_triples, mapped.source_map, vocab, engine)
         )
     return build
+
+
+def _cache_dir(project: Project) -> Path | None:
+    """``.ldpub-cache/`` in the project (gitignored); ``LDPUB_CACHE=0`` turns the cache off."""
+    import os
+
+    if os.environ.get("LDPUB_CACHE", "1").lower() in ("0", "no", "false", "off"):
+        return None
+    return project.root / ".ldpub-cache"
 
 
 def build_files(build: Build) -> dict[str, bytes]:
