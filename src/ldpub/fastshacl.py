@@ -856,24 +856,18 @@ def _store_predicates(plan: Plan) -> set[str] | None:
 def fast_findings(data_triples: list, shape_triples: list, ontology_triples: list, vocab_labels=None) -> list[dict]:
     """The ``fast`` engine of :data:`ldpub.validate.ENGINES` (same contract as pySHACL's).
 
-    Core constraints on plain-IRI paths run in Python over a subject index while pyoxigraph
-    loads the Store for the SPARQL-based checks in a second thread (it releases the GIL).
+    Core constraints on plain-IRI paths run in Python over a predicate index; the index is
+    dropped before pyoxigraph loads the Store for the SPARQL-based checks, so both never
+    take memory at the same time.
     """
-    import threading
-
     index = _Index(data_triples, ontology_triples)
     plan = plan_shapes(shape_triples, index)
-    box: dict = {}
-    loader = None
-    if plan.sparql_roots:
-        predicates = _store_predicates(plan)
-        loader = threading.Thread(target=lambda: box.update(store=_load_store(data_triples, ontology_triples, predicates)))
-        loader.start()
     results = run_property_checks(plan, index)
-    if loader is not None:
-        loader.join()
-        store = box["store"]
+    del index
+    if plan.sparql_roots:
+        store = _load_store(data_triples, ontology_triples, _store_predicates(plan))
         results.extend(run_checks(compile_sparql_checks(plan, store), store))
+        del store
     if plan.fallback_triples:
         from .validate import ENGINES
 
