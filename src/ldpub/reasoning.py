@@ -38,7 +38,7 @@ from .errors import Location
 from .rdfterms import OWL, RDF_TYPE, RDFS
 from .report import Finding
 
-__all__ = ["ReasoningResult", "reason_over", "java_available"]
+__all__ = ["ReasoningResult", "reason_over", "add_inferences", "java_available"]
 
 DEFAULTS = {"max_individuals": 10000, "java_memory": 1000, "max_runs": 24}
 _BASE = "http://ldpub.invalid/reasoning/"
@@ -416,3 +416,21 @@ def _inferences(build, world, ontology: list) -> list:
         for inverse in inverse_of.get(t.predicate.value, ()):
             out.append(ox.Triple(t.object, ox.NamedNode(inverse), t.subject))
     return sorted_triples(t for t in out if str(t) not in asserted)
+
+
+def add_inferences(build) -> int:
+    """Reason over a build; add its findings to the report and inferred triples to the data.
+
+    Returns how many triples were added (0 when inconsistent or skipped).
+    """
+    from .graphstore import sorted_triples
+
+    result = reason_over(build, infer=True)
+    build.report.checks.append("owl")
+    build.report.extend(result.findings)
+    if not result.consistent or not result.inferred:
+        return 0
+    before = len(build.triples)
+    build.triples = sorted_triples([*build.triples, *result.inferred])
+    build._store = None
+    return len(build.triples) - before

@@ -89,7 +89,7 @@ def _text(report: Report, ctx: ReportContext) -> str:
     verdict = "input error" if report.input_error else ("does not conform" if report.fails(ctx.fail_on) else "conforms")
     counted = []
     if ctx.records is not None:
-        counted.append(f"{ctx.records} records")
+        counted.append(f"{ctx.records} record{'s' if ctx.records != 1 else ''}")
     if ctx.triples is not None:
         counted.append(f"{ctx.triples} triples")
     tail = f" ({', '.join(counted)})" if counted else ""
