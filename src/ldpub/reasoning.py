@@ -140,15 +140,7 @@ def reason_over(build, *, infer: bool = False) -> ReasoningResult:
                 result.inferred = _inferences(build, world, ontology)
         else:
             result.consistent = False
-            onto_world = reasoner.run([])
-            if onto_world is None:
-                result.findings.append(Finding(
-                    "violation", "the ontology itself is inconsistent (without any record)",
-                    _term_location(build, build.vocab.ontology_iri) or skip_loc, rule="inconsistent-ontology",
-                    check="owl", hint="check disjointness, domains and ranges of the ontology"))
-            else:
-                result.findings.extend(_unsatisfiable(build, onto_world))
-                result.findings.extend(_culprits(build, reasoner, int(settings["max_runs"])))
+            result.findings.extend(_culprits(build, reasoner, int(settings["max_runs"])))
     except _Skipped as exc:
         result.findings.append(Finding("warning", f"OWL reasoning skipped: {exc}", skip_loc,
                                        rule="reasoning-skipped", check="owl"))
@@ -234,6 +226,7 @@ def _culprits(build, reasoner: _Reasoner, max_runs: int) -> list[Finding]:
     clean_types = {k: v for k, v in types_of.items() if k not in owned}
     rest = [n for n in sorted(groups) if n not in findings]
     exhausted = False
+    unsatisfiable: list[Finding] = []
 
     def consistent(subset: list[str]) -> bool:
         return reasoner.run(_closure(groups, subset, clean_types)) is not None
@@ -257,10 +250,19 @@ def _culprits(build, reasoner: _Reasoner, max_runs: int) -> list[Finding]:
         if not found:
             exhausted = True  # the clash needs records from both halves together
 
-    if rest and reasoner.runs < max_runs and not consistent(rest):
-        search(rest)
-    out = [findings[n] for n in sorted(findings)]
-    if exhausted or not out:
+    if rest and reasoner.runs < max_runs:
+        world = reasoner.run(_closure(groups, rest, clean_types))
+        if world is not None:
+            unsatisfiable.extend(_unsatisfiable(build, world))
+        elif reasoner.run([]) is None:
+            return [Finding("violation", "the ontology itself is inconsistent (without any record)",
+                            _term_location(build, build.vocab.ontology_iri) or Location(_display(build, build.vocab.files[0])),
+                            rule="inconsistent-ontology", check="owl",
+                            hint="check disjointness, domains and ranges of the ontology")]
+        else:
+            search(rest)
+    out = unsatisfiable + [findings[n] for n in sorted(findings)]
+    if exhausted or not findings:
         out.append(Finding(
             "violation", "the records are inconsistent with the ontology (HermiT); the culprit could not be "
                          "narrowed down to single records" + (f" within [reason] max_runs = {max_runs}"
