@@ -90,3 +90,13 @@ def test_build_still_refuses_record_errors_with_exit_2(project_copy, run_cli):
     assert code == 2
     assert "data/zz-planted.yaml:4: record 'planted': unknown key 'pleger' (did you mean 'pledger'?)" in err
     assert not (project_copy / "out").exists()
+
+
+def test_turtle_syntax_error_in_shapes_is_an_annotation_with_exit_2(project_copy, run_cli):
+    shapes = next((project_copy / "shapes").glob("*.ttl"))
+    lines = shapes.read_text(encoding="utf-8").splitlines()
+    shapes.write_text("\n".join(lines + ["ags:Broken a sh:NodeShape ; sh:targetClass ."]) + "\n", encoding="utf-8")
+    code, out, _ = run_cli("--project", str(project_copy), "validate", "--format", "github")
+    assert code == 2
+    assert out.startswith(f"::error file=shapes/{shapes.name},line={len(lines) + 1},")
+    assert "shapes is not valid Turtle" in out
