@@ -110,3 +110,17 @@ def test_too_many_individuals_skips_reasoning_with_a_warning(project_copy, run_c
     assert code == 0
     f = next(f for f in json.loads(out)["findings"] if f["check"] == "owl")
     assert "exceed [reason] max_individuals = 5" in f["message"]
+
+
+@needs_java
+def test_unsatisfiable_class_points_at_its_line_in_the_ontology(project_copy, run_cli):
+    onto = next((project_copy / "ontology").glob("*.ttl"))
+    old = onto.read_text(encoding="utf-8")
+    onto.write_text(old + '\nag:PersonOrganization a owl:Class ;\n    rdfs:label "person-organization"@en ;\n'
+                    '    skos:definition "Cannot exist."@en ;\n    rdfs:subClassOf ag:Person, ag:Organization .\n',
+                    encoding="utf-8")
+    code, out, _ = run_cli("--project", str(project_copy), "validate", "--reason", "--format", "json")
+    assert code == 1
+    f = next(f for f in json.loads(out)["findings"] if f["rule"] == "unsatisfiable-class")
+    assert (f["file"], f["line"]) == (f"ontology/{onto.name}", len(old.splitlines()) + 2)
+    assert "ag:PersonOrganization is unsatisfiable" in f["message"]

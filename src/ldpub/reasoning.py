@@ -171,11 +171,13 @@ def _unsatisfiable(build, world) -> list[Finding]:
     out = []
     for cls in sorted(world.inconsistent_classes(), key=lambda c: c.iri):
         iri = cls.iri
+        if iri == OWL + "Nothing":
+            continue
         out.append(Finding(
             "violation", f"class {build.vocab.curie(iri)} is unsatisfiable: nothing can ever be one",
             _term_location(build, iri) or Location(_display(build, build.vocab.files[0])), focus=iri,
             rule="unsatisfiable-class", check="owl",
-            hint="its superclasses or restrictions contradict each other (e.g. a subclass of two disjoint classes)"))
+            hint="its superclasses or restrictions contradict each other, e.g. it is a subclass of two disjoint classes"))
     return out
 
 
