@@ -66,7 +66,7 @@ def test_github_annotations_point_at_the_yaml_line(broken, run_cli):
     lines = out.splitlines()
     assert lines[0].startswith("::error file=data/zz-broken.yaml,line=2,title=ldpub shacl/")
     assert lines[0].endswith("::record 'nameless-person': label: needs exactly one 'label'")
-    assert any(l.startswith(f"::warning file=ontology/") and f",line={_undefined_line(broken)}," in l for l in lines)
+    assert any(l.startswith("::warning file=ontology/") and f",line={_undefined_line(broken)}," in l for l in lines)
 
 
 def test_fail_on_warning_turns_warnings_into_failure(project_copy, run_cli):
