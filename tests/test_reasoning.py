@@ -29,6 +29,11 @@ DENIAL = """\
 - id: suhail-shaheen-planted
   type: Person
   label: A spokesman
+
+- id: planted-agent
+  type: Agent
+  label: An agent with a parent organization
+  parentOrganization: taliban
 """
 
 
@@ -65,7 +70,7 @@ def test_repository_dataset_is_consistent(repo_root, run_cli):
 
 
 @needs_java
-def test_build_reason_adds_inverse_links_deterministically(project_copy, run_cli):
+def test_build_reason_adds_inferred_types_and_inverse_links_deterministically(project_copy, run_cli):
     import rdflib
 
     (project_copy / "data" / "zz-denial.yaml").write_text(DENIAL, encoding="utf-8")
@@ -73,13 +78,14 @@ def test_build_reason_adds_inverse_links_deterministically(project_copy, run_cli
     for name in ("a", "b"):
         code, out, err = run_cli("--project", str(project_copy), "build", "--reason", "--out", name)
         assert code == 0, err
-        assert "(+1 inferred)" in out
+        assert "(+2 inferred)" in out
         outs.append(project_copy / name)
     assert (outs[0] / "dataset.ttl").read_bytes() == (outs[1] / "dataset.ttl").read_bytes()
     g = rdflib.Graph().parse(outs[0] / "dataset.nt", format="nt")
     d = rdflib.Namespace("https://w3id.org/ldpub/dataset/taliban-al-qaeda/id/")
     ag = rdflib.Namespace("https://w3id.org/ldpub/ontology/armed-groups#")
     assert (d["pledge-zawahiri-to-akhundzada-2016"], ag.denial, d["planted-denial"]) in g  # owl:inverseOf ag:denies
+    assert (d["planted-agent"], rdflib.RDF.type, ag.Organization) in g  # rdfs:domain of parentOrganization
 
 
 @needs_java
