@@ -64,7 +64,7 @@ def test_reasoner_blames_a_reference_whose_range_contradicts_the_target(project_
 
 @needs_java
 def test_repository_dataset_is_consistent(repo_root, run_cli):
-    code, out, _ = run_cli("--project", str(repo_root), "validate", "--reason")
+    code, _, out = run_cli("--project", str(repo_root), "validate", "--reason")
     assert code == 0, out
     assert "checks: records, shacl, ontology, owl" in out
 

@@ -37,7 +37,7 @@ def _undefined_line(project: Path) -> int:
 
 
 def test_text_groups_findings_by_file_with_line_record_and_message(broken, run_cli):
-    code, out, _ = run_cli("--project", str(broken), "validate")
+    code, _, out = run_cli("--project", str(broken), "validate")
     assert code == 1
     block = out.split("data/zz-broken.yaml\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert block[0].split()[:2] == ["2", "violation"]
@@ -73,7 +73,7 @@ def test_fail_on_warning_turns_warnings_into_failure(project_copy, run_cli):
     onto = next((project_copy / "ontology").glob("*.ttl"))
     onto.write_text(onto.read_text() + "\nag:Undefined a owl:Class ;\n    rdfs:label \"undefined thing\"@en .\n")
     assert run_cli("--project", str(project_copy), "validate")[0] == 0
-    code, out, _ = run_cli("--project", str(project_copy), "validate", "--fail-on", "warning")
+    code, _, out = run_cli("--project", str(project_copy), "validate", "--fail-on", "warning")
     assert code == 1 and "does not conform: 1 warning" in out
 
 
@@ -124,7 +124,7 @@ def test_reports_are_deterministic(broken, run_cli):
 
 
 def test_the_repository_dataset_conforms(repo_root, run_cli):
-    code, out, _ = run_cli("--project", str(repo_root), "validate")
+    code, _, out = run_cli("--project", str(repo_root), "validate")
     assert code == 0, out
     assert out.startswith("conforms: no problems")
 

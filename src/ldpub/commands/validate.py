@@ -32,6 +32,10 @@ def validate(ctx: click.Context, data_dir: str | None, format_name: str, fail_on
     Every finding names the YAML file, line and record it comes from.
 
     \b
+    The text report goes to standard error, like every diagnostic; the other formats go to
+    standard output (or to --output FILE).
+
+    \b
     Exit codes: 0 conforms, 1 does not conform (at --fail-on), 2 usage or input error
     (a record that cannot be read or mapped is reported in the chosen format, then exit 2).
 
@@ -60,7 +64,8 @@ def validate(ctx: click.Context, data_dir: str | None, format_name: str, fail_on
     if output:
         write_report(project_path(project, output), text)
     else:
-        click.echo(text, nl=False)
+        # text is for people: on stderr like every diagnostic of ldpub; machine formats on stdout
+        click.echo(text, nl=False, err=format_name == "text")
     if format_name != "text":
         click.echo(f"{'input error' if result.report.input_error else 'done'}: {result.report.summary()}", err=True)
     ctx.exit(result.report.exit_code(fail_on))
