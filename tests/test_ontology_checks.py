@@ -67,3 +67,24 @@ def test_class_used_by_data_without_a_shape_is_a_warning_at_the_record(project_c
 def test_ontology_checks_can_be_skipped(project_copy, run_cli):
     _append(_onto(project_copy), 'ag:Nameless a owl:Class .\n')
     assert run_cli("--project", str(project_copy), "validate", "--no-ontology-checks")[0] == 0
+
+
+def test_data_using_an_undeclared_property_is_a_violation_at_the_record(built):
+    """Records cannot name undeclared keys (the mapping refuses them), but other producers of
+    triples can: the check looks at the triples themselves."""
+    import dataclasses
+
+    import pyoxigraph as ox
+
+    from ldpub.ontology_checks import ontology_findings
+
+    build, _ = built
+    subject = build.project.base_iri + "taliban"
+    extra = ox.Triple(ox.NamedNode(subject), ox.NamedNode("https://w3id.org/ldpub/ontology/armed-groups#ruledBy"),
+                      ox.NamedNode(build.project.base_iri + "mullah-omar"))
+    changed = dataclasses.replace(build, triples=[*build.triples, extra])
+    found = [f for f in ontology_findings(changed) if f.rule == "undeclared_term"]
+    assert len(found) == 1
+    f = found[0]
+    assert (f.file, f.record, f.severity) == ("data/groups.yaml", "taliban", "violation")
+    assert "ag:ruledBy, which the ontology does not declare" in f.message
