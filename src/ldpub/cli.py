@@ -21,7 +21,8 @@ __all__ = ["main", "cli", "COMMANDS"]
 # name -> (module, attribute, one-line help shown by `ldpub --help` without importing it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("ldpub.commands.build", "build", "Build the dataset: records -> validated Turtle, N-Triples, JSON-LD."),
-    "validate": ("ldpub.commands.build", "validate", "Run every check on the records; write nothing."),
+    "validate": ("ldpub.commands.validate", "validate", "Run every check; report as text, json, junit, github or sarif."),
+    "init": ("ldpub.commands.init", "init", "Start a new dataset project that validates in CI out of the box."),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -86,8 +87,6 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         code = cli.main(args=argv, prog_name="ldpub", standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)  # ctx.exit(N) returns N when standalone_mode is off
     except LdpubError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem.render()}" if not problem.location.file else problem.render(), err=True)
@@ -102,3 +101,5 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+    # with standalone_mode=False click returns the code given to ctx.exit()
+    sys.exit(code if isinstance(code, int) else 0)
