@@ -86,9 +86,16 @@ def test_all_bugs_at_once_match(project_copy):
 
 def test_build_reports_fast_engine_findings_at_the_yaml_line(project_copy, run_cli):
     shutil.copy(BROKEN / "end-before-start.yaml", project_copy / "data" / "zz-broken.yaml")
-    code, out, err = run_cli("--project", str(project_copy), "validate")
+    code, out, err = run_cli("--project", str(project_copy), "validate", "--format", "json")
     assert code == 1
-    assert "data/zz-broken.yaml:8: record 'broken-tenure-ends-before-it-starts': endDate is before startDate" in err + out
+    import json
+
+    findings = [f for f in json.loads(out)["findings"] if f.get("check") == "shacl"]
+    assert len(findings) == 1, findings
+    text = json.dumps(findings[0])
+    for expected in ("data/zz-broken.yaml", "broken-tenure-ends-before-it-starts", "endDate is before startDate"):
+        assert expected in text
+    assert '"line": 8' in text
 
 
 def test_unsupported_shapes_fall_back_to_pyshacl_instead_of_being_skipped(project_copy):
