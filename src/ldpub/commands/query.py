@@ -85,6 +85,8 @@ def query(
     """
     from .. import query as q
 
+    if name and "=" in name and (query_file or sparql is not None):
+        name, assignments = None, (name, *assignments)  # KEY=VALUE after --file/--sparql
     chosen = [flag for flag, given in (("NAME", name), ("--file", query_file), ("--sparql", sparql), ("--list", list_queries)) if given]
     if len(chosen) > 1:
         raise click.UsageError(f"give only one of NAME, --file, --sparql, --list (got {', '.join(chosen)})")
