@@ -146,10 +146,13 @@ def test_endpoint_must_be_an_http_url(ldpub):
 
 
 def test_fail_empty_exits_1_when_nothing_is_found(ldpub):
-    code, out, err = ldpub("events", "from=1900-01-01", "to=1900-12-31", "--fail-empty")
+    nothing = "SELECT ?s WHERE { ?s a ag:NoSuchClass }"
+    code, out, err = ldpub("--sparql", nothing, "--fail-empty")
     assert code == 1 and "nothing found" in err
-    assert out.splitlines()[0].startswith("when,earliest,latest")
-    assert ldpub("events", "from=1900-01-01", "to=1900-12-31")[0] == 0  # empty is an answer
+    assert out.splitlines() == ["s"]
+    assert ldpub("--sparql", nothing)[0] == 0  # empty is an answer
+    assert ldpub("--sparql", "ASK { ?s a ag:NoSuchClass }", "--fail-empty")[0] == 1
+    assert ldpub("pledges", "--fail-empty")[0] == 0
 
 
 @pytest.mark.parametrize(
