@@ -175,3 +175,10 @@ def test_help_documents_exit_codes_and_examples(run_cli):
     assert "Exit codes: 0 answered" in out and "ldpub query events from=2019-01-01 to=2019-12-31" in out
     code, out, _ = run_cli("--help")
     assert "query" in out
+
+
+def test_sparql_text_can_declare_its_own_parameters(ldpub):
+    text = "# param: who: iri\nSELECT ?pledgee WHERE { ?p ag:pledger ?who ; ag:pledgee ?pledgee }\n"
+    code, out, err = ldpub("--sparql", text, "who=osama-bin-laden")
+    assert code == 0, err
+    assert out.split() == ["pledgee", D + "mullah-omar"]

@@ -620,14 +620,15 @@ def run(
 ) -> QueryResult:
     """Run a named query (by name) or SPARQL text, and return its :class:`QueryResult`.
 
-    ``query`` is a named query of the project's ``queries/`` folder, a :class:`NamedQuery`, or
-    SPARQL text (anything containing ``{``). ``params`` bind the named query's parameters.
+    ``query`` is the name of a query in the project's ``queries/`` folder, a :class:`NamedQuery`,
+    or SPARQL text (whose ``# param:`` header lines, if any, declare its parameters). ``params``
+    bind the declared parameters.
     """
     from .config import Project, load_project
 
     if target is None:
         target = connect(project, endpoint=endpoint)
-    if isinstance(query, str) and "{" not in query:
+    if isinstance(query, str) and re.fullmatch(r"[\w.-]+", query):
         proj = project if isinstance(project, Project) else load_project(project)
         query = named_query(proj.queries_path, query)
     elif isinstance(query, str):

@@ -115,7 +115,7 @@ def query(
     )
     if sparql is not None:
         text, added = _with_prefixes(sparql, target.terms.prefixes)
-        named = replace(q.parse_header(text, "--sparql"), line_offset=added)
+        named = replace(q.parse_header(sparql, "--sparql"), text=text, line_offset=added)
     text = q.prepare(named, values, target.terms)
     if show:
         click.echo(text.rstrip("\n"))
