@@ -19,6 +19,12 @@ opened at the start of the query's WHERE group. The same text runs embedded and 
 1.1 endpoint, with the same meaning. (pyoxigraph's own ``substitutions=`` would need every
 parameter in the SELECT projection, and endpoints have no equivalent.)
 
+Writing a named query: SPARQL evaluates nested groups bottom-up, so a parameter is seen by the
+triple patterns it appears in and by FILTERs of the outer WHERE group, but not by a BIND or
+FILTER inside a nested group (UNION branch, OPTIONAL, subquery) that does not also match it in a
+triple pattern. Use parameters in triple patterns (``?node ?p ?entity``): the engine then looks
+them up by index (``benchmarks/query_named.py`` keeps an eye on it).
+
 Targets (:class:`Target`): :class:`EmbeddedTarget` queries a pyoxigraph Store in this process;
 by default it holds the project built in memory from ``data/`` (always current, a fraction of
 a second for this dataset, no stale ``dist/``) plus its ontology, so queries may use the class
