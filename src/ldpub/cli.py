@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     from .errors import LdpubError
 
     try:
-        cli.main(args=argv, prog_name="ldpub", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="ldpub", standalone_mode=False)
     except LdpubError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem.render()}" if not problem.location.file else problem.render(), err=True)
@@ -101,3 +101,5 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+    # with standalone_mode=False click returns the code given to ctx.exit()
+    sys.exit(code if isinstance(code, int) else 0)
