@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("ldpub.commands.build", "build", "Build the dataset: records -> validated Turtle, N-Triples, JSON-LD."),
     "validate": ("ldpub.commands.build", "validate", "Run every check on the records; write nothing."),
     "query": ("ldpub.commands.query", "query", "Ask a named question or run SPARQL, embedded or on an endpoint."),
+    "excerpts": ("ldpub.commands.excerpts", "excerpts", "Check every quote verbatim against the source texts."),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
