@@ -182,3 +182,18 @@ def test_sparql_text_can_declare_its_own_parameters(ldpub):
     code, out, err = ldpub("--sparql", text, "who=osama-bin-laden")
     assert code == 0, err
     assert out.split() == ["pledgee", D + "mullah-omar"]
+
+
+def test_dataset_files_are_queried_with_the_projects_slugs(run_cli, tmp_path):
+    from ldpub.config import load_project
+    from ldpub.pipeline import compile_project, write_build
+
+    write_build(compile_project(load_project(ROOT), validate=False), tmp_path)
+    code, out, err = run_cli("--project", str(ROOT), "query", "leaders", "group=al-qaeda",
+                             "--dataset", str(tmp_path / "dataset.nt"), "--dataset", str(tmp_path / "ontology.ttl"))
+    assert code == 0, err
+    assert {r["holderLabel"] for r in csv.DictReader(io.StringIO(out))} >= {"Osama bin Laden", "Ayman al-Zawahiri"}
+    broken = tmp_path / "broken.nt"
+    broken.write_text("<a> <b> .\n")
+    code, _, err = run_cli("--project", str(ROOT), "query", "pledges", "--dataset", str(broken))
+    assert code == 2 and err.startswith(f"{broken}: cannot load:")
