@@ -394,6 +394,7 @@ class QueryResult:
     boolean: bool | None = None
     triples: list = field(default_factory=list)
     query: str = ""
+    prefixes: dict[str, str] = field(default_factory=dict)  # for compact IRIs when shown
 
     def __len__(self) -> int:
         if self.kind == "graph":
@@ -431,7 +432,7 @@ class QueryResult:
         """The result in one of :data:`ldpub.resultformats.RESULT_FORMATS`."""
         from .resultformats import render
 
-        return render(self, format_name, prefixes or {}, **options)
+        return render(self, format_name, self.prefixes if prefixes is None else prefixes, **options)
 
     def _repr_markdown_(self) -> str:  # notebooks
         return self.serialize("md")
@@ -640,4 +641,6 @@ def run(
     elif isinstance(query, str):
         query = parse_header(query, "<sparql>")
     text = prepare(query, params, target.terms)
-    return target.execute(text)
+    result = target.execute(text)
+    result.prefixes = dict(target.terms.prefixes)
+    return result
