@@ -449,6 +449,15 @@ class Target:
     def execute(self, text: str) -> QueryResult:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def knows_class_hierarchy(self) -> bool:
+        """Whether the target holds the ontology's class hierarchy (``rdfs:subClassOf``).
+
+        Queries that follow the hierarchy (``events``, ``relations``, ``meetings``) find only
+        records typed with the exact class without it.
+        """
+        result = self.execute(f"ASK {{ ?class <{RDFS}subClassOf> ?parent }}")
+        return bool(result.boolean)
+
     def labels(self, iris: list[str]) -> dict[str, str]:
         """The preferred labels (skos:prefLabel, else rdfs:label) of ``iris`` found in the target."""
         if not iris:
