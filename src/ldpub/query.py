@@ -65,6 +65,7 @@ __all__ = [
     "parse_header",
     "bind_parameters",
     "prepare",
+    "check_records",
     "check_syntax",
     "connect",
     "run",
@@ -349,6 +350,22 @@ def prepare(query: NamedQuery, values: Mapping[str, str] | None = None, terms: T
         raise QueryError([Problem(f"{origin}: {p.message}") for p in exc.problems]) from None
 
 
+def check_records(query: NamedQuery, values: Mapping[str, str], target: "Target") -> None:
+    """For a target whose slugs are not known in advance (an endpoint, RDF files): check that
+    each record slug given for an ``iri`` parameter occurs there, so a typo is an error rather
+    than an empty answer."""
+    if target.terms.slugs is not None or target.terms.base_iri is None:
+        return
+    problems = []
+    for param in query.params:
+        value = values.get(param.name)
+        if param.type == "iri" and value and _SLUG.fullmatch(value):
+            if not target.knows(target.terms.base_iri + value):
+                problems.append(Problem(f"parameter {param.name}={value!r}: no record '{value}' in {target.description}"))
+    if problems:
+        raise QueryError(problems)
+
+
 # ------------------------------------------------------------------------------ results
 def _python(term) -> Any:
     """A plain Python value for a term (for dicts and data frames)."""
@@ -456,6 +473,11 @@ class Target:
         records typed with the exact class without it.
         """
         result = self.execute(f"ASK {{ ?class <{RDFS}subClassOf> ?parent }}")
+        return bool(result.boolean)
+
+    def knows(self, iri: str) -> bool:
+        """Whether ``iri`` occurs in the target (as subject or object)."""
+        result = self.execute(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
         return bool(result.boolean)
 
     def labels(self, iris: list[str]) -> dict[str, str]:
@@ -650,6 +672,7 @@ def run(
     elif isinstance(query, str):
         query = parse_header(query, "<sparql>")
     text = prepare(query, params, target.terms)
+    check_records(query, params or {}, target)
     result = target.execute(text)
     result.prefixes = dict(target.terms.prefixes)
     return result

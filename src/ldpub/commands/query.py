@@ -120,6 +120,7 @@ def query(
     if show:
         click.echo(text.rstrip("\n"))
         return
+    q.check_records(named, values, target)
     result = target.execute(text)
     if "subClassOf" in text and (endpoint or datasets) and not target.knows_class_hierarchy():
         click.echo(
