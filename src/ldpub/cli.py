@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("ldpub.commands.build", "build", "Build the dataset: records -> validated Turtle, N-Triples, JSON-LD."),
     "validate": ("ldpub.commands.validate", "validate", "Run every check; report as text, json, junit, github or sarif."),
     "init": ("ldpub.commands.init", "init", "Start a new dataset project that validates in CI out of the box."),
+    "query": ("ldpub.commands.query", "query", "Ask a named question or run SPARQL, embedded or on an endpoint."),
+    "excerpts": ("ldpub.commands.excerpts", "excerpts", "Check every quote verbatim against the source texts."),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
