@@ -32,7 +32,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RESERVED_KEYS = ("id", "type")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scalar:
     """A scalar value as written: its text, whether it was quoted, and where it is."""
 
@@ -42,7 +42,7 @@ class Scalar:
     column: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """A record (top-level or nested) with the positions of its keys."""
 
