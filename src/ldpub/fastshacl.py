@@ -371,6 +371,7 @@ class _Index:
 
     def __init__(self, *triple_sets: Iterable) -> None:
         import gc
+        from sys import intern
 
         by_pred: dict[str, dict[str, list]] = {}
         paused = gc.isenabled()
@@ -382,7 +383,7 @@ class _Index:
                     m = by_pred.get(p)
                     if m is None:
                         m = by_pred[p] = {}
-                    s = str(t.subject)
+                    s = intern(str(t.subject))  # one string per node, not one per triple
                     values = m.get(s)
                     if values is None:
                         m[s] = [t.object]

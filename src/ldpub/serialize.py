@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 
 from .rdfterms import RDF_LANGSTRING, RDF_TYPE, XSD
 
-__all__ = ["RdfFormat", "FORMATS", "get_format", "WriteContext", "write_jsonld"]
+__all__ = ["RdfFormat", "FORMATS", "get_format", "WriteContext", "write_jsonld", "stream_writer"]
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,8 @@ def write_jsonld(triples: Iterable, context: dict) -> bytes:
     comp = _Compactor(context)
     encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
     blank = _ox().BlankNode
-    chunks = ['{\n  "@context": ', _indent(json.dumps(context, indent=2, ensure_ascii=False)), ',\n  "@graph": [']
+    # bytes per node: the text of a large graph is never held twice (as str and as bytes)
+    chunks = [('{\n  "@context": ' + _indent(json.dumps(context, indent=2, ensure_ascii=False)) + ',\n  "@graph": [').encode("utf-8")]
     first = True
     predicate_names: dict[str, tuple] = {}  # predicate IRI -> (name, term key, definition)
     for subject, pairs in _by_subject(triples):
@@ -163,10 +164,10 @@ def write_jsonld(triples: Iterable, context: dict) -> bytes:
         for name in sorted(props):
             values = props[name]
             node[name] = values[0] if len(values) == 1 else values
-        chunks.append(("\n    " if first else ",\n    ") + encode(node))
+        chunks.append((("\n    " if first else ",\n    ") + encode(node)).encode("utf-8"))
         first = False
-    chunks.append("\n  ]\n}\n")
-    return "".join(chunks).encode("utf-8")
+    chunks.append(b"\n  ]\n}\n")
+    return b"".join(chunks)
 
 
 def _indent(text: str) -> str:
@@ -209,6 +210,26 @@ FORMATS: dict[str, RdfFormat] = {
         RdfFormat("rdfxml", ("xml", "rdf", "rdf/xml"), "application/rdf+xml", "rdf", _rdfxml),
     )
 }
+
+
+_STREAMED = {"turtle": "TURTLE", "ntriples": "N_TRIPLES"}
+
+
+def stream_writer(name: str, triples: list, ctx: WriteContext):
+    """A function writing ``triples`` in format ``name`` to a path, without the whole file in memory.
+
+    Turtle and N-Triples stream from pyoxigraph straight into the file (the same bytes the
+    format's writer returns); other formats are written from their writer's bytes.
+    """
+    if name in _STREAMED:
+        def write(path) -> None:
+            import pyoxigraph as ox
+
+            fmt = getattr(ox.RdfFormat, _STREAMED[name])
+            ox.serialize(triples, output=str(path), format=fmt, **({"prefixes": ctx.prefixes} if name == "turtle" else {}))
+
+        return write
+    return lambda path: path.write_bytes(FORMATS[name].writer(triples, ctx))
 
 
 def get_format(name: str) -> RdfFormat:
