@@ -22,6 +22,7 @@ __all__ = ["main", "cli", "COMMANDS"]
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("ldpub.commands.build", "build", "Build the dataset: records -> validated Turtle, N-Triples, JSON-LD."),
     "validate": ("ldpub.commands.build", "validate", "Run every check on the records; write nothing."),
+    "serve": ("ldpub.commands.serve", "serve", "Serve the dataset as Linked Data with a read-only SPARQL endpoint."),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

@@ -1,0 +1,44 @@
+"""``ldpub serve``: Linked Data pages and a read-only SPARQL endpoint for the dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import project_from
+
+
+@click.command()
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1; [serve] host).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Port (default 8080; 0 picks a free one; [serve] port).")
+@click.option("--from", "source", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Serve a build or release folder instead of building the project now.")
+@click.option("--query-timeout", type=click.FloatRange(min=0.001), default=None,
+              help="Seconds a query may run before it is stopped ([serve] query_timeout, default 10).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Query worker processes ([serve] workers, default 2).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, source: Path | None,
+          query_timeout: float | None, workers: int | None) -> None:
+    """Serve the dataset: entity pages, a SPARQL endpoint at /sparql, a query page at /query.
+
+    Entity IRIs resolve under the path of the project's base_iri (303 to their page, Turtle or
+    JSON-LD by Accept). Limits (time, result size, request size) come from [serve] in ldpub.toml.
+    Access logs are JSON lines on stderr (or [serve] access_log).
+
+    \b
+    Example:
+      ldpub serve --port 8080
+      curl -H 'Accept: text/csv' 'http://127.0.0.1:8080/sparql?query=SELECT+*+{?s+?p+?o}+LIMIT+5'
+    """
+    from ..serve import open_server, serve_settings
+
+    project = project_from(ctx)
+    settings = serve_settings(project, host=host, port=port, query_timeout=query_timeout, workers=workers)
+    server = open_server(project, settings, source)
+    click.echo(f"serving {server.triples} triples at {server.url} (SPARQL: {server.url}sparql; Ctrl-C stops)", err=False)
+    import sys
+
+    sys.stdout.flush()
+    server.run()

@@ -1,0 +1,118 @@
+"""``ldpub serve``: the dataset as Linked Data with a read-only SPARQL 1.1 endpoint.
+
+Modules, one job each::
+
+    settings     the [serve] table of ldpub.toml
+    dataset      the on-disk store and what pages show (labels, entities, statements)
+    protocol     SPARQL 1.1 Protocol formats, content negotiation, the read-only guard
+    worker       a query worker process (killed when a query passes the time limit)
+    engine       the pool of workers
+    named        the named queries offered on the query page
+    network      the SVG network picture
+    servicedesc  SPARQL service description and VoID
+    accesslog    JSON-lines access log middleware
+    app          the Starlette application (routes)
+
+:func:`open_server` prepares everything; :meth:`Server.run` serves until interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Project
+from ..errors import LdpubError
+from .settings import ServeSettings, serve_settings
+
+__all__ = ["Server", "open_server", "ServeSettings", "serve_settings", "open_dataset"]
+
+
+def open_dataset(project: Project, workdir: Path, source: Path | None = None):
+    """Put the project's dataset (built now, or read from a build/release folder) into a store."""
+    from .dataset import load_folder_triples, prepare
+
+    title = str(project.settings.get("project", {}).get("title") or project.name)
+    if source is not None:
+        import pyoxigraph as ox
+
+        dataset, ontology, context = load_folder_triples(source)
+        prefixes: dict[str, str] = {}
+        turtle = Path(source) / "dataset.ttl"
+        if turtle.is_file():
+            parser = ox.parse(path=str(turtle), format=ox.RdfFormat.TURTLE)
+            for _ in parser:
+                pass
+            prefixes = dict(parser.prefixes)
+        prefixes.setdefault(project.data_prefix, project.base_iri)
+        return prepare(workdir, dataset, ontology, base_iri=project.base_iri, title=title,
+                       prefixes=prefixes, context=context)
+    from ..pipeline import compile_project
+
+    build = compile_project(project)
+    if not build.report.conforms:
+        from ..errors import Problem
+
+        problems = [Problem(f.message, f.location) if hasattr(f, "location") else Problem(str(f))
+                    for f in build.report.sorted() if f.severity == "violation"]
+        raise LdpubError(problems + [Problem("the data does not conform; fix it (ldpub validate) before serving")])
+    return prepare(workdir, build.triples, build.ontology_triples, base_iri=project.base_iri, title=title,
+                   prefixes=build.prefixes, context=build.context, ontology_iri=build.vocab.ontology_iri)
+
+
+@dataclass
+class Server:
+    """A prepared server: the bound socket, the app, and the work folder it cleans up."""
+
+    url: str
+    app: object
+    sock: socket.socket
+    workdir: tempfile.TemporaryDirectory
+    settings: ServeSettings
+    triples: int
+
+    def run(self) -> None:
+        """Serve until interrupted (Ctrl-C / SIGTERM), then stop the workers and clean up."""
+        import uvicorn
+
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="on",
+                                timeout_graceful_shutdown=5)
+        try:
+            uvicorn.Server(config).run(sockets=[self.sock])
+        finally:
+            self.sock.close()
+            self.workdir.cleanup()
+
+
+def open_server(project: Project, settings: ServeSettings, source: Path | None = None) -> Server:
+    """Load the data, bind the socket (port 0 picks a free one) and build the app."""
+    from .accesslog import open_log
+    from .app import AppState, create_app
+    from .engine import QueryPool
+
+    workdir = tempfile.TemporaryDirectory(prefix="ldpub-serve-")
+    try:
+        data = open_dataset(project, Path(workdir.name), source)
+        config = Path(workdir.name) / "worker.json"
+        config.write_text(json.dumps({"store": str(data.store_path), "prefixes": data.prefixes,
+                                      "context": data.context}), encoding="utf-8")
+        pool = QueryPool(config, settings.workers, settings.query_timeout, settings.max_results)
+        try:
+            sock = socket.create_server((settings.host, settings.port), reuse_port=False)
+        except OSError as exc:
+            raise LdpubError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from exc
+        host, port = sock.getsockname()[:2]
+        shown = f"[{host}]" if ":" in host else host
+        try:
+            log = open_log(settings.access_log)
+        except OSError as exc:
+            sock.close()
+            raise LdpubError(f"cannot open the access log {settings.access_log}: {exc.strerror}") from exc
+        app = create_app(AppState(data, settings, pool, project.queries_path), access_log=log)
+        return Server(f"http://{shown}:{port}/", app, sock, workdir, settings, data.triple_count)
+    except BaseException:
+        workdir.cleanup()
+        raise

@@ -1,0 +1,110 @@
+"""The network picture on the home page: persons and organizations linked by statements.
+
+Nodes are the dataset's agents (instances of ``ag:Agent`` and its subclasses, read from the
+ontology graph). Two agents are linked when one statement (a claim: pledge, tenure, meeting,
+relation, ...) names both; the edge is styled by the statement's status (denied and disputed
+dashed) and titled with the statement's label. The layout is a circle in a fixed order
+(persons, then organizations, by label), so the same data always gives the same SVG.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from html import escape
+
+from .dataset import AG, STATUS, SUPPORTED_BY, ServedData
+
+__all__ = ["network_svg", "network_edges", "Edge"]
+
+SKIPPED = {SUPPORTED_BY, AG + "reportedBy", AG + "reportedIn"}
+STATUS_STYLE = {
+    AG + "Confirmed": ("#1b7837", ""),
+    AG + "Reported": ("#4d6d9a", ""),
+    AG + "Denied": ("#b2182b", "6 4"),
+    AG + "Disputed": ("#e08214", "3 3"),
+}
+
+
+@dataclass(frozen=True)
+class Edge:
+    a: str
+    b: str
+    statement: str
+    status: str | None
+
+
+def _agents(data: ServedData) -> dict[str, str]:
+    """Agent IRI -> its most specific kind ("person" or "organization")."""
+    graph = f"GRAPH <{data.ontology_iri}> {{ ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{AG}Agent> }}" \
+        if data.ontology_iri else f"VALUES ?class {{ <{AG}Person> <{AG}Organization> }}"
+    rows = data.select(f"SELECT DISTINCT ?s ?class WHERE {{ {graph} ?s a ?class }}")
+    kinds: dict[str, str] = {}
+    for row in rows:
+        iri = row["s"].value
+        if not data.slug_of(iri) or "#" in iri:
+            continue
+        kind = "person" if row["class"].value == AG + "Person" else "organization"
+        if kinds.get(iri) != "person":
+            kinds[iri] = kind
+    return kinds
+
+
+def network_edges(data: ServedData, agents: dict[str, str]) -> list[Edge]:
+    """One edge per pair of agents named by the same statement (deduplicated, sorted)."""
+    ox = data.ox
+    edges: dict[tuple[str, str, str], Edge] = {}
+    claims = sorted({q.subject.value for q in data.store.quads_for_pattern(None, ox.NamedNode(STATUS), None, ox.DefaultGraph())})
+    for claim in claims:
+        named = []
+        for quad in data.store.quads_for_pattern(ox.NamedNode(claim), None, None, ox.DefaultGraph()):
+            if quad.predicate.value in SKIPPED or not isinstance(quad.object, ox.NamedNode):
+                continue
+            if quad.object.value in agents and quad.object.value not in named:
+                named.append(quad.object.value)
+        status = data.first(claim, STATUS)
+        for i, a in enumerate(sorted(named)):
+            for b in sorted(named)[i + 1:]:
+                edges.setdefault((a, b, claim), Edge(a, b, claim, status.value if status is not None else None))
+    return sorted(edges.values(), key=lambda e: (e.a, e.b, e.statement))
+
+
+def network_svg(data: ServedData, size: int = 900) -> str:
+    """The picture as an SVG document (nodes link to their entity pages)."""
+    agents = _agents(data)
+    edges = network_edges(data, agents)
+    connected = {e.a for e in edges} | {e.b for e in edges}
+    nodes = sorted((iri for iri in agents if iri in connected),
+                   key=lambda iri: (agents[iri] != "person", data.label(iri).lower()))
+    centre, radius = size / 2, size / 2 - 230
+    position = {}
+    for i, iri in enumerate(nodes):
+        angle = 2 * math.pi * i / max(len(nodes), 1) - math.pi / 2
+        position[iri] = (centre + radius * math.cos(angle), centre + radius * math.sin(angle), angle)
+    degree = {iri: 0 for iri in nodes}
+    for e in edges:
+        degree[e.a] += 1
+        degree[e.b] += 1
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" height="{size}" '
+           f'role="img" aria-label="Network of persons and organizations linked by statements" class="network">',
+           f"<title>{escape(data.title)}: who is linked to whom by the statements</title>"]
+    for e in edges:
+        (x1, y1, _), (x2, y2, _) = position[e.a][:3], position[e.b][:3]
+        colour, dash = STATUS_STYLE.get(e.status or "", ("#888", ""))
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" '
+                   f'stroke-opacity="0.6" stroke-width="1.6"{dash_attr}><title>{escape(data.label(e.statement))} '
+                   f'({escape(data.label(e.status) if e.status else "no status")})</title></line>')
+    for iri in nodes:
+        x, y, angle = position[iri]
+        r = 4 + min(degree[iri], 10)
+        fill = "#7b3294" if agents[iri] == "person" else "#008837"
+        anchor = "start" if math.cos(angle) >= 0 else "end"
+        dx = (r + 4) * (1 if anchor == "start" else -1)
+        href = escape(data.href(iri) or iri)
+        label = escape(data.label(iri))
+        out.append(f'<a href="{href}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{fill}"><title>{label}</title></circle>'
+                   f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" font-size="12" '
+                   f'font-family="sans-serif">{label}</text></a>')
+    out.append("</svg>")
+    return "\n".join(out)
