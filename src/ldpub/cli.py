@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("ldpub.commands.build", "build", "Build the dataset: records -> validated Turtle, N-Triples, JSON-LD."),
     "validate": ("ldpub.commands.build", "validate", "Run every check on the records; write nothing."),
     "serve": ("ldpub.commands.serve", "serve", "Serve the dataset as Linked Data with a read-only SPARQL endpoint."),
+    "push": ("ldpub.commands.push", "push", "Load a build or release into a SPARQL server (Graph Store Protocol)."),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
