@@ -68,6 +68,7 @@ class Statement:
     date: str | None
     description: str | None
     excerpts: list[Excerpt]
+    involves: list[tuple[Value, str]] = field(default_factory=list)  # other entities it names, with their role
 
 
 @dataclass
@@ -242,7 +243,19 @@ class ServedData:
     def is_statement(self, iri: str) -> bool:
         return bool(self.objects(iri, STATUS) or self.objects(iri, SUPPORTED_BY))
 
-    def statement(self, iri: str, role: str | None = None) -> Statement:
+    def involved(self, iri: str, besides: str | None = None) -> list[tuple[Value, str]]:
+        """The dataset's entities a statement names (with the property), other than ``besides``."""
+        ox = self.ox
+        found = []
+        for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, ox.DefaultGraph()):
+            obj = quad.object
+            if (quad.predicate.value in (RDF_TYPE, STATUS, SUPPORTED_BY) or not isinstance(obj, ox.NamedNode)
+                    or obj.value == besides or "#" in obj.value or self.slug_of(obj.value) is None):
+                continue
+            found.append((self.value(obj), self.label(quad.predicate.value)))
+        return sorted(found, key=lambda pair: (pair[1], pair[0].text.lower()))
+
+    def statement(self, iri: str, role: str | None = None, besides: str | None = None) -> Statement:
         status, confidence = self.first(iri, STATUS), self.first(iri, CONFIDENCE)
         date = self.first(iri, DATE)
         description = self.first(iri, DESCRIPTION)
@@ -263,6 +276,7 @@ class ServedData:
             date=(self.summary_text(date.value) or self.label(date.value)) if date is not None else None,
             description=description.value if description is not None else None,
             excerpts=excerpts,
+            involves=self.involved(iri, besides),
         )
 
     def entity(self, slug: str) -> EntityView | None:
@@ -281,7 +295,7 @@ class ServedData:
             for candidate in (subject, owner):
                 if candidate not in seen and self.is_statement(candidate):
                     seen.add(candidate)
-                    statements.append(self.statement(candidate, role))
+                    statements.append(self.statement(candidate, role, besides=iri))
                     break
         statements.sort(key=lambda s: (s.date or "~", s.node.text.lower()))
         description = self.first(iri, DESCRIPTION)
