@@ -77,27 +77,17 @@ def auth_from_env(scheme: str = "basic", env: dict | None = None):
     env = os.environ if env is None else env
     token = env.get(ENV_TOKEN)
     if token:
-        return _BearerAuth(token)
+        def bearer(request):  # httpx calls it per request; the token stays out of any repr
+            request.headers["Authorization"] = f"Bearer {token}"
+            return request
+
+        return bearer
     user, password = env.get(ENV_USER), env.get(ENV_PASSWORD)
     if user and password is not None:
         return httpx.DigestAuth(user, password) if scheme == "digest" else httpx.BasicAuth(user, password)
     if user:
         raise PushError(f"{ENV_USER} is set but {ENV_PASSWORD} is not")
     return None
-
-
-class _BearerAuth:
-    """``Authorization: Bearer`` from a token (httpx auth flow); the token never appears in repr."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def auth_flow(self, request):
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        yield request
-
-    def __repr__(self) -> str:
-        return "_BearerAuth(***)"
 
 
 def _check_url(url: str, what: str) -> None:
