@@ -22,6 +22,7 @@ __all__ = ["main", "cli", "COMMANDS"]
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("ldpub.commands.build", "build", "Build the dataset: records -> validated Turtle, N-Triples, JSON-LD."),
     "validate": ("ldpub.commands.build", "validate", "Run every check on the records; write nothing."),
+    "query": ("ldpub.commands.query", "query", "Ask a named question or run SPARQL, embedded or on an endpoint."),
     "serve": ("ldpub.commands.serve", "serve", "Serve the dataset as Linked Data with a read-only SPARQL endpoint."),
     "push": ("ldpub.commands.push", "push", "Load a build or release into a SPARQL server (Graph Store Protocol)."),
 }
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     from .errors import LdpubError
 
     try:
-        cli.main(args=argv, prog_name="ldpub", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="ldpub", standalone_mode=False)
     except LdpubError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem.render()}" if not problem.location.file else problem.render(), err=True)
@@ -102,3 +103,5 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+    # with standalone_mode=False click returns the code given to ctx.exit()
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,180 @@
+"""``ldpub query``: named competency questions, ad-hoc SPARQL, embedded or on an endpoint."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from ..errors import EXIT_NONCONFORMING
+from ..resultformats import RESULT_FORMATS
+from .common import data_option, project_from
+
+EPILOG = """\b
+Examples:
+  ldpub query --list
+  ldpub query pledges
+  ldpub query leaders group=al-qaeda
+  ldpub query events from=2019-01-01 to=2019-12-31 --format csv > events.csv
+  ldpub query timeline --param entity=asim-umar --format md
+  ldpub query --sparql 'SELECT ?s ?label WHERE { ?s skos:prefLabel ?label }'
+  ldpub query pledges --endpoint http://127.0.0.1:7878/query
+
+\b
+Exit codes: 0 answered (also when nothing was found), 1 nothing found with --fail-empty,
+2 usage or input error (unknown query or parameter, bad value, SPARQL syntax error,
+endpoint unreachable or answering with an error).
+"""
+
+
+def _assignments(pairs: tuple[str, ...], origin: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"{origin} {pair!r} is not KEY=VALUE (e.g. group=taliban)")
+        if key in values:
+            raise click.UsageError(f"parameter '{key}' given twice")
+        values[key] = value
+    return values
+
+
+@click.command(epilog=EPILOG)
+@click.argument("name", required=False)
+@click.argument("assignments", nargs=-1, metavar="[KEY=VALUE]...")
+@click.option("--param", "-P", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter of the query (repeatable).")
+@click.option("--file", "query_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Run the SPARQL query in this file.")
+@click.option("--sparql", "sparql", metavar="TEXT", help="Run this SPARQL query text (the project's prefixes, e.g. ag: d: skos:, are declared for you).")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries with their parameters.")
+@click.option("--endpoint", "-e", metavar="URL", help="Send the query to this SPARQL 1.1 endpoint (its query URL).")
+@click.option("--dataset", "datasets", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Query these RDF files (e.g. dist/dataset.nt dist/ontology.ttl) instead of building data/.")
+@data_option
+@click.option("--format", "-f", "format_name", type=click.Choice(sorted(RESULT_FORMATS)), default=None,
+              help="Output format. Default: table on a terminal, csv otherwise; turtle for CONSTRUCT/DESCRIBE.")
+@click.option("--show", is_flag=True, help="Print the SPARQL that would run (parameters bound) and stop.")
+@click.option("--fail-empty", is_flag=True, help="Exit 1 when nothing is found (no rows, ASK false, no triples).")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an endpoint.")
+@click.pass_context
+def query(
+    ctx: click.Context,
+    name: str | None,
+    assignments: tuple[str, ...],
+    params: tuple[str, ...],
+    query_file: Path | None,
+    sparql: str | None,
+    list_queries: bool,
+    endpoint: str | None,
+    datasets: tuple[Path, ...],
+    data_dir: str | None,
+    format_name: str | None,
+    show: bool,
+    fail_empty: bool,
+    timeout: float,
+) -> None:
+    """Ask the dataset a named question (NAME) or run your own SPARQL.
+
+    Named queries are the queries/*.rq files of the project; parameters are given as
+    KEY=VALUE after the name or with --param, and are bound as typed values (a record slug
+    becomes its IRI), never pasted into the query text. By default the query runs on the
+    project's records built in memory (always current); --dataset queries RDF files and
+    --endpoint a SPARQL server.
+    """
+    from .. import query as q
+
+    if name and "=" in name and (query_file or sparql is not None):
+        name, assignments = None, (name, *assignments)  # KEY=VALUE after --file/--sparql
+    chosen = [flag for flag, given in (("NAME", name), ("--file", query_file), ("--sparql", sparql), ("--list", list_queries)) if given]
+    if len(chosen) > 1:
+        raise click.UsageError(f"give only one of NAME, --file, --sparql, --list (got {', '.join(chosen)})")
+    if not chosen:
+        raise click.UsageError("give a query NAME, --file Q.rq, --sparql TEXT or --list (see ldpub query --help)")
+    if endpoint and (datasets or data_dir):
+        raise click.UsageError("--endpoint cannot be combined with --dataset or --data")
+    if datasets and data_dir:
+        raise click.UsageError("give --dataset or --data, not both")
+
+    if list_queries:
+        _print_list(project_from(ctx))
+        return
+    values = {**_assignments(assignments, "argument"), **_assignments(params, "--param")}
+    if len(values) < len(assignments) + len(params):
+        raise click.UsageError("a parameter is given twice")
+
+    if name:
+        named = q.named_query(project_from(ctx).queries_path, name)
+    elif query_file:
+        named = q.parse_header(query_file.read_text(encoding="utf-8"), query_file.stem, query_file)
+    project = None if (endpoint or datasets) else project_from(ctx)
+    target = q.connect(
+        project, endpoint=endpoint, data_dir=Path(data_dir) if data_dir else None,
+        files=list(datasets) or None, timeout=timeout,
+    )
+    if sparql is not None:
+        text, added = _with_prefixes(sparql, target.terms.prefixes)
+        named = replace(q.parse_header(text, "--sparql"), line_offset=added)
+    text = q.prepare(named, values, target.terms)
+    if show:
+        click.echo(text.rstrip("\n"))
+        return
+    result = target.execute(text)
+    output = _render(result, target, format_name)
+    click.echo(output, nl=not output.endswith("\n"))
+    if fail_empty and result.empty:
+        click.echo("nothing found", err=True)
+        ctx.exit(EXIT_NONCONFORMING)
+
+
+def _with_prefixes(text: str, known: dict[str, str]) -> tuple[str, int]:
+    """``--sparql`` text with the project's prefixes declared, one per line before it (those the
+    text declares itself win); also returns how many lines were added."""
+    import re
+
+    from ..rdfterms import STANDARD_PREFIXES
+
+    prefixes = {**STANDARD_PREFIXES, **known}
+    declared = {m.lower() for m in re.findall(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:", text)}
+    lines = [f"PREFIX {p}: <{ns}>" for p, ns in sorted(prefixes.items()) if p.lower() not in declared]
+    return "".join(line + "\n" for line in lines) + text, len(lines)
+
+
+def _render(result, target, format_name: str | None) -> str:
+    from ..resultformats import formats_for
+
+    tty = sys.stdout.isatty()
+    if format_name is None:
+        format_name = "turtle" if result.kind == "graph" else ("table" if tty else "csv")
+    if format_name not in formats_for(result.kind):
+        what = "CONSTRUCT/DESCRIBE" if result.kind == "graph" else "SELECT/ASK"
+        raise click.UsageError(f"--format {format_name} cannot write a {what} result (use {', '.join(formats_for(result.kind))})")
+    labels = _labels_for_display(result, target) if format_name in ("table", "md") else {}
+    width = shutil.get_terminal_size((160, 24)).columns if tty else None
+    context = getattr(target, "jsonld_context", None)
+    return result.serialize(format_name, dict(target.terms.prefixes), labels=labels, width=width, jsonld_context=context)
+
+
+def _labels_for_display(result, target, limit: int = 5000) -> dict[str, str]:
+    """Labels of the IRIs in columns that have no ``<column>Label`` beside them."""
+    import pyoxigraph as ox
+
+    if result.kind != "solutions":
+        return {}
+    columns = [i for i, v in enumerate(result.variables) if f"{v}Label" not in result.variables and not v.endswith("Label")]
+    iris = sorted({row[i].value for row in result.rows for i in columns if isinstance(row[i], ox.NamedNode)})
+    return target.labels(iris[:limit]) if iris else {}
+
+
+def _print_list(project) -> None:
+    from ..query import load_named_queries
+
+    queries = load_named_queries(project.queries_path)
+    if not queries:
+        click.echo(f"no named queries in {project.queries_path}", err=True)
+        return
+    width = max(len(n) for n in queries)
+    for name, named in queries.items():
+        usage = " ".join(p.usage() for p in named.params)
+        click.echo(f"{name:<{width}}  {named.title}" + (f"\n{'':<{width}}    params: {usage}" if usage else ""))

@@ -1,0 +1,636 @@
+"""Named and ad-hoc SPARQL queries over the dataset, embedded or against a SPARQL endpoint.
+
+A *named query* is a ``queries/NAME.rq`` file whose leading comment lines say what it answers
+and which parameters it takes::
+
+    # title: Positions in a group over time
+    # description: Who held which position (leader, emir, deputy, spokesman) in a group,
+    #   with dates, status and the supporting excerpts.
+    # param: group: iri = taliban -- the group, by record slug or full IRI
+    # param: from: date optional -- start of the time window (YYYY-MM-DD)
+
+Parameter types are a registry (:data:`PARAM_TYPES`): ``iri`` (a record slug, a ``prefix:name``
+or a full IRI), ``date`` (``YYYY-MM-DD``), ``string``, ``integer``, ``decimal``. A parameter has a
+default, is ``optional`` (left unbound when not given) or is required.
+
+Parameters are bound as values, never pasted into the text: each value is first turned into a
+pyoxigraph term (which validates and escapes it), and the terms go into a ``VALUES`` block
+opened at the start of the query's WHERE group. The same text runs embedded and on any SPARQL
+1.1 endpoint, with the same meaning. (pyoxigraph's own ``substitutions=`` would need every
+parameter in the SELECT projection, and endpoints have no equivalent.)
+
+Targets (:class:`Target`): :class:`EmbeddedTarget` queries a pyoxigraph Store in this process;
+by default it holds the project built in memory from ``data/`` (always current, a fraction of
+a second for this dataset, no stale ``dist/``) plus its ontology, so queries may use the class
+hierarchy. :class:`EndpointTarget` sends the query over the SPARQL 1.1 Protocol (httpx).
+
+Example (a notebook)::
+
+    from ldpub import query
+    result = query.run("pledges")
+    result.to_dicts()[0]["pledgeeLabel"]
+    query.run("events", {"from": "2019-01-01", "to": "2019-12-31"}).to_dataframe()
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping
+
+from .errors import Location, Problem, QueryError, did_you_mean
+from .rdfterms import RDF, RDFS, SKOS, XSD
+
+__all__ = [
+    "Param",
+    "NamedQuery",
+    "ParamType",
+    "PARAM_TYPES",
+    "QueryResult",
+    "Target",
+    "EmbeddedTarget",
+    "EndpointTarget",
+    "Terms",
+    "load_named_queries",
+    "named_query",
+    "parse_header",
+    "bind_parameters",
+    "prepare",
+    "check_syntax",
+    "connect",
+    "run",
+]
+
+QUERY_SUFFIX = ".rq"
+
+
+# ------------------------------------------------------------------------------ parameters
+@dataclass(frozen=True)
+class Terms:
+    """What turns a user's value into an RDF term: the base IRI and prefixes, known slugs."""
+
+    base_iri: str | None = None
+    prefixes: Mapping[str, str] = field(default_factory=dict)
+    slugs: Mapping[str, str] | None = None  # slug -> IRI, when the data is at hand
+
+
+@dataclass(frozen=True)
+class ParamType:
+    """A parameter type: its name, what values look like, and the converter to a term."""
+
+    name: str
+    example: str
+    convert: Callable[[str, Terms], Any]
+
+
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
+_CURIE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):([A-Za-z0-9_.~-][A-Za-z0-9_.~%-]*)?")
+
+
+def _iri(value: str, terms: Terms):
+    import pyoxigraph as ox
+
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value):
+        try:
+            return ox.NamedNode(value)
+        except ValueError as exc:
+            raise ValueError(f"not a valid IRI: {exc}") from None
+    if (m := _CURIE.fullmatch(value)) and m.group(1) in terms.prefixes:
+        return ox.NamedNode(terms.prefixes[m.group(1)] + (m.group(2) or ""))
+    if not _SLUG.fullmatch(value):
+        raise ValueError("expected a record slug (letters, digits, '-', '.', '_'), a prefix:name or a full IRI")
+    if terms.base_iri is None:
+        raise ValueError("a slug needs a project (its base IRI): give a full IRI instead")
+    if terms.slugs is not None and value not in terms.slugs:
+        hint = did_you_mean(value, list(terms.slugs))
+        raise ValueError(f"no record '{value}' in the data" + (f" ({hint})" if hint else ""))
+    return ox.NamedNode(terms.base_iri + value)
+
+
+def _typed(datatype: str, check: Callable[[str], Any]):
+    def convert(value: str, terms: Terms):
+        import pyoxigraph as ox
+
+        check(value)
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
+
+    return convert
+
+
+def _check_date(value: str) -> None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("expected a date YYYY-MM-DD")
+    try:
+        date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"not a calendar date ({exc})") from None
+
+
+def _check_integer(value: str) -> None:
+    if not re.fullmatch(r"[+-]?\d+", value):
+        raise ValueError("expected an integer")
+
+
+def _check_decimal(value: str) -> None:
+    try:
+        Decimal(value)
+    except InvalidOperation:
+        raise ValueError("expected a decimal number") from None
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", value):
+        raise ValueError("expected a decimal number like 0.5")
+
+
+def _string(value: str, terms: Terms):
+    import pyoxigraph as ox
+
+    return ox.Literal(value)
+
+
+PARAM_TYPES: dict[str, ParamType] = {
+    t.name: t
+    for t in (
+        ParamType("iri", "taliban", _iri),
+        ParamType("date", "2019-12-31", _typed("date", _check_date)),
+        ParamType("string", "Helmand", _string),
+        ParamType("integer", "6", _typed("integer", _check_integer)),
+        ParamType("decimal", "0.5", _typed("decimal", _check_decimal)),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter of a named query."""
+
+    name: str
+    type: str
+    default: str | None = None
+    optional: bool = False
+    description: str = ""
+
+    @property
+    def required(self) -> bool:
+        return self.default is None and not self.optional
+
+    def usage(self) -> str:
+        """``name=<type>`` with its default, as shown by ``ldpub query --list``."""
+        if self.default is not None:
+            return f"{self.name}={self.default}"
+        return f"[{self.name}=<{self.type}>]" if self.optional else f"{self.name}=<{self.type}>"
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file: its name, header and text."""
+
+    name: str
+    text: str
+    path: Path | None = None
+    title: str = ""
+    description: str = ""
+    params: tuple[Param, ...] = ()
+    line_offset: int = 0  # lines added before the user's text (declared prefixes)
+
+    @property
+    def form(self) -> str | None:
+        from .sparqltext import query_form
+
+        return query_form(self.text)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+_HEADER_KEYS = ("title", "description", "param")
+_PARAM_LINE = re.compile(
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>[a-z]+)"
+    r"(?:\s*=\s*(?P<default>\"[^\"]*\"|\S+)|\s+(?P<optional>optional))?"
+    r"\s*(?:--\s*(?P<desc>.*))?$"
+)
+
+
+def parse_header(text: str, name: str, path: Path | None = None) -> NamedQuery:
+    """Read the ``# key: value`` header of a named query (see the module docstring)."""
+    entries: list[tuple[str, str, int]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            if stripped:
+                break
+            continue
+        body = stripped[1:]
+        if m := re.match(r"\s?([a-z]+):\s*(.*)$", body):
+            key = m.group(1)
+            if key not in _HEADER_KEYS:
+                hint = did_you_mean(key, _HEADER_KEYS)
+                raise QueryError.at(f"unknown header key '{key}'", path, number, hint=hint or f"use one of {', '.join(_HEADER_KEYS)}")
+            entries.append((key, m.group(2).strip(), number))
+        elif entries and body.startswith("  ") and body.strip():
+            key, value, first = entries[-1]
+            entries[-1] = (key, f"{value} {body.strip()}", first)
+    title = description = ""
+    params: list[Param] = []
+    for key, value, number in entries:
+        if key == "title":
+            title = value
+        elif key == "description":
+            description = value
+        else:
+            params.append(_parse_param(value, path, number, params))
+    return NamedQuery(name, text, path, title, description, tuple(params))
+
+
+def _parse_param(value: str, path: Path | None, number: int, seen: list[Param]) -> Param:
+    m = _PARAM_LINE.match(value)
+    if not m:
+        raise QueryError.at(
+            f"cannot read parameter declaration {value!r}", path, number,
+            hint="write: # param: NAME: TYPE [= DEFAULT | optional] -- description",
+        )
+    ptype = m.group("type")
+    if ptype not in PARAM_TYPES:
+        hint = did_you_mean(ptype, PARAM_TYPES) or f"types: {', '.join(PARAM_TYPES)}"
+        raise QueryError.at(f"parameter '{m.group('name')}' has unknown type '{ptype}'", path, number, hint=hint)
+    if any(p.name == m.group("name") for p in seen):
+        raise QueryError.at(f"parameter '{m.group('name')}' declared twice", path, number)
+    default = m.group("default")
+    if default and default.startswith('"'):
+        default = default[1:-1]
+    return Param(m.group("name"), ptype, default, bool(m.group("optional")), (m.group("desc") or "").strip())
+
+
+def load_named_queries(folder: Path) -> dict[str, NamedQuery]:
+    """Every ``*.rq`` file of ``folder`` by name (file stem), headers parsed."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return {}
+    queries = {}
+    for path in sorted(folder.glob(f"*{QUERY_SUFFIX}")):
+        queries[path.stem] = parse_header(path.read_text(encoding="utf-8"), path.stem, path)
+    return queries
+
+
+def named_query(folder: Path, name: str) -> NamedQuery:
+    """The named query ``name`` of ``folder``; an unknown name suggests the nearest."""
+    queries = load_named_queries(folder)
+    if name in queries:
+        return queries[name]
+    hint = did_you_mean(name, queries)
+    known = ", ".join(queries) or f"none: {folder} has no *{QUERY_SUFFIX} files"
+    raise QueryError(Problem(f"no named query '{name}'", hint=hint or f"named queries: {known}"))
+
+
+def bind_parameters(query: NamedQuery, values: Mapping[str, str], terms: Terms) -> dict[str, Any]:
+    """Check ``values`` against the query's declared parameters and convert them to terms.
+
+    Unknown and missing parameters, and values of the wrong type, are all reported at once.
+    """
+    problems: list[Problem] = []
+    declared = [p.name for p in query.params]
+    for key in values:
+        if query.param(key) is None:
+            hint = did_you_mean(key, declared)
+            takes = f"it takes {', '.join(declared)}" if declared else "it takes no parameters"
+            problems.append(Problem(f"query '{query.name}' has no parameter '{key}'", hint=hint or takes))
+    bound: dict[str, Any] = {}
+    for param in query.params:
+        raw = values.get(param.name, param.default)
+        if raw is None:
+            if param.required:
+                ptype = PARAM_TYPES[param.type]
+                problems.append(Problem(
+                    f"query '{query.name}' needs parameter '{param.name}' ({param.type})",
+                    hint=f"add --param {param.name}={ptype.example}",
+                ))
+            continue
+        try:
+            bound[param.name] = PARAM_TYPES[param.type].convert(str(raw), terms)
+        except ValueError as exc:
+            problems.append(Problem(f"parameter {param.name}={raw!r}: {exc}"))
+    if problems:
+        raise QueryError(problems)
+    return bound
+
+
+def check_syntax(text: str, origin: str | None = None, line_offset: int = 0) -> None:
+    """Raise a :class:`QueryError` with line and column when ``text`` is not valid SPARQL 1.1.
+
+    ``line_offset`` lines were added before the user's text; reported lines are the user's.
+    """
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().query(text)
+    except SyntaxError as exc:
+        from .sparqltext import syntax_problem
+
+        raise QueryError(syntax_problem(exc, text, origin, first_line=1 - line_offset)) from None
+
+
+def prepare(query: NamedQuery, values: Mapping[str, str] | None = None, terms: Terms | None = None) -> str:
+    """The query text ready to send: syntax checked, parameters bound in a VALUES block."""
+    from .sparqltext import inject_values
+
+    origin = str(query.path) if query.path else query.name
+    check_syntax(query.text, origin, query.line_offset)
+    bound = bind_parameters(query, values or {}, terms or Terms())
+    try:
+        return inject_values(query.text, bound)
+    except QueryError as exc:
+        raise QueryError([Problem(f"{origin}: {p.message}") for p in exc.problems]) from None
+
+
+# ------------------------------------------------------------------------------ results
+def _python(term) -> Any:
+    """A plain Python value for a term (for dicts and data frames)."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        converter = _PYTHON_VALUES.get(term.datatype.value)
+        if converter:
+            try:
+                return converter(term.value)
+            except ValueError:
+                return term.value
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+_PYTHON_VALUES: dict[str, Callable[[str], Any]] = {
+    XSD + "integer": int,
+    XSD + "int": int,
+    XSD + "long": int,
+    XSD + "decimal": Decimal,
+    XSD + "double": float,
+    XSD + "float": float,
+    XSD + "boolean": lambda v: v in ("true", "1"),
+    XSD + "date": date.fromisoformat,
+}
+
+
+@dataclass
+class QueryResult:
+    """What a query answered: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE).
+
+    ``rows`` holds pyoxigraph terms (``None`` where a variable is unbound), in the answer's order.
+    """
+
+    kind: str  # "solutions" | "boolean" | "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list = field(default_factory=list)
+    query: str = ""
+
+    def __len__(self) -> int:
+        if self.kind == "graph":
+            return len(self.triples)
+        if self.kind == "boolean":
+            return int(bool(self.boolean))
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.to_dicts())
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing was found (no rows, ASK false, no triples)."""
+        return len(self) == 0
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """One dict per row, variable -> plain Python value (str, int, Decimal, bool, date, None)."""
+        return [{v: _python(t) for v, t in zip(self.variables, row)} for row in self.rows]
+
+    def column(self, name: str) -> list[Any]:
+        """The plain values of one variable, row by row."""
+        index = self.variables.index(name)
+        return [_python(row[index]) for row in self.rows]
+
+    def to_dataframe(self):
+        """A pandas DataFrame of the rows (pandas must be installed)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise ImportError("to_dataframe() needs pandas: pip install pandas") from exc
+        return pd.DataFrame(self.to_dicts(), columns=self.variables)
+
+    def serialize(self, format_name: str, prefixes: Mapping[str, str] | None = None, **options) -> str:
+        """The result in one of :data:`ldpub.resultformats.RESULT_FORMATS`."""
+        from .resultformats import render
+
+        return render(self, format_name, prefixes or {}, **options)
+
+    def _repr_markdown_(self) -> str:  # notebooks
+        return self.serialize("md")
+
+
+# ------------------------------------------------------------------------------ targets
+class Target:
+    """Where queries run. Subclasses implement :meth:`execute`."""
+
+    terms: Terms = Terms()
+    description: str = ""
+    jsonld_context: dict | None = None  # for JSON-LD output of CONSTRUCT results
+
+    def execute(self, text: str) -> QueryResult:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def labels(self, iris: list[str]) -> dict[str, str]:
+        """The preferred labels (skos:prefLabel, else rdfs:label) of ``iris`` found in the target."""
+        if not iris:
+            return {}
+        values = " ".join(f"<{iri}>" for iri in iris)
+        text = (
+            f"SELECT ?s (SAMPLE(COALESCE(?pref, ?label)) AS ?name) WHERE {{ VALUES ?s {{ {values} }} "
+            f"OPTIONAL {{ ?s <{SKOS}prefLabel> ?pref }} OPTIONAL {{ ?s <{RDFS}label> ?label }} }} GROUP BY ?s"
+        )
+        result = self.execute(text)
+        return {row[0].value: row[1].value for row in result.rows if row[1] is not None}
+
+
+def _solutions(answer, text: str) -> QueryResult:
+    import pyoxigraph as ox
+
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("boolean", boolean=bool(answer), query=text)
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(solution[v] for v in variables) for solution in answer]
+        return QueryResult("solutions", variables, rows, query=text)
+    return QueryResult("graph", triples=list(answer), query=text)
+
+
+class EmbeddedTarget(Target):
+    """A pyoxigraph Store in this process."""
+
+    def __init__(self, store, terms: Terms | None = None, description: str = "embedded store") -> None:
+        self.store = store
+        self.terms = terms or Terms()
+        self.description = description
+
+    @classmethod
+    def from_project(cls, project, data_dir: Path | None = None) -> "EmbeddedTarget":
+        """The project's records built in memory (no validation), with its ontology."""
+        from .graphstore import new_store
+        from .pipeline import compile_project
+
+        build = compile_project(project, data_dir, validate=False)
+        store = new_store([*build.triples, *build.ontology_triples])
+        terms = Terms(project.base_iri, build.prefixes, build.mapped.slugs)
+        target = cls(store, terms, f"{project.name} built from {data_dir or project.data_path}")
+        target.jsonld_context = build.context
+        return target
+
+    @classmethod
+    def from_files(cls, paths: list[Path], terms: Terms | None = None) -> "EmbeddedTarget":
+        """RDF files (format from the extension) loaded into one store."""
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        for path in paths:
+            try:
+                fmt = ox.RdfFormat.from_extension(Path(path).suffix.lstrip("."))
+                if fmt is None:
+                    raise QueryError.at(f"unknown RDF file extension '{Path(path).suffix}'", path, hint="use .ttl, .nt, .jsonld, .rdf or .nq")
+                store.bulk_load(path=str(path), format=fmt)
+            except (OSError, SyntaxError) as exc:
+                raise QueryError.at(f"cannot load: {exc}", path) from None
+        return cls(store, terms, ", ".join(str(p) for p in paths))
+
+    def execute(self, text: str) -> QueryResult:
+        try:
+            answer = self.store.query(text)
+        except SyntaxError as exc:
+            from .sparqltext import syntax_problem
+
+            raise QueryError(syntax_problem(exc, text, None)) from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        return _solutions(answer, text)
+
+
+class EndpointTarget(Target):
+    """A SPARQL 1.1 Protocol endpoint (the query URL), reached with httpx."""
+
+    SOLUTIONS_MEDIA = "application/sparql-results+json"
+    GRAPH_MEDIA = "application/n-triples"
+
+    def __init__(self, url: str, terms: Terms | None = None, timeout: float = 30.0) -> None:
+        if not re.match(r"https?://[^\s/]+", url or ""):
+            raise QueryError(Problem(f"endpoint {url!r} is not an http(s) URL", hint="e.g. --endpoint http://127.0.0.1:7878/query"))
+        self.url = url
+        self.terms = terms or Terms()
+        self.timeout = timeout
+        self.description = url
+
+    def execute(self, text: str) -> QueryResult:
+        import httpx
+        import pyoxigraph as ox
+
+        from .sparqltext import query_form
+
+        graph = query_form(text) in ("construct", "describe")
+        accept = self.GRAPH_MEDIA if graph else self.SOLUTIONS_MEDIA
+        try:
+            response = httpx.post(
+                self.url, data={"query": text}, headers={"Accept": accept}, timeout=self.timeout, follow_redirects=True
+            )
+        except httpx.TimeoutException:
+            raise QueryError(f"SPARQL endpoint {self.url} did not answer within {self.timeout:g} s") from None
+        except httpx.HTTPError as exc:
+            reason = str(exc) or type(exc).__name__
+            raise QueryError(f"cannot reach SPARQL endpoint {self.url}: {reason}") from None
+        if response.status_code >= 400:
+            body = " ".join(response.text.split())[:300]
+            raise QueryError(f"SPARQL endpoint {self.url} answered {response.status_code} {response.reason_phrase}: {body}")
+        try:
+            if graph:
+                return QueryResult("graph", triples=list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)), query=text)
+            answer = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
+            media = response.headers.get("content-type", "?")
+            raise QueryError(f"SPARQL endpoint {self.url} sent an answer that is not {accept} ({media}): {exc}") from None
+        return _solutions(answer, text)
+
+
+def connect(
+    project=None,
+    *,
+    endpoint: str | None = None,
+    data_dir: Path | None = None,
+    files: list[Path] | None = None,
+    timeout: float = 30.0,
+) -> Target:
+    """A query target: ``endpoint`` URL, RDF ``files``, or the project built in memory.
+
+    ``project`` is a :class:`ldpub.config.Project` or a folder (default: the current one); it
+    gives the base IRI that slugs in parameters expand to. With an endpoint or files the project
+    is optional (parameters then take full IRIs).
+    """
+    from .config import Project, load_project
+    from .errors import ConfigError
+
+    if project is not None and not isinstance(project, Project):
+        project = load_project(project)
+    if endpoint or files:
+        if project is None:
+            try:
+                project = load_project(None)
+            except ConfigError:
+                project = None
+        terms = _project_terms(project)
+        if endpoint:
+            return EndpointTarget(endpoint, terms, timeout)
+        return EmbeddedTarget.from_files(list(files or []), terms)
+    return EmbeddedTarget.from_project(project or load_project(None), data_dir)
+
+
+def _project_terms(project) -> Terms:
+    if project is None:
+        return Terms(prefixes=_default_prefixes())
+    from .ontology import load_vocabulary
+
+    try:
+        prefixes = {**load_vocabulary(project.ontology_path).prefixes, project.data_prefix: project.base_iri}
+    except Exception:  # an endpoint user may have no ontology folder: slugs still work
+        prefixes = {**_default_prefixes(), project.data_prefix: project.base_iri}
+    return Terms(project.base_iri, prefixes)
+
+
+def _default_prefixes() -> dict[str, str]:
+    from .rdfterms import STANDARD_PREFIXES
+
+    return dict(STANDARD_PREFIXES)
+
+
+def run(
+    query: str | NamedQuery,
+    params: Mapping[str, str] | None = None,
+    *,
+    target: Target | None = None,
+    project=None,
+    endpoint: str | None = None,
+) -> QueryResult:
+    """Run a named query (by name) or SPARQL text, and return its :class:`QueryResult`.
+
+    ``query`` is a named query of the project's ``queries/`` folder, a :class:`NamedQuery`, or
+    SPARQL text (anything containing ``{``). ``params`` bind the named query's parameters.
+    """
+    from .config import Project, load_project
+
+    if target is None:
+        target = connect(project, endpoint=endpoint)
+    if isinstance(query, str) and "{" not in query:
+        proj = project if isinstance(project, Project) else load_project(project)
+        query = named_query(proj.queries_path, query)
+    elif isinstance(query, str):
+        query = parse_header(query, "<sparql>")
+    text = prepare(query, params, target.terms)
+    return target.execute(text)
