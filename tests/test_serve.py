@@ -48,9 +48,11 @@ CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, built):
+    """The session's build served from its folder (--from), with the test [serve] limits."""
+    _, out = built
     project = copy_project(tmp_path_factory.mktemp("serve-project"))
-    srv = start_ldpub(project, tmp_path_factory.mktemp("serve-log") / "access.log")
+    srv = start_ldpub(project, tmp_path_factory.mktemp("serve-log") / "access.log", "--from", str(out))
     yield srv
     srv.stop()
 

@@ -29,7 +29,7 @@ from urllib.parse import parse_qs
 from ..iris import id_path, is_hash_base, valid_slug
 from .dataset import ServedData, Value
 from .engine import QueryFailure, QueryPool
-from .named import named_queries
+from .named import named_queries, prepare_named
 from .protocol import (
     GRAPH_FORMATS,
     QUERY_MEDIA_TYPE,
@@ -278,20 +278,38 @@ def create_app(state: AppState, access_log=None):
         return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
     # ------------------------------------------------------------------ query page
+    def slugs() -> dict[str, str]:
+        if "slugs" not in cache:
+            cache["slugs"] = {data.slug_of(v.iri): v.iri for v, _ in data.entities()}
+        return cache["slugs"]
+
     async def query_page(request: Request) -> Response:
-        named = named_queries(state.queries_dir)
+        from ..errors import LdpubError, did_you_mean
+
+        try:
+            named = await run_in_threadpool(named_queries, state.queries_dir)
+        except LdpubError as exc:
+            named, load_problem = [], "; ".join(p.render() for p in exc.problems)
+        else:
+            load_problem = None
         params = request.query_params
         name = params.get("name")
         chosen = next((q for q in named if q.name == name), None) if name else None
+        values = {k: v for k, v in params.items() if k not in ("name", "query")}
+        common = {"named": named, "chosen": chosen, "values": values, "prefixes": sorted(data.prefixes)}
         if name and chosen is None:
-            from ..errors import did_you_mean
-
             hint = did_you_mean(name, [q.name for q in named])
-            return page("query.html", 404, query=DEFAULT_QUERY, named=named, prefixes=sorted(data.prefixes),
-                        error=f"no named query '{name}'" + (f" ({hint})" if hint else ""), answer=None, downloads=[])
-        query = params.get("query") or (chosen.text if chosen else None)
-        answer, problem, status = None, None, 200
-        if query:
+            return page("query.html", 404, query=DEFAULT_QUERY, error=f"no named query '{name}'" + (f" ({hint})" if hint else ""),
+                        answer=None, downloads=[], **common)
+        query, problem, status = params.get("query"), load_problem, 200
+        if chosen is not None and not query:
+            try:
+                query = await run_in_threadpool(prepare_named, chosen, values, data.base_iri, data.prefixes, slugs())
+            except LdpubError as exc:
+                query = chosen.text
+                problem, status = "; ".join(p.render() for p in exc.problems), 400
+        answer = None
+        if query and problem is None:
             if is_update(query):
                 problem, status = "this endpoint is read-only: SPARQL Update is refused", 403
             else:
@@ -306,8 +324,8 @@ def create_app(state: AppState, access_log=None):
                 ("json", "xml") if answer["kind"] == "ask" else ("turtle", "json-ld", "nt")
             labels = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV", "turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples"}
             downloads = [(n, labels[n]) for n in names]
-        return page("query.html", status, query=query or DEFAULT_QUERY, named=named, prefixes=sorted(data.prefixes),
-                    error=problem, answer=answer, downloads=downloads)
+        return page("query.html", status, query=query or DEFAULT_QUERY, error=problem, answer=answer,
+                    downloads=downloads, **common)
 
     @asynccontextmanager
     async def lifespan(app):

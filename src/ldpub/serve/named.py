@@ -1,43 +1,29 @@
-"""The named queries the query page offers as examples (``queries/*.rq`` of the project).
+"""The named queries the query page offers (``queries/*.rq``), read and bound by :mod:`ldpub.query`.
 
-A named query file starts with comment lines; ``# title: ...`` and ``# description: ...``
-headers are shown when present. (:mod:`ldpub.query`, when available, is the richer loader.)
+Parameters are bound the way ``ldpub query`` binds them (as values, never pasted into the
+text), so a hostile value in the page's form cannot change the query.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
-__all__ = ["NamedQuery", "named_queries"]
-
-_HEADER = re.compile(r"#\s*([A-Za-z][\w-]*)\s*:\s*(.*)")
-
-
-@dataclass(frozen=True)
-class NamedQuery:
-    name: str
-    title: str
-    description: str
-    text: str
-    params: dict[str, str] = field(default_factory=dict)  # name -> default
+__all__ = ["named_queries", "prepare_named"]
 
 
-def named_queries(folder: Path) -> list[NamedQuery]:
-    """Every ``*.rq`` in ``folder``, sorted by name (empty when the folder is absent)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in sorted(folder.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        headers: dict[str, str] = {}
-        for line in text.splitlines():
-            if not line.startswith("#"):
-                break
-            match = _HEADER.match(line)
-            if match:
-                headers.setdefault(match.group(1).lower(), match.group(2).strip())
-        found.append(NamedQuery(path.stem, headers.get("title", path.stem), headers.get("description", ""), text))
-    return found
+def named_queries(folder: Path) -> list:
+    """Every named query of ``folder`` (``ldpub.query.NamedQuery``), sorted by name."""
+    from ..query import load_named_queries
+
+    return [q for _, q in sorted(load_named_queries(Path(folder)).items())]
+
+
+def prepare_named(query, values: Mapping[str, str], base_iri: str, prefixes: Mapping[str, str],
+                  slugs: Mapping[str, str] | None = None) -> str:
+    """The text of a named query with ``values`` bound (raises :class:`ldpub.errors.QueryError`)."""
+    from ..query import Terms, prepare
+
+    declared = {p.name for p in query.params}
+    given = {k: v for k, v in values.items() if k in declared and v != ""}
+    return prepare(query, given, Terms(base_iri, dict(prefixes), slugs))

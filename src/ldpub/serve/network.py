@@ -69,14 +69,14 @@ def network_edges(data: ServedData, agents: dict[str, str]) -> list[Edge]:
     return sorted(edges.values(), key=lambda e: (e.a, e.b, e.statement))
 
 
-def network_svg(data: ServedData, size: int = 900) -> str:
+def network_svg(data: ServedData, size: int = 1100) -> str:
     """The picture as an SVG document (nodes link to their entity pages)."""
     agents = _agents(data)
     edges = network_edges(data, agents)
     connected = {e.a for e in edges} | {e.b for e in edges}
     nodes = sorted((iri for iri in agents if iri in connected),
                    key=lambda iri: (agents[iri] != "person", data.label(iri).lower()))
-    centre, radius = size / 2, size / 2 - 230
+    centre, radius = size / 2, size / 2 - 250
     position = {}
     for i, iri in enumerate(nodes):
         angle = 2 * math.pi * i / max(len(nodes), 1) - math.pi / 2
@@ -102,8 +102,9 @@ def network_svg(data: ServedData, size: int = 900) -> str:
         anchor = "start" if math.cos(angle) >= 0 else "end"
         dx = (r + 4) * (1 if anchor == "start" else -1)
         href = escape(data.href(iri) or iri)
-        label = escape(data.label(iri))
-        out.append(f'<a href="{href}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{fill}"><title>{label}</title></circle>'
+        full = data.label(iri)
+        label = escape(full if len(full) <= 40 else full[:38] + "…")
+        out.append(f'<a href="{href}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{fill}"><title>{escape(full)}</title></circle>'
                    f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" font-size="12" '
                    f'font-family="sans-serif">{label}</text></a>')
     out.append("</svg>")
