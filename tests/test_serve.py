@@ -158,6 +158,14 @@ def test_accept_with_q_values_is_honoured(http):
     assert response.headers["content-type"].startswith("text/csv")
 
 
+def test_browser_clients_on_other_origins_may_query(http):
+    response = http.get("/sparql", params={"query": PLEDGE_2016}, headers={"Origin": "https://yasgui.example"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    preflight = http.options("/sparql", headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST",
+                                                 "Access-Control-Request-Headers": "Content-Type"})
+    assert preflight.status_code == 200
+
+
 def test_unacceptable_media_type_is_406(http):
     response = http.get("/sparql", params={"query": PLEDGE_2016}, headers={"Accept": "image/png"})
     assert response.status_code == 406

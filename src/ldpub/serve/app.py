@@ -351,7 +351,13 @@ def create_app(state: AppState, access_log=None):
         routes.append(Route(base_path, hash_document))
     else:
         routes.append(Route(base_path + "{slug:path}", thing))
-    app = Starlette(routes=routes, lifespan=lifespan)
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+
+    # read-only public data: any web page may query it (YASGUI and other browser clients need CORS)
+    cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                      allow_headers=["Accept", "Content-Type"], expose_headers=["Content-Location", "Vary"])
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors])
     app.state.ldpub = state
     return _wrap(app, access_log)
 
