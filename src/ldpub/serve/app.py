@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from ..iris import id_path, is_hash_base, valid_slug
 from .dataset import ServedData, Value
@@ -158,6 +158,10 @@ def create_app(state: AppState, access_log=None):
         if is_update(query):
             return error(request, 403, "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, ...) is refused")
         token = (params.get("format") or params.get("output") or [None])[0]
+        if token is None and request.method == "GET" and negotiate(
+                request.headers.get("accept"), [*RESULT_FORMATS.values(), HTML]) is HTML:
+            # a browser following a link to a query: show it on the query page
+            return RedirectResponse("/query?" + urlencode({"query": query}), status_code=303, headers={"Vary": "Accept"})
         choice = choose_formats(request.headers.get("accept"), token)
         try:
             answer = await pool.run(query, choice.results.name if choice.results else None,
@@ -212,7 +216,9 @@ def create_app(state: AppState, access_log=None):
 
         fmt = negotiate(request.headers.get("accept"), list(GRAPH_FORMATS.values())) or GRAPH_FORMATS["turtle"]
         root = str(request.base_url).rstrip("/")
-        triples = await run_in_threadpool(lambda: sorted_triples(void_description(data, root)))
+        if cache.get("void", (None,))[0] != root:
+            cache["void"] = (root, await run_in_threadpool(lambda: sorted_triples(void_description(data, root))))
+        triples = cache["void"][1]
         return graph_response(triples, fmt, {"Vary": "Accept"})
 
     async def dump(request: Request) -> Response:
