@@ -41,3 +41,12 @@ def test_port_in_use_is_one_clear_line(run_cli, project_copy, built):
         code, _, stderr = run_cli("--project", str(project_copy), "serve", "--from", str(out), "--port", str(port))
     assert code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in stderr and "Traceback" not in stderr
+
+
+def test_nonconforming_data_is_not_served(run_cli, project_copy):
+    path = project_copy / "data" / "pledges.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("confidence: 0.9", "confidence: 1.5", 1), encoding="utf-8")
+    code, _, stderr = run_cli("--project", str(project_copy), "serve", "--port", "0")
+    assert code == 1
+    assert "'confidence' must be one number from 0 to 1" in stderr and "not serving" in stderr

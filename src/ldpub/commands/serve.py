@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import project_from
+from .common import project_from, render_findings
 
 
 @click.command()
@@ -32,11 +32,21 @@ def serve(ctx: click.Context, host: str | None, port: int | None, source: Path |
       ldpub serve --port 8080
       curl -H 'Accept: text/csv' 'http://127.0.0.1:8080/sparql?query=SELECT+*+{?s+?p+?o}+LIMIT+5'
     """
+    from ..errors import EXIT_NONCONFORMING
     from ..serve import open_server, serve_settings
 
     project = project_from(ctx)
     settings = serve_settings(project, host=host, port=port, query_timeout=query_timeout, workers=workers)
-    server = open_server(project, settings, source)
+    build = None
+    if source is None:
+        from ..pipeline import compile_project
+
+        build = compile_project(project)
+        if not build.report.conforms:
+            render_findings(build.report.sorted())
+            click.echo(f"not serving: {build.report.count('violation')} violation(s); fix them (ldpub validate)", err=True)
+            ctx.exit(EXIT_NONCONFORMING)
+    server = open_server(project, settings, source, build)
     click.echo(f"serving {server.triples} triples at {server.url} (SPARQL: {server.url}sparql; Ctrl-C stops)", err=False)
     import sys
 

@@ -31,8 +31,9 @@ from .settings import ServeSettings, serve_settings
 __all__ = ["Server", "open_server", "ServeSettings", "serve_settings", "open_dataset"]
 
 
-def open_dataset(project: Project, workdir: Path, source: Path | None = None):
-    """Put the project's dataset (built now, or read from a build/release folder) into a store."""
+def open_dataset(project: Project, workdir: Path, source: Path | None = None, build=None):
+    """Put the project's dataset into a store: from a build or release folder (``source``),
+    from an already compiled :class:`ldpub.pipeline.Build`, or built now."""
     from .dataset import load_folder_triples, prepare
 
     title = str(project.settings.get("project", {}).get("title") or project.name)
@@ -52,13 +53,11 @@ def open_dataset(project: Project, workdir: Path, source: Path | None = None):
                        prefixes=prefixes, context=context)
     from ..pipeline import compile_project
 
-    build = compile_project(project)
+    if build is None:
+        build = compile_project(project)
     if not build.report.conforms:
-        from ..errors import Problem
-
-        problems = [Problem(f.message, f.location) if hasattr(f, "location") else Problem(str(f))
-                    for f in build.report.sorted() if f.severity == "violation"]
-        raise LdpubError(problems + [Problem("the data does not conform; fix it (ldpub validate) before serving")])
+        raise LdpubError(f"the data does not conform ({build.report.count('violation')} violation(s)); "
+                         "run 'ldpub validate' and fix them before serving")
     return prepare(workdir, build.triples, build.ontology_triples, base_iri=project.base_iri, title=title,
                    prefixes=build.prefixes, context=build.context, ontology_iri=build.vocab.ontology_iri)
 
@@ -87,15 +86,18 @@ class Server:
             self.workdir.cleanup()
 
 
-def open_server(project: Project, settings: ServeSettings, source: Path | None = None) -> Server:
-    """Load the data, bind the socket (port 0 picks a free one) and build the app."""
+def open_server(project: Project, settings: ServeSettings, source: Path | None = None, build=None) -> Server:
+    """Load the data, bind the socket (port 0 picks a free one) and build the app.
+
+    The data comes from ``source`` (a build or release folder), ``build`` (a compiled build),
+    or, when neither is given, the project built now."""
     from .accesslog import open_log
     from .app import AppState, create_app
     from .engine import QueryPool
 
     workdir = tempfile.TemporaryDirectory(prefix="ldpub-serve-")
     try:
-        data = open_dataset(project, Path(workdir.name), source)
+        data = open_dataset(project, Path(workdir.name), source, build)
         config = Path(workdir.name) / "worker.json"
         config.write_text(json.dumps({"store": str(data.store_path), "prefixes": data.prefixes,
                                       "context": data.context}), encoding="utf-8")
