@@ -47,6 +47,7 @@ __all__ = ["create_app", "AppState"]
 HTML = MediaFormat("html", "text/html", ("application/xhtml+xml",), ("html",), "html")
 DOCUMENT_FORMATS = {"html": HTML, **{f.extension: f for f in GRAPH_FORMATS.values()}}
 _DOC_NAME = re.compile(r"(?P<slug>[^./]+)(?:\.(?P<ext>[a-z]+))?")
+HOME_ENTITIES = 500  # entities listed on the home page; the rest are a query away
 DEFAULT_QUERY = """SELECT ?class (COUNT(?entity) AS ?entities)
 WHERE { ?entity a ?class }
 GROUP BY ?class
@@ -197,8 +198,9 @@ def create_app(state: AppState, access_log=None):
             def compute():
                 from .network import network_svg
 
+                entities = data.entities()
                 return {"svg": network_svg(data), "classes": data.classes(), "statuses": data.statuses(),
-                        "entities": data.entities()}
+                        "entities": entities[:HOME_ENTITIES], "entity_count": len(entities)}
 
             cache["home"] = await run_in_threadpool(compute)
         return page("home.html", **cache["home"])

@@ -4,7 +4,8 @@ Nodes are the dataset's agents (instances of ``ag:Agent`` and its subclasses, re
 ontology graph). Two agents are linked when one statement (a claim: pledge, tenure, meeting,
 relation, ...) names both; the edge is styled by the statement's status (denied and disputed
 dashed) and titled with the statement's label. The layout is a circle in a fixed order
-(persons, then organizations, by label), so the same data always gives the same SVG.
+(persons, then organizations, by label), so the same data always gives the same SVG. On large
+data only the 60 most connected agents are drawn.
 """
 
 from __future__ import annotations
@@ -69,13 +70,19 @@ def network_edges(data: ServedData, agents: dict[str, str]) -> list[Edge]:
     return sorted(edges.values(), key=lambda e: (e.a, e.b, e.statement))
 
 
-def network_svg(data: ServedData, size: int = 1100) -> str:
-    """The picture as an SVG document (nodes link to their entity pages)."""
+def network_svg(data: ServedData, size: int = 1100, max_nodes: int = 60) -> str:
+    """The picture as an SVG document (nodes link to their entity pages); at most ``max_nodes``
+    agents, the most connected ones."""
     agents = _agents(data)
     edges = network_edges(data, agents)
-    connected = {e.a for e in edges} | {e.b for e in edges}
-    nodes = sorted((iri for iri in agents if iri in connected),
-                   key=lambda iri: (agents[iri] != "person", data.label(iri).lower()))
+    degree_all: dict[str, int] = {}
+    for e in edges:
+        degree_all[e.a] = degree_all.get(e.a, 0) + 1
+        degree_all[e.b] = degree_all.get(e.b, 0) + 1
+    # the most connected agents only, so the picture stays readable on large data
+    kept = set(sorted(degree_all, key=lambda iri: (-degree_all[iri], iri))[:max_nodes])
+    edges = [e for e in edges if e.a in kept and e.b in kept]
+    nodes = sorted(kept, key=lambda iri: (agents[iri] != "person", data.label(iri).lower()))
     centre, radius = size / 2, size / 2 - 250
     position = {}
     for i, iri in enumerate(nodes):
