@@ -34,23 +34,15 @@ __all__ = ["Server", "open_server", "ServeSettings", "serve_settings", "open_dat
 def open_dataset(project: Project, workdir: Path, source: Path | None = None, build=None):
     """Put the project's dataset into a store: from a build or release folder (``source``),
     from an already compiled :class:`ldpub.pipeline.Build`, or built now."""
-    from .dataset import load_folder_triples, prepare
+    from .dataset import folder_files, prepare, prepare_from_files
 
     title = str(project.settings.get("project", {}).get("title") or project.name)
     if source is not None:
-        import pyoxigraph as ox
-
-        dataset, ontology, context = load_folder_triples(source)
-        prefixes: dict[str, str] = {}
-        turtle = Path(source) / "dataset.ttl"
-        if turtle.is_file():
-            parser = ox.parse(path=str(turtle), format=ox.RdfFormat.TURTLE)
-            for _ in parser:
-                pass
-            prefixes = dict(parser.prefixes)
+        dataset, ontology, context = folder_files(source)
+        prefixes = _turtle_prefixes(Path(source) / "dataset.ttl")
         prefixes.setdefault(project.data_prefix, project.base_iri)
-        return prepare(workdir, dataset, ontology, base_iri=project.base_iri, title=title,
-                       prefixes=prefixes, context=context)
+        return prepare_from_files(workdir, dataset, ontology, base_iri=project.base_iri, title=title,
+                                  prefixes=prefixes, context=context)
     from ..pipeline import compile_project
 
     if build is None:
@@ -60,6 +52,24 @@ def open_dataset(project: Project, workdir: Path, source: Path | None = None, bu
                          "run 'ldpub validate' and fix them before serving")
     return prepare(workdir, build.triples, build.ontology_triples, base_iri=project.base_iri, title=title,
                    prefixes=build.prefixes, context=build.context, ontology_iri=build.vocab.ontology_iri)
+
+
+def _turtle_prefixes(path: Path) -> dict[str, str]:
+    """The prefixes declared at the top of a Turtle file (read up to the first triple)."""
+    import pyoxigraph as ox
+
+    if not path.is_file():
+        return {}
+    head = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.lstrip().startswith(("@prefix", "PREFIX", "@base", "BASE", "#")) and line.strip():
+                break
+            head.append(line)
+    parser = ox.parse("".join(head), format=ox.RdfFormat.TURTLE)
+    for _ in parser:
+        pass
+    return dict(parser.prefixes)
 
 
 @dataclass

@@ -19,6 +19,7 @@ document without an extension negotiates by ``Accept`` with ``Vary: Accept`` and
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from dataclasses import dataclass
@@ -193,24 +194,25 @@ def create_app(state: AppState, access_log=None):
         return graph_response(sorted_triples(service_description(data, endpoint)), fmt, {"Vary": "Accept"})
 
     # ------------------------------------------------------------------ pages
-    async def home(request: Request) -> Response:
-        if "home" not in cache:
-            def compute():
-                from .network import network_svg
-
-                entities = data.entities()
-                return {"svg": network_svg(data), "classes": data.classes(), "statuses": data.statuses(),
-                        "entities": entities[:HOME_ENTITIES], "entity_count": len(entities)}
-
-            cache["home"] = await run_in_threadpool(compute)
-        return page("home.html", **cache["home"])
-
-    async def network(request: Request) -> Response:
+    def home_values() -> dict:
         from .network import network_svg
 
-        if "svg" not in cache:
-            cache["svg"] = await run_in_threadpool(network_svg, data)
-        return Response(cache["svg"], media_type="image/svg+xml")
+        entities = data.entities()
+        return {"svg": network_svg(data), "classes": data.classes(), "statuses": data.statuses(),
+                "entities": entities[:HOME_ENTITIES], "entity_count": len(entities)}
+
+    def home_future() -> asyncio.Future:
+        """The home page's values, computed once in a thread (started at start-up)."""
+        if "home" not in cache:
+            cache["home"] = asyncio.ensure_future(run_in_threadpool(home_values))
+        return cache["home"]
+
+    async def home(request: Request) -> Response:
+        return page("home.html", **await asyncio.shield(home_future()))
+
+    async def network(request: Request) -> Response:
+        values = await asyncio.shield(home_future())
+        return Response(values["svg"], media_type="image/svg+xml")
 
     async def void(request: Request) -> Response:
         from ..graphstore import sorted_triples
@@ -338,6 +340,7 @@ def create_app(state: AppState, access_log=None):
     @asynccontextmanager
     async def lifespan(app):
         await run_in_threadpool(pool.start)
+        home_future()  # warm the summary and picture while the first requests arrive
         try:
             yield
         finally:

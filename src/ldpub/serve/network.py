@@ -35,11 +35,16 @@ class Edge:
     status: str | None
 
 
+def _agent_classes(data: ServedData) -> str:
+    """A graph pattern binding ?class to ag:Agent and its subclasses."""
+    if data.ontology_iri:
+        return f"GRAPH <{data.ontology_iri}> {{ ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{AG}Agent> }}"
+    return f"VALUES ?class {{ <{AG}Person> <{AG}Organization> }}"
+
+
 def _agents(data: ServedData) -> dict[str, str]:
     """Agent IRI -> its most specific kind ("person" or "organization")."""
-    graph = f"GRAPH <{data.ontology_iri}> {{ ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{AG}Agent> }}" \
-        if data.ontology_iri else f"VALUES ?class {{ <{AG}Person> <{AG}Organization> }}"
-    rows = data.select(f"SELECT DISTINCT ?s ?class WHERE {{ {graph} ?s a ?class }}")
+    rows = data.select(f"SELECT DISTINCT ?s ?class WHERE {{ {_agent_classes(data)} ?s a ?class }}")
     kinds: dict[str, str] = {}
     for row in rows:
         iri = row["s"].value
@@ -53,20 +58,25 @@ def _agents(data: ServedData) -> dict[str, str]:
 
 def network_edges(data: ServedData, agents: dict[str, str]) -> list[Edge]:
     """One edge per pair of agents named by the same statement (deduplicated, sorted)."""
-    ox = data.ox
     edges: dict[tuple[str, str, str], Edge] = {}
-    claims = sorted({q.subject.value for q in data.store.quads_for_pattern(None, ox.NamedNode(STATUS), None, ox.DefaultGraph())})
-    for claim in claims:
-        named = []
-        for quad in data.store.quads_for_pattern(ox.NamedNode(claim), None, None, ox.DefaultGraph()):
-            if quad.predicate.value in SKIPPED or not isinstance(quad.object, ox.NamedNode):
-                continue
-            if quad.object.value in agents and quad.object.value not in named:
-                named.append(quad.object.value)
-        status = data.first(claim, STATUS)
-        for i, a in enumerate(sorted(named)):
-            for b in sorted(named)[i + 1:]:
-                edges.setdefault((a, b, claim), Edge(a, b, claim, status.value if status is not None else None))
+    named: dict[str, list[str]] = {}
+    status: dict[str, str] = {}
+    skipped = ", ".join(f"<{p}>" for p in sorted(SKIPPED))
+    rows = data.store.query(
+        f"SELECT ?claim ?status ?o WHERE {{ {_agent_classes(data)} ?o a ?class . "
+        f"?claim <{STATUS}> ?status ; ?p ?o . FILTER(?p NOT IN ({skipped})) }}")
+    for row in rows:
+        claim, obj = row["claim"].value, row["o"].value
+        status[claim] = row["status"].value
+        if obj in agents:
+            members = named.setdefault(claim, [])
+            if obj not in members:
+                members.append(obj)
+    for claim, members in named.items():
+        members.sort()
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                edges.setdefault((a, b, claim), Edge(a, b, claim, status.get(claim)))
     return sorted(edges.values(), key=lambda e: (e.a, e.b, e.statement))
 
 
