@@ -21,7 +21,8 @@ __all__ = ["main", "cli", "COMMANDS"]
 # name -> (module, attribute, one-line help shown by `ldpub --help` without importing it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("ldpub.commands.build", "build", "Build the dataset: records -> validated Turtle, N-Triples, JSON-LD."),
-    "validate": ("ldpub.commands.build", "validate", "Run every check on the records; write nothing."),
+    "validate": ("ldpub.commands.validate", "validate", "Run every check; report as text, json, junit, github or sarif."),
+    "init": ("ldpub.commands.init", "init", "Start a new dataset project that validates in CI out of the box."),
     "query": ("ldpub.commands.query", "query", "Ask a named question or run SPARQL, embedded or on an endpoint."),
     "serve": ("ldpub.commands.serve", "serve", "Serve the dataset as Linked Data with a read-only SPARQL endpoint."),
     "push": ("ldpub.commands.push", "push", "Load a build or release into a SPARQL server (Graph Store Protocol)."),
