@@ -146,10 +146,13 @@ def test_endpoint_must_be_an_http_url(ldpub):
 
 
 def test_fail_empty_exits_1_when_nothing_is_found(ldpub):
-    code, out, err = ldpub("events", "from=1900-01-01", "to=1900-12-31", "--fail-empty")
+    nothing = "SELECT ?s WHERE { ?s a ag:NoSuchClass }"
+    code, out, err = ldpub("--sparql", nothing, "--fail-empty")
     assert code == 1 and "nothing found" in err
-    assert out.splitlines()[0].startswith("when,earliest,latest")
-    assert ldpub("events", "from=1900-01-01", "to=1900-12-31")[0] == 0  # empty is an answer
+    assert out.splitlines() == ["s"]
+    assert ldpub("--sparql", nothing)[0] == 0  # empty is an answer
+    assert ldpub("--sparql", "ASK { ?s a ag:NoSuchClass }", "--fail-empty")[0] == 1
+    assert ldpub("pledges", "--fail-empty")[0] == 0
 
 
 @pytest.mark.parametrize(
@@ -172,3 +175,25 @@ def test_help_documents_exit_codes_and_examples(run_cli):
     assert "Exit codes: 0 answered" in out and "ldpub query events from=2019-01-01 to=2019-12-31" in out
     code, out, _ = run_cli("--help")
     assert "query" in out
+
+
+def test_sparql_text_can_declare_its_own_parameters(ldpub):
+    text = "# param: who: iri\nSELECT ?pledgee WHERE { ?p ag:pledger ?who ; ag:pledgee ?pledgee }\n"
+    code, out, err = ldpub("--sparql", text, "who=osama-bin-laden")
+    assert code == 0, err
+    assert out.split() == ["pledgee", D + "mullah-omar"]
+
+
+def test_dataset_files_are_queried_with_the_projects_slugs(run_cli, tmp_path):
+    from ldpub.config import load_project
+    from ldpub.pipeline import compile_project, write_build
+
+    write_build(compile_project(load_project(ROOT), validate=False), tmp_path)
+    code, out, err = run_cli("--project", str(ROOT), "query", "leaders", "group=al-qaeda",
+                             "--dataset", str(tmp_path / "dataset.nt"), "--dataset", str(tmp_path / "ontology.ttl"))
+    assert code == 0, err
+    assert {r["holderLabel"] for r in csv.DictReader(io.StringIO(out))} >= {"Osama bin Laden", "Ayman al-Zawahiri"}
+    broken = tmp_path / "broken.nt"
+    broken.write_text("<a> <b> .\n")
+    code, _, err = run_cli("--project", str(ROOT), "query", "pledges", "--dataset", str(broken))
+    assert code == 2 and err.startswith(f"{broken}: cannot load:")

@@ -175,3 +175,18 @@ def test_run_with_defaults_builds_the_project_in_memory(monkeypatch):
     monkeypatch.chdir(ROOT)
     result = query.run("leaders", {"group": "al-qaeda"})
     assert {"Osama bin Laden", "Ayman al-Zawahiri"} <= set(result.column("holderLabel"))
+
+
+def test_table_wraps_long_cells_of_a_narrow_grid(target):
+    from ldpub import query
+
+    result = query.run(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        f"SELECT ?who ?label WHERE {{ VALUES ?who {{ <{D}taliban-emir-after-omar> }} ?who skos:prefLabel ?label }}",
+        target=target,
+    )
+    lines = result.serialize("table", PREFIXES, width=60).splitlines()
+    assert lines[0].split() == ["who", "label"] and "-[ row" not in "\n".join(lines)
+    assert all(len(line) <= 60 for line in lines)
+    assert " ".join(line[lines[0].index("label"):].strip() for line in lines[2:-1]) == \
+        "Omar's successor as Taliban emir (not named in the source)"

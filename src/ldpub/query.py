@@ -19,6 +19,12 @@ opened at the start of the query's WHERE group. The same text runs embedded and 
 1.1 endpoint, with the same meaning. (pyoxigraph's own ``substitutions=`` would need every
 parameter in the SELECT projection, and endpoints have no equivalent.)
 
+Writing a named query: SPARQL evaluates nested groups bottom-up, so a parameter is seen by the
+triple patterns it appears in and by FILTERs of the outer WHERE group, but not by a BIND or
+FILTER inside a nested group (UNION branch, OPTIONAL, subquery) that does not also match it in a
+triple pattern. Use parameters in triple patterns (``?node ?p ?entity``): the engine then looks
+them up by index (``benchmarks/query_named.py`` keeps an eye on it).
+
 Targets (:class:`Target`): :class:`EmbeddedTarget` queries a pyoxigraph Store in this process;
 by default it holds the project built in memory from ``data/`` (always current, a fraction of
 a second for this dataset, no stale ``dist/``) plus its ontology, so queries may use the class
@@ -620,14 +626,15 @@ def run(
 ) -> QueryResult:
     """Run a named query (by name) or SPARQL text, and return its :class:`QueryResult`.
 
-    ``query`` is a named query of the project's ``queries/`` folder, a :class:`NamedQuery`, or
-    SPARQL text (anything containing ``{``). ``params`` bind the named query's parameters.
+    ``query`` is the name of a query in the project's ``queries/`` folder, a :class:`NamedQuery`,
+    or SPARQL text (whose ``# param:`` header lines, if any, declare its parameters). ``params``
+    bind the declared parameters.
     """
     from .config import Project, load_project
 
     if target is None:
         target = connect(project, endpoint=endpoint)
-    if isinstance(query, str) and "{" not in query:
+    if isinstance(query, str) and re.fullmatch(r"[\w.-]+", query):
         proj = project if isinstance(project, Project) else load_project(project)
         query = named_query(proj.queries_path, query)
     elif isinstance(query, str):

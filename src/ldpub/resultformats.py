@@ -174,11 +174,43 @@ def _table(result, ctx: DisplayContext) -> str:
     width = ctx.width or 160
     widths = [max([len(h), *(len(line[k]) for line in cells)]) for k, h in enumerate(headers)]
     footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
-    if sum(widths) + 2 * (len(widths) - 1) <= width:
-        out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(), "  ".join("-" * w for w in widths)]
-        out += ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in cells]
-        return "\n".join(out + [footer]) + "\n"
-    return _expanded(headers, cells, width) + footer + "\n"
+    fitted = _fit(widths, headers, width)
+    if fitted is None:
+        return _expanded(headers, cells, width) + footer + "\n"
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, fitted)).rstrip(), "  ".join("-" * w for w in fitted)]
+    for line in cells:
+        out += _grid_row(line, fitted)
+    return "\n".join(out + [footer]) + "\n"
+
+
+def _fit(widths: list[int], headers: list[str], width: int, most_columns: int = 6) -> list[int] | None:
+    """Column widths for a grid within ``width``: the natural ones, or (for a few columns) the
+    widest narrowed so their cells wrap; None when only the one-block-per-row layout reads well."""
+    available = width - 2 * (len(widths) - 1)
+    if sum(widths) <= available:
+        return widths
+    if len(widths) > most_columns:
+        return None
+    fitted = list(widths)
+    floor = [min(w, max(len(h), 16)) for w, h in zip(widths, headers)]
+    while sum(fitted) > available:
+        widest = max(range(len(fitted)), key=lambda k: fitted[k] - floor[k])
+        if fitted[widest] <= floor[widest]:
+            return None
+        fitted[widest] -= 1
+    return fitted
+
+
+def _grid_row(line: list[str], widths: list[int]) -> list[str]:
+    """One row of the grid; cells longer than their column wrap onto more lines."""
+    import textwrap
+
+    wrapped = [textwrap.wrap(cell, w, break_long_words=True, break_on_hyphens=False) or [""] for cell, w in zip(line, widths)]
+    height = max(len(c) for c in wrapped)
+    return [
+        "  ".join((c[i] if i < len(c) else "").ljust(w) for c, w in zip(wrapped, widths)).rstrip()
+        for i in range(height)
+    ]
 
 
 def _expanded(headers: list[str], cells: list[list[str]], width: int) -> str:

@@ -108,14 +108,14 @@ def query(
         named = q.named_query(project_from(ctx).queries_path, name)
     elif query_file:
         named = q.parse_header(query_file.read_text(encoding="utf-8"), query_file.stem, query_file)
-    project = None if (endpoint or datasets) else project_from(ctx)
+    project = _optional_project(ctx) if (endpoint or datasets) else project_from(ctx)
     target = q.connect(
         project, endpoint=endpoint, data_dir=Path(data_dir) if data_dir else None,
         files=list(datasets) or None, timeout=timeout,
     )
     if sparql is not None:
         text, added = _with_prefixes(sparql, target.terms.prefixes)
-        named = replace(q.parse_header(text, "--sparql"), line_offset=added)
+        named = replace(q.parse_header(sparql, "--sparql"), text=text, line_offset=added)
     text = q.prepare(named, values, target.terms)
     if show:
         click.echo(text.rstrip("\n"))
@@ -126,6 +126,16 @@ def query(
     if fail_empty and result.empty:
         click.echo("nothing found", err=True)
         ctx.exit(EXIT_NONCONFORMING)
+
+
+def _optional_project(ctx: click.Context):
+    """The project if there is one: an endpoint or RDF files need none (slugs then need it)."""
+    from ..errors import ConfigError
+
+    try:
+        return project_from(ctx)
+    except ConfigError:
+        return None
 
 
 def _with_prefixes(text: str, known: dict[str, str]) -> tuple[str, int]:
