@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from .common import project_from
+from .common import project_from, project_path
 
 
 @click.command()
@@ -16,7 +14,7 @@ from .common import project_from
               help="Named graph to replace (default: [push] graph, else the dataset IRI derived from base_iri).")
 @click.option("--update-endpoint", metavar="URL", default=None,
               help="SPARQL Update URL: chunks go to a staging graph, then MOVE replaces the target in one step.")
-@click.option("--from", "source", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+@click.option("--from", "source", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Build or release folder to push (default: the project's out folder, usually dist/).")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=50_000, show_default=True,
               help="Triples per request.")
@@ -25,7 +23,7 @@ from .common import project_from
 @click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True, help="Seconds per request.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only errors.")
 @click.pass_context
-def push(ctx: click.Context, endpoint: str, graph: str | None, update_endpoint: str | None, source: Path | None,
+def push(ctx: click.Context, endpoint: str, graph: str | None, update_endpoint: str | None, source: str | None,
          chunk_size: int, auth_scheme: str, timeout: float, quiet: bool) -> None:
     """Replace a named graph on a SPARQL server with the dataset (idempotent: PUT replaces).
 
@@ -43,7 +41,7 @@ def push(ctx: click.Context, endpoint: str, graph: str | None, update_endpoint: 
     from ..push import push as run_push
 
     project = project_from(ctx)
-    folder = source or project.out_path
+    folder = project_path(project, source) or project.out_path
     target_graph = graph or project.section("push").get("graph") or dataset_iri(project.base_iri)
     target = PushTarget(endpoint, str(target_graph), update_endpoint, auth_scheme, timeout)
     auth = auth_from_env(auth_scheme)
