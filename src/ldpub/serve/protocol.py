@@ -109,7 +109,9 @@ def negotiate(accept: str | None, offers: list[MediaFormat]) -> MediaFormat | No
     ranges = parse_accept(accept)
     for index, offer in enumerate(offers):
         for media in (offer.media_type, *offer.also):
-            quality = next(((q, _specificity(r)) for r, q, _ in ranges if _matches(r, media)), None)
+            # the most specific matching range decides the quality (RFC 9110, 12.5.1)
+            matching = sorted((_specificity(r), -q) for r, q, _ in ranges if _matches(r, media))
+            quality = (-matching[0][1], matching[0][0]) if matching else None
             if quality is None or quality[0] <= 0:
                 continue
             # an exact media-type match beats a wildcard; then q; then server preference
