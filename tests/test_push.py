@@ -63,6 +63,14 @@ def test_push_then_query_the_server_for_the_same_answer(run_cli, built, oxigraph
     assert rows == [{"pledge": BASE + "pledge-zawahiri-to-akhundzada-2016", "edtf": "2016", "acknowledged": "false"}]
 
 
+def test_push_checks_the_server_holds_what_was_sent(run_cli, built, oxigraph):
+    _, out = built
+    code, stdout, stderr = run_cli("push", "--endpoint", oxigraph.store, "--query-endpoint", oxigraph.query,
+                                   "--from", str(out))
+    assert code == 0, stderr
+    assert f"the server holds exactly {dataset_size(out)} triples there" in stdout
+
+
 def test_pushing_twice_leaves_one_copy(run_cli, built, oxigraph):
     _, out = built
     for _ in range(2):

@@ -47,6 +47,7 @@ class PushTarget:
     gsp_url: str
     graph: str
     update_url: str | None = None
+    query_url: str | None = None  # when given, the pushed graph's size is checked there afterwards
     auth_scheme: str = "basic"  # basic or digest, when user and password are given
     timeout: float = 300.0
 
@@ -58,6 +59,7 @@ class PushResult:
     chunks: int
     staged: bool  # True: uploaded to a staging graph and moved (atomic for the target)
     source: Path
+    verified: bool = False  # True: the server was asked and holds exactly ``triples`` in the graph
 
 
 def find_dataset(folder: Path) -> Path:
@@ -162,6 +164,21 @@ class _Client:
         self._send(method, self.target.gsp_url, what, params={"graph": graph}, content=body,
                    headers={"Content-Type": CONTENT_TYPE})
 
+    def count(self, graph: str) -> int:
+        """Triples in ``graph`` according to the query endpoint."""
+        import httpx
+
+        assert self.target.query_url
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        try:
+            response = self.http.post(self.target.query_url, data={"query": query},
+                                      headers={"Accept": "application/sparql-results+json"})
+            response.raise_for_status()
+            return int(response.json()["results"]["bindings"][0]["n"]["value"])
+        except (httpx.HTTPError, ValueError, KeyError, IndexError) as exc:
+            raise PushError(f"the push finished but checking it failed: {self.target.query_url}: "
+                            f"{type(exc).__name__}: {exc}") from None
+
     def update(self, text: str, what: str) -> None:
         assert self.target.update_url
         self._send("POST", self.target.update_url, what, data={"update": text})
@@ -185,6 +202,8 @@ def push(folder: Path, target: PushTarget, *, chunk_triples: int = 50_000, auth=
     n_chunks = max(1, -(-total // size))
     if on_start:
         on_start(total, n_chunks)
+    if target.query_url:
+        _check_url(target.query_url, "the query URL")
     client = _Client(target, auth)
     try:
         if n_chunks == 1:
@@ -192,10 +211,17 @@ def push(folder: Path, target: PushTarget, *, chunk_triples: int = 50_000, auth=
             client.graph_store("PUT", target.graph, body, "replacing the graph")
             if on_progress:
                 on_progress(total)
-            return PushResult(target.graph, total, 1, False, path)
-        if target.update_url:
-            return _push_staged(client, path, target, size, total, n_chunks, on_progress)
-        return _push_direct(client, path, target, size, total, n_chunks, on_progress)
+            result = PushResult(target.graph, total, 1, False, path)
+        elif target.update_url:
+            result = _push_staged(client, path, target, size, total, n_chunks, on_progress)
+        else:
+            result = _push_direct(client, path, target, size, total, n_chunks, on_progress)
+        if target.query_url:
+            held = client.count(target.graph)
+            if held != total:
+                raise PushError(f"the server holds {held} triples in <{target.graph}>, but {total} were sent")
+            result = PushResult(result.graph, result.triples, result.chunks, result.staged, result.source, True)
+        return result
     finally:
         client.close()
 

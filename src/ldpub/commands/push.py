@@ -14,6 +14,8 @@ from .common import project_from, project_path
               help="Named graph to replace (default: [push] graph, else the dataset IRI derived from base_iri).")
 @click.option("--update-endpoint", metavar="URL", default=None,
               help="SPARQL Update URL: chunks go to a staging graph, then MOVE replaces the target in one step.")
+@click.option("--query-endpoint", metavar="URL", default=None,
+              help="SPARQL query URL: afterwards, check the server holds exactly the triples sent.")
 @click.option("--from", "source", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Build or release folder to push (default: the project's out folder, usually dist/).")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=50_000, show_default=True,
@@ -23,7 +25,8 @@ from .common import project_from, project_path
 @click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True, help="Seconds per request.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only errors.")
 @click.pass_context
-def push(ctx: click.Context, endpoint: str, graph: str | None, update_endpoint: str | None, source: str | None,
+def push(ctx: click.Context, endpoint: str, graph: str | None, update_endpoint: str | None, query_endpoint: str | None,
+         source: str | None,
          chunk_size: int, auth_scheme: str, timeout: float, quiet: bool) -> None:
     """Replace a named graph on a SPARQL server with the dataset (idempotent: PUT replaces).
 
@@ -43,7 +46,7 @@ def push(ctx: click.Context, endpoint: str, graph: str | None, update_endpoint: 
     project = project_from(ctx)
     folder = project_path(project, source) or project.out_path
     target_graph = graph or project.section("push").get("graph") or dataset_iri(project.base_iri)
-    target = PushTarget(endpoint, str(target_graph), update_endpoint, auth_scheme, timeout)
+    target = PushTarget(endpoint, str(target_graph), update_endpoint, query_endpoint, auth_scheme, timeout)
     auth = auth_from_env(auth_scheme)
     bar = {}
 
@@ -65,5 +68,7 @@ def push(ctx: click.Context, endpoint: str, graph: str | None, update_endpoint: 
             bar["bar"].__exit__(None, None, None)
     if not quiet:
         how = "staged, then moved into place" if result.staged else "replaced"
+        if result.verified:
+            how += f"; the server holds exactly {result.triples} triples there"
         click.echo(f"pushed {result.triples} triples from {result.source} to <{result.graph}> "
                    f"in {result.chunks} request(s) ({how})")
