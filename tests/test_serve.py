@@ -99,6 +99,14 @@ def test_sparqlwrapper_xml_results(server):
     assert "2016" in values and "false" in values
 
 
+@pytest.mark.parametrize("fmt, separator", [(CSV, ","), (TSV, "\t")])
+def test_sparqlwrapper_csv_and_tsv(server, fmt, separator):
+    text = sparql(server, PLEDGE_2016, fmt).queryAndConvert().decode("utf-8")
+    header, row = text.strip().splitlines()
+    assert header.split(separator)[:2] == (["pledge", "edtf"] if fmt == CSV else ["?pledge", "?edtf"])
+    assert "pledge-zawahiri-to-akhundzada-2016" in row and "2016" in row and "false" in row
+
+
 def test_sparqlwrapper_ask(server):
     ask = f"PREFIX ag: <{AG}> PREFIX d: <{BASE}> ASK {{ ?p ag:pledger d:ayman-al-zawahiri ; ag:pledgee d:mullah-omar }}"
     assert sparql(server, ask, JSON).queryAndConvert()["boolean"] is True
