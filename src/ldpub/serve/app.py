@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from ..iris import id_path, is_hash_base, valid_slug
+from ..rdfterms import XSD
 from .dataset import ServedData, Value
 from .engine import QueryFailure, QueryPool
 from .named import named_queries, prepare_named
@@ -396,7 +397,9 @@ def _render_answer(data: ServedData, answer) -> dict:
             if term["type"] == "uri":
                 row[var] = Value(data.label(term["value"]), term["value"], data.href(term["value"]) or term["value"])
             elif term["type"] == "literal":
-                note = term.get("xml:lang") or (data.curie(term["datatype"]) if term.get("datatype") and not term["datatype"].endswith("#string") else None)
+                datatype = term.get("datatype", "")
+                # language tags and non-XSD datatypes (e.g. EDTF) say something; xsd:boolean does not
+                note = term.get("xml:lang") or (data.curie(datatype) if datatype and not datatype.startswith(XSD) else None)
                 row[var] = Value(term["value"], note=note)
             else:
                 row[var] = Value("_:" + term["value"])
