@@ -22,6 +22,8 @@ __all__ = ["main", "cli", "COMMANDS"]
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("ldpub.commands.build", "build", "Build the dataset: records -> validated Turtle, N-Triples, JSON-LD."),
     "validate": ("ldpub.commands.build", "validate", "Run every check on the records; write nothing."),
+    "publish": ("ldpub.commands.publish", "publish", "Publish a versioned release: data, DCAT-AP catalog, VoID, PROV, pages."),
+    "diff": ("ldpub.commands.diff", "diff", "Show what changed between two releases, grouped by entity."),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
