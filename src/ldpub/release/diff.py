@@ -139,9 +139,10 @@ def shorten(term: str, prefixes: dict[str, str]) -> str:
             if iri.startswith(ns) and len(iri) > len(ns):
                 return f"{prefix}:{iri[len(ns):]}"
         return term
-    if term.startswith('"') and "^^<http://www.w3.org/2001/XMLSchema#" in term:
+    if term.startswith('"') and term.endswith(">") and '"^^<' in term:
         value, _, datatype = term.rpartition("^^")
-        return f"{value}^^xsd:{datatype[1:-1].rsplit('#', 1)[1]}"
+        short = shorten(datatype, prefixes)
+        return f"{value}^^{short}" if not short.startswith("<") else term
     return term
 
 
@@ -153,7 +154,10 @@ def _lines(diff: ReleaseDiff, prefixes: dict[str, str], bullet: str, indent: str
         return f"`{short}`" if code else short
 
     def at(s: str, entity: str) -> str:
-        return "" if s == entity else f"[{t(s)}] "
+        if s == entity:
+            return ""
+        part = s[len(entity) - 1:-1] if s.startswith(entity[:-1]) else shorten(s, prefixes)
+        return f"[`{part}`] " if code else f"[{part}] "
 
     lines = []
     for change in diff.entities:

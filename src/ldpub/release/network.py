@@ -196,10 +196,17 @@ def render_svg(network: Network, width: int = 960, height: int = 640, title: str
                    f'<circle cx="{x}" cy="{y}" r="9" fill="{NODE_KINDS[node.kind]}" stroke="#444" stroke-width="1.2">'
                    f"<title>{escape(node.label)}</title></circle>"
                    f'<text x="{round(x + dx, 1)}" y="{round(y + 4, 1)}" font-size="13" text-anchor="{anchor}" fill="#1d1d1d" '
-                   f'paint-order="stroke" stroke="#fcfcfa" stroke-width="3">{escape(node.label)}</text></g>')
+                   f'paint-order="stroke" stroke="#fcfcfa" stroke-width="3">{escape(_clip(node.label))}</text></g>')
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _clip(label: str, limit: int = 30) -> str:
+    """Long labels are cut at a word boundary (the full label is the node's tooltip)."""
+    if len(label) <= limit:
+        return label
+    return label[:limit].rsplit(" ", 1)[0].rstrip(",;:(") + "\u2026"
 
 
 def _short(iri: str) -> str:

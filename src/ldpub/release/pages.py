@@ -95,12 +95,14 @@ def timeline(build) -> list[TimelineEntry]:
 
 def ontology_docs(build, max_examples: int = 3) -> tuple[list[TermDoc], list[TermDoc]]:
     """Every class and property of the ontology with its definition and examples from the data."""
+    import pyoxigraph as ox
+
     vocab, base = build.vocab, build.project.base_iri
     labels = {**vocab.labels, **_labels(build.triples)}
 
     def show(term) -> str:
         value = term.value
-        if hasattr(term, "datatype") and not value.startswith("http") and term.__class__.__name__ == "Literal":
+        if isinstance(term, ox.Literal):
             return value if len(value) <= 90 else value[:87] + "..."
         if value in labels:
             return labels[value]
@@ -120,13 +122,13 @@ def ontology_docs(build, max_examples: int = 3) -> tuple[list[TermDoc], list[Ter
     classes = []
     for key, term in vocab.classes.items():
         curie = vocab.curie(term.iri)
-        members = instances.get(term.iri, [])
+        members = sorted({m for sub in vocab.subclasses.get(term.iri, {term.iri}) for m in instances.get(sub, [])})
         classes.append(TermDoc(
             key=key, iri=term.iri, curie=curie, anchor=anchor(curie), kind="class",
             label=term.label or key, definition=term.definition or "",
             superclasses=[vocab.curie(s) for s in term.superclasses],
             uses=len(members),
-            examples=[(labels.get(m, _slug(m, base)), _slug(m, base)) for m in sorted(members)[:max_examples]],
+            examples=[(labels.get(m, _slug(m, base)), _slug(m, base)) for m in members[:max_examples]],
         ))
     properties = []
     for key, term in vocab.properties.items():

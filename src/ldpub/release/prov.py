@@ -66,7 +66,6 @@ def prov_triples(settings: PublishSettings, version: str, dataset_iri: str, inpu
         g.link(activity, "prov:used", node)
         g.a(node, "prov:Entity")
         g.add(node, "rdfs:label", g.text(item.path, None))
-        g.add(node, "prov:atLocation", g.text(item.path, None))
         checksum = node + "-sha256"
         g.link(node, "spdx:checksum", checksum)
         g.a(checksum, "spdx:Checksum")
