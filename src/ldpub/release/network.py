@@ -2,8 +2,8 @@
 
 Edges come from the records: pledges (pledger -> pledgee), positions (holder -> organization),
 relations between agents (from -> to) and parent organizations. The layout is networkx's
-Kamada-Kawai layout (deterministic: no random start), seeded by a fixed-seed spring layout;
-coordinates are rounded so the SVG is byte-identical from run to run.
+Kamada-Kawai layout, one per connected component (deterministic: it starts from a circular
+layout of the sorted nodes); coordinates are rounded so the SVG is byte-identical run to run.
 """
 
 from __future__ import annotations
@@ -117,7 +117,30 @@ def extract_network(store, vocab) -> Network:
     return Network(sorted(nodes.values(), key=lambda n: n.iri), kept)
 
 
+def _component_layout(graph) -> dict[str, tuple[float, float]]:
+    """Kamada-Kawai layout of one connected component, normalised to the unit square."""
+    import networkx as nx
+
+    nodes = sorted(graph.nodes)
+    if len(nodes) == 1:
+        return {nodes[0]: (0.5, 0.5)}
+    if len(nodes) == 2:
+        return {nodes[0]: (0.5, 0.0), nodes[1]: (0.5, 1.0)}
+    ordered = nx.Graph()
+    ordered.add_nodes_from(nodes)
+    ordered.add_edges_from(sorted(tuple(sorted(e)) for e in graph.edges))
+    pos = nx.kamada_kawai_layout(ordered, pos=nx.circular_layout(ordered))
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    return {n: ((p[0] - min(xs)) / span_x, (p[1] - min(ys)) / span_y) for n, p in pos.items()}
+
+
 def _layout(network: Network) -> dict[str, tuple[float, float]]:
+    """Positions in the unit square: the largest component on the left, smaller ones stacked right.
+
+    Each connected component gets its own Kamada-Kawai layout (deterministic: it starts from a
+    circular layout of the sorted nodes), so small separate groups do not squash the main one.
+    """
     import networkx as nx
 
     graph = nx.Graph()
@@ -125,21 +148,34 @@ def _layout(network: Network) -> dict[str, tuple[float, float]]:
     graph.add_edges_from((e.source, e.target) for e in network.edges)
     if graph.number_of_nodes() == 0:
         return {}
-    if graph.number_of_nodes() == 1:
-        return {network.nodes[0].iri: (0.5, 0.5)}
-    start = nx.spring_layout(graph, seed=7)
-    pos = nx.kamada_kawai_layout(graph, pos=start)
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    return {n: (round((p[0] - min(xs)) / span_x, 4), round((p[1] - min(ys)) / span_y, 4)) for n, p in pos.items()}
+    components = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
+    main, rest = components[0], components[1:]
+    main_width = 1.0 if not rest else 0.76
+    pos = {n: (x * main_width, y) for n, (x, y) in _component_layout(graph.subgraph(main)).items()}
+    if rest:
+        total = sum(len(c) + 1 for c in rest)
+        top = 0.0
+        for component in rest:
+            height = (len(component) + 1) / total
+            inner = _component_layout(graph.subgraph(component))
+            for n, (x, y) in inner.items():
+                pos[n] = (0.84 + x * 0.16, top + height * (0.2 + 0.6 * y))
+            top += height
+    return {n: (round(x, 4), round(y, 4)) for n, (x, y) in pos.items()}
 
 
-def render_svg(network: Network, width: int = 960, height: int = 640, title: str = "Network of groups and persons") -> str:
+def render_svg(network: Network, width: int = 960, height: int = 700, title: str = "Network of groups and persons") -> str:
     """A standalone SVG picture of the network: nodes coloured by kind, edges by kind, a legend."""
     pos = _layout(network)
     margin_x, margin_y, legend_h = 110, 40, 34
     inner_w, inner_h = width - 2 * margin_x, height - 2 * margin_y - legend_h
+
+    degree: dict[str, int] = {}
+    for edge in network.edges:
+        degree[edge.source] = degree.get(edge.source, 0) + 1
+        degree[edge.target] = degree.get(edge.target, 0) + 1
+    radius = {n.iri: round(7 + min(degree.get(n.iri, 0), 16) * 0.6, 1) for n in network.nodes}
+    labels = {n.iri: n.label for n in network.nodes}
 
     def xy(iri: str) -> tuple[float, float]:
         x, y = pos[iri]
@@ -152,7 +188,7 @@ def render_svg(network: Network, width: int = 960, height: int = 640, title: str
         "<defs>",
     ]
     for kind, (colour, _, _) in EDGE_KINDS.items():
-        out.append(f'<marker id="arrow-{kind}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+        out.append(f'<marker id="arrow-{kind}" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" '
                    f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>')
     out.append("</defs>")
     out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fcfcfa"/>')
@@ -167,33 +203,44 @@ def render_svg(network: Network, width: int = 960, height: int = 640, title: str
         out.append(f'<circle cx="{x + 6}" cy="20" r="6" fill="{colour}" stroke="#555"/>')
         out.append(f'<text x="{x + 16}" y="24" font-size="12" fill="#333">{escape(kind.replace("-", " "))}</text>')
         x += 30 + 7 * len(kind)
-    # edges (parallel edges between the same pair are bent apart)
+    # edges: one line per (source, target, kind), thicker when several statements give it;
+    # lines between the same two nodes are bent apart
+    grouped: dict[tuple[str, str, str], list[NetworkEdge]] = {}
+    for edge in network.edges:
+        grouped.setdefault((edge.source, edge.target, edge.kind), []).append(edge)
     seen: dict[tuple[str, str], int] = {}
     out.append('<g class="edges">')
-    for edge in network.edges:
-        colour, _, dashed = EDGE_KINDS[edge.kind]
-        (x1, y1), (x2, y2) = xy(edge.source), xy(edge.target)
-        pair = tuple(sorted((edge.source, edge.target)))
+    for (source, target, kind), group in grouped.items():
+        colour, _, dashed = EDGE_KINDS[kind]
+        (x1, y1), (x2, y2) = xy(source), xy(target)
+        pair = tuple(sorted((source, target)))
         nth = seen.get(pair, 0)
         seen[pair] = nth + 1
         length = math.hypot(x2 - x1, y2 - y1) or 1.0
-        # stop the line at the target circle's rim
-        r = 9
+        r = radius[target] + 1
         x2s, y2s = x2 - (x2 - x1) * r / length, y2 - (y2 - y1) * r / length
-        bend = (nth + 1) // 2 * 28 * (1 if nth % 2 else -1) if nth else 0
+        bend = ((nth + 1) // 2) * 26 * (1 if nth % 2 else -1) if nth else 0
+        if source > target:
+            bend = -bend  # the same side whichever way the line runs
         mx, my = (x1 + x2s) / 2 - (y2 - y1) / length * bend, (y1 + y2s) / 2 + (x2 - x1) / length * bend
         dash = ' stroke-dasharray="5 3"' if dashed else ""
-        out.append(f'<path class="edge edge-{edge.kind}" d="M{x1},{y1} Q{round(mx, 1)},{round(my, 1)} {round(x2s, 1)},{round(y2s, 1)}" '
-                   f'fill="none" stroke="{colour}" stroke-width="1.8" stroke-opacity="0.85"{dash} marker-end="url(#arrow-{edge.kind})">'
-                   f"<title>{escape(edge.label)}: {escape(_short(edge.source))} \u2192 {escape(_short(edge.target))}</title></path>")
+        counts: dict[str, int] = {}
+        for edge in group:
+            counts[edge.label] = counts.get(edge.label, 0) + 1
+        what = ", ".join(f"{label} \u00d7{n}" if n > 1 else label for label, n in sorted(counts.items()))
+        stroke = round(1.6 + 0.7 * (len(group) - 1), 1)
+        out.append(f'<path class="edge edge-{kind}" data-statements="{len(group)}" '
+                   f'd="M{x1},{y1} Q{round(mx, 1)},{round(my, 1)} {round(x2s, 1)},{round(y2s, 1)}" '
+                   f'fill="none" stroke="{colour}" stroke-width="{stroke}" stroke-opacity="0.8"{dash} marker-end="url(#arrow-{kind})">'
+                   f"<title>{escape(labels[source])} \u2192 {escape(labels[target])}: {escape(what)}</title></path>")
     out.append("</g>")
     out.append('<g class="nodes">')
     for node in network.nodes:
         x, y = xy(node.iri)
         anchor = "start" if x < width / 2 else "end"
-        dx = 12 if anchor == "start" else -12
+        dx = radius[node.iri] + 4 if anchor == "start" else -radius[node.iri] - 4
         out.append(f'<g class="node node-{node.kind}" data-iri="{escape(node.iri)}">'
-                   f'<circle cx="{x}" cy="{y}" r="9" fill="{NODE_KINDS[node.kind]}" stroke="#444" stroke-width="1.2">'
+                   f'<circle cx="{x}" cy="{y}" r="{radius[node.iri]}" fill="{NODE_KINDS[node.kind]}" stroke="#444" stroke-width="1.2">'
                    f"<title>{escape(node.label)}</title></circle>"
                    f'<text x="{round(x + dx, 1)}" y="{round(y + 4, 1)}" font-size="13" text-anchor="{anchor}" fill="#1d1d1d" '
                    f'paint-order="stroke" stroke="#fcfcfa" stroke-width="3">{escape(_clip(node.label))}</text></g>')
