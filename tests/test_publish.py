@@ -7,9 +7,9 @@ project work on a copy (`project_copy`).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -233,29 +233,79 @@ def test_first_release_changelog(release):
     assert log.startswith("# Changelog of ") and "## 1.0.0 (2026-11-25)" in log and "First release" in log
 
 
+# ----------------------------------------------------------------------------- landing page
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def _chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--hide-scrollbars", f"--user-data-dir={profile}"]
+    return subprocess.run([CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=90)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (CI installs Debian's chromium: see .ci/run)")
+def test_landing_page_renders_network_and_links_in_chromium(release, tmp_path):
+    """Debian's chromium, headless: the page renders, shows the network picture and links every file."""
+    out, _, _ = release
+    page = (out / "index.html").as_uri()
+
+    dom = _chromium(tmp_path / "profile-dom", "--dump-dom", page)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    html = dom.stdout
+    assert "<h1>" in html and "The Taliban and al-Qaeda" in html
+    svg = re.search(r'<svg[^>]*class="network".*?</svg>', html, re.S)
+    assert svg, "the network picture is not in the rendered page"
+    nodes = re.findall(r'<g class="node node-', svg.group(0))
+    edges = re.findall(r'<path class="edge edge-', svg.group(0))
+    assert len(nodes) >= 5 and len(edges) >= 5
+    links = set(re.findall(r'href="([^"#:]+)"', html))
+    every_file = {p.name for p in out.iterdir()} - {"index.html"}
+    assert every_file <= links, every_file - links
+    assert 'class="timeline"' in html
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "landing-page.png"
+    shot.unlink(missing_ok=True)
+    run = _chromium(tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1280,2200", page)
+    assert run.returncode == 0, run.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000  # a real, non-blank picture
+
+
 # ----------------------------------------------------------------------------- CLI
 def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-def test_two_publishes_of_the_same_input_are_byte_identical(project_copy, run_cli):
-    for n in (1, 2):
-        code, out, err = run_cli("--project", str(project_copy), "publish", "--version", "2.0.0",
-                                 "--out", str(project_copy / f"run{n}" / "2.0.0"))
-        assert code == 0, err
-        assert "published 2.0.0" in out and "DCAT-AP 3.0.0: conforms" in out
-    assert _files(project_copy / "run1" / "2.0.0") == _files(project_copy / "run2" / "2.0.0")
+def test_two_publishes_of_the_same_input_are_byte_identical(release, project_copy, run_cli):
+    """A second publish of the same input and version, from another folder, by the CLI."""
+    first, _, _ = release
+    code, out, err = run_cli("--project", str(project_copy), "publish", "--version", "1.0.0",
+                             "--out", str(project_copy / "again" / "1.0.0"))
+    assert code == 0, err
+    assert "published 1.0.0" in out and "DCAT-AP 3.0.0: conforms" in out
+    assert _files(project_copy / "again" / "1.0.0") == _files(first)
 
 
-def test_dates_from_source_date_epoch_when_not_configured(project_copy, run_cli, monkeypatch):
+def test_dates_from_source_date_epoch_when_not_configured(built, project_copy):
+    from dataclasses import replace
+
+    from ldpub.config import load_project
+    from ldpub.release import build_release
+    from ldpub.release.settings import load_publish_settings
+
     toml = project_copy / "ldpub.toml"
     toml.write_text(re.sub(r"(?m)^(issued|modified) = .*\n", "", toml.read_text()))
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
-    code, _, err = run_cli("--project", str(project_copy), "publish", "--version", "3.0.0", "-q", "--no-check")
-    assert code == 0, err
-    release = project_copy / "releases" / "3.0.0"
-    assert '"2023-11-14"^^xsd:date' in (release / "catalog.ttl").read_text()
-    assert '"2023-11-14T22:13:20Z"^^xsd:dateTime' in (release / "prov.ttl").read_text()
+    settings = load_publish_settings(load_project(project_copy), env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert settings.issued.isoformat() == "2023-11-14"  # 1700000000 = 2023-11-14T22:13:20Z
+    build, _ = built
+    files = build_release(replace(build, project=load_project(project_copy)), "3.0.0", settings).files
+    assert '"2023-11-14"^^xsd:date' in files["catalog.ttl"].decode()
+    assert '"2023-11-14T22:13:20Z"^^xsd:dateTime' in files["prov.ttl"].decode()
+    again = build_release(replace(build, project=load_project(project_copy)), "3.0.0", settings).files
+    assert again == files
 
 
 def test_missing_mandatory_settings_are_one_clear_error_and_nothing_is_written(project_copy, run_cli, monkeypatch):
