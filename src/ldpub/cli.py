@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("ldpub.commands.build", "validate", "Run every check on the records; write nothing."),
     "publish": ("ldpub.commands.publish", "publish", "Publish a versioned release: data, DCAT-AP catalog, VoID, PROV, pages."),
     "diff": ("ldpub.commands.diff", "diff", "Show what changed between two releases, grouped by entity."),
+    "excerpts": ("ldpub.commands.excerpts", "excerpts", "Check every quote verbatim against the source texts."),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

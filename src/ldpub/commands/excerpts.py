@@ -1,0 +1,54 @@
+"""``ldpub excerpts``: check every quote against the (unpublished) source texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import EXIT_NONCONFORMING
+from .common import data_option, project_from, render_findings
+
+
+@click.command()
+@data_option
+@click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Folder of the full source texts (default: [paths] sources of the project).")
+@click.option("--paragraphs", "paragraphs_of", type=click.Path(dir_okay=False, exists=True, path_type=str),
+              default=None, help="Print the numbered paragraphs of this text file (for 'paragraph: N') and stop.")
+@click.pass_context
+def excerpts(ctx: click.Context, data_dir: str | None, sources_dir: str | None, paragraphs_of: str | None) -> None:
+    """Check that every excerpt's quote occurs verbatim in its source text.
+
+    Reads each Source record's textFile from the sources folder, checks its SHA-256 against the
+    record, then checks every quote (character for character) and its paragraph number. Sources
+    whose text is not there are skipped with a warning: the texts are not republished.
+
+    \b
+    Examples:
+      ldpub excerpts
+      ldpub excerpts --paragraphs ../shared/sources/taliban-al-qaeda-enduring-partnership.txt
+    """
+    from ..excerpts import check_excerpts, paragraphs
+
+    if paragraphs_of:
+        for n, para in enumerate(paragraphs(Path(paragraphs_of).read_text(encoding="utf-8")), start=1):
+            click.echo(f"{n:3}  {para[:100]}{'…' if len(para) > 100 else ''}")
+        return
+    from ..pipeline import compile_project
+
+    project = project_from(ctx)
+    build = compile_project(project, Path(data_dir) if data_dir else None, validate=False)
+    folder = Path(sources_dir) if sources_dir else project.sources_path
+    result = check_excerpts(build, folder)
+    for source, path in sorted(result.missing.items()):
+        name = build.mapped.source_map.locate(source).record if build.mapped.source_map.locate(source) else source
+        click.echo(f"warning: no text for source '{name}' at {path}: its excerpts were not checked", err=True)
+    render_findings(result.findings)
+    if result.findings:
+        click.echo(f"{len(result.findings)} excerpt problem(s)", err=True)
+        ctx.exit(EXIT_NONCONFORMING)
+    if not result.checked:
+        click.echo("no source text found: nothing checked (pass --sources DIR)")
+        return
+    click.echo(f"ok: {result.excerpts} excerpts found verbatim in {len(result.checked)} source text(s)")
