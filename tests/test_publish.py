@@ -26,15 +26,22 @@ AG = "https://w3id.org/ldpub/ontology/armed-groups#"
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory, repo_root):
-    """The repository's dataset published as 1.0.0 (library call, checked against DCAT-AP)."""
-    from ldpub.config import load_project
-    from ldpub.release import publish
+def release(tmp_path_factory, built):
+    """The repository's dataset (the session build) released as 1.0.0 and checked against DCAT-AP.
 
+    The CLI tests below run the whole `ldpub publish` (build, validation, check, write) and
+    compare their output with this release byte for byte.
+    """
+    from ldpub.output import write_files
+    from ldpub.release import build_release
+    from ldpub.release.dcatap import check_dcat_ap
+    from ldpub.release.settings import load_publish_settings
+
+    build, _ = built
     out = tmp_path_factory.mktemp("releases") / "1.0.0"
-    build, rel, written = publish(load_project(repo_root), "1.0.0", out)
-    assert build.report.conforms
-    assert written, [r.render() for r in rel.dcat_ap]
+    rel = build_release(build, "1.0.0", load_publish_settings(build.project, env={}))
+    rel.dcat_ap = check_dcat_ap(rel.files["catalog.ttl"])
+    write_files(out, rel.files)
     return out, rel, build
 
 
@@ -336,8 +343,11 @@ def test_bad_version_is_refused(project_copy, run_cli):
 
 
 def test_nonconforming_data_publishes_nothing(project_copy, run_cli):
-    persons = project_copy / "data" / "persons.yaml"
-    persons.write_text(persons.read_text() + "\n- id: nameless\n  type: Person\n")
-    code, _, err = run_cli("--project", str(project_copy), "publish", "--version", "1.0.0")
-    assert code == 1 and "nothing written" in err
+    bad = project_copy / "bad-data"
+    bad.mkdir()
+    (bad / "persons.yaml").write_text("- id: nameless\n  type: Person\n")
+    code, _, err = run_cli("--project", str(project_copy), "publish", "--version", "1.0.0", "--data", str(bad))
+    assert code == 1
+    assert "bad-data/persons.yaml:1: record 'nameless': " in err and "needs exactly one 'label'" in err
+    assert "publish failed: 1 violation(s) in the data; nothing written" in err
     assert not (project_copy / "releases").exists()
