@@ -500,3 +500,38 @@ def test_every_record_with_an_excerpt_is_listed_under_each_paragraph_it_quotes(b
         if f"`{record}`" not in sections.get(int(r["n"]), ""):
             missing.add(f"¶{r['n']}: `{record}`")
     assert not missing, "docs/coverage.md does not list these records under the paragraph they quote:\n" + "\n".join(sorted(missing))
+
+
+# ------------------------------------------------------------------ the curator's command
+def test_ldpub_excerpts_confirms_every_quote(run_cli, article_text):
+    code, out, err = run_cli("--project", str(ROOT), "excerpts")
+    assert code == 0, err
+    assert re.match(r"ok: \d{3} excerpts found verbatim in 1 source text\(s\)", out)
+
+
+def test_ldpub_excerpts_says_which_character_differs_and_where(project_copy, run_cli, build, article_text):
+    path = project_copy / "data" / "positions.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"including the group’s\\u00a0 deputy"', '"including the group\'s  deputy"'), encoding="utf-8")
+    line = next(n for n, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "including the group's" in l)
+    code, out, err = run_cli("--project", str(project_copy), "excerpts", "--sources", str(build.project.sources_path))
+    assert code == 1
+    assert f"data/positions.yaml:{line}: record 'aqis-deputy-tenure': quote not found verbatim" in err
+    assert "the quote has \"'\" (U+0027 APOSTROPHE) where the text has '’' (U+2019 RIGHT SINGLE QUOTATION MARK)" in err
+    assert "1 excerpt problem(s)" in err
+
+
+def test_ldpub_excerpts_skips_with_a_warning_where_the_text_is_absent(project_copy, run_cli):
+    code, out, err = run_cli("--project", str(project_copy), "excerpts", "--sources", str(project_copy / "no-texts"))
+    assert code == 0
+    assert "warning: no text for source 'sarkar-2020'" in err
+    assert "nothing checked" in out
+
+
+def test_ldpub_excerpts_lists_the_paragraph_numbers_of_a_text(run_cli, build, article_text):
+    path = build.project.sources_path / "taliban-al-qaeda-enduring-partnership.txt"
+    code, out, _ = run_cli("excerpts", "--paragraphs", str(path))
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 15
+    assert lines[8].startswith("  9  In May 2019, al-Zawahiri gave a video eulogy")
