@@ -92,8 +92,10 @@ def _changelog(version: str, settings, diff, prefixes, previous: Path | None, st
         summary = f"changes since {previous.name}: {diff.summary()}"
         entry = head + f"Compared with release {previous.name}.\n\n" + render_markdown(diff, prefixes)
         old_log = previous / "CHANGELOG.md"
-        older = old_log.read_text(encoding="utf-8").split("\n", 2)[2] if old_log.is_file() else ""
-        older = older.lstrip("\n")
+        older = old_log.read_text(encoding="utf-8") if old_log.is_file() else ""
+        if older.startswith("# "):  # drop the old title: the entries follow ours
+            older = older.split("\n", 1)[1] if "\n" in older else ""
+        older = older.strip("\n") + "\n" if older.strip() else ""
     text = f"# Changelog of {settings.title}\n\n" + entry + ("\n" + older if older else "")
     return text.encode("utf-8"), summary
 
