@@ -337,6 +337,19 @@ def test_project_without_publish_table_names_every_setting(project_copy, run_cli
     assert not (project_copy / "releases").exists()
 
 
+def test_malformed_settings_are_named(project_copy, run_cli):
+    toml = project_copy / "ldpub.toml"
+    text = toml.read_text()
+    text = re.sub(r'(?m)^license = .*$', 'license = "CC BY 4.0"', text)
+    text = re.sub(r'(?m)^contact_email = .*$', 'contact_email = "ldpub maintainers"', text)
+    toml.write_text(text)
+    code, _, err = run_cli("--project", str(project_copy), "publish", "--version", "1.0.0")
+    assert code == 2
+    assert "[publish] license: 'CC BY 4.0' is not an absolute http(s) IRI" in err
+    assert "[publish] contact_email 'ldpub maintainers' is not an e-mail address" in err
+    assert not (project_copy / "releases").exists()
+
+
 def test_bad_version_is_refused(project_copy, run_cli):
     code, _, err = run_cli("--project", str(project_copy), "publish", "--version", "../x")
     assert code == 2 and "cannot name a release folder" in err

@@ -83,6 +83,19 @@ class PublishSettings:
         return EU_LANGUAGE_NS + code if code else None
 
 
+def _is_iri(value: str) -> bool:
+    """True when ``value`` is an absolute IRI (http(s) or mailto) that RDF can hold."""
+    import pyoxigraph as ox
+
+    if not value.startswith(("http://", "https://", "mailto:")) or any(c in value for c in ' <>"{}|\\^`'):
+        return False
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -136,6 +149,7 @@ def load_publish_settings(project: Project, env: Mapping[str, str] | None = None
     contact_email = text("contact_email", mandatory=True)
     if contact_email and "@" not in contact_email:
         problems.append(Problem(f"[publish] contact_email {contact_email!r} is not an e-mail address", where))
+        contact_email = None
     license_iri = text("license", mandatory=True)
 
     epoch = env.get("SOURCE_DATE_EPOCH")
@@ -162,6 +176,14 @@ def load_publish_settings(project: Project, env: Mapping[str, str] | None = None
         keywords = []
     themes = _concepts(table.get("themes"), "themes", problems, where)
     spatial = _concepts(table.get("spatial"), "spatial", problems, where)
+    iris = {key: table.get(key) for key in ("license", "publisher_url", "homepage", "sparql_endpoint")}
+    iris.update({f"{key} {c.label!r}": c.iri for key, items in (("themes", themes), ("spatial", spatial)) for c in items})
+    for key, value in iris.items():
+        if isinstance(value, str) and value and not _is_iri(value):
+            problems.append(Problem(f"[publish] {key}: {value!r} is not an absolute http(s) IRI", where,
+                                    "write the full address, e.g. https://creativecommons.org/licenses/by/4.0/"))
+    if contact_email and not _is_iri("mailto:" + contact_email):
+        problems.append(Problem(f"[publish] contact_email {contact_email!r} is not an e-mail address", where))
     if problems:
         raise ConfigError(problems)
 
