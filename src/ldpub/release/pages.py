@@ -61,7 +61,7 @@ def timeline(build) -> list[TimelineEntry]:
     base = build.project.base_iri
     query = f"""
         PREFIX ag: <{AG}>
-        SELECT ?record ?p ?edtf ?earliest ?latest ?type ?label ?desc WHERE {{
+        SELECT ?record ?p ?edtf ?earliest ?latest ?type ?label ?desc ?title WHERE {{
           ?record ?p ?d . ?d ag:edtf ?edtf .
           OPTIONAL {{ ?d ag:earliest ?earliest }} OPTIONAL {{ ?d ag:latest ?latest }}
           OPTIONAL {{ ?record a ?type }}
@@ -75,7 +75,9 @@ def timeline(build) -> list[TimelineEntry]:
         record = row["record"].value
         pred = row["p"].value
         key = (record, pred)
-        text = next((row[v].value for v in ("label", "desc") if row[v] is not None), _slug(record, base))
+        text = next((row[v].value for v in ("label", "desc", "title") if row[v] is not None), None)
+        if text is None:  # an unlabelled record (a tenure): its slug, made readable
+            text = _slug(record, base).replace("-", " ").capitalize()
         kind = vocab.labels.get(row["type"].value, "") if row["type"] is not None else ""
         entry = TimelineEntry(
             edtf=row["edtf"].value,
@@ -90,7 +92,30 @@ def timeline(build) -> list[TimelineEntry]:
         old = entries.get(key)
         if old is None or (entry.kind, entry.text) < (old.kind, old.text):
             entries[key] = entry
-    return sorted(entries.values(), key=lambda e: (e.earliest or e.latest or "9999", e.latest or "9999", e.slug, e.role))
+    return _merge_spans(entries, vocab)
+
+
+def _merge_spans(entries: dict, vocab) -> list[TimelineEntry]:
+    """One entry per record: a start date and an end date become one span ``start – end``."""
+    start_label = vocab.labels.get(AG + "startDate", "start date")
+    end_label = vocab.labels.get(AG + "endDate", "end date")
+    by_record: dict[str, dict[str, TimelineEntry]] = {}
+    for entry in entries.values():
+        by_record.setdefault(entry.record, {})[entry.role] = entry
+    merged = []
+    for record, roles in by_record.items():
+        start, end = roles.pop(start_label, None), roles.pop(end_label, None)
+        merged.extend(roles.values())
+        if start or end:
+            first = start or end
+            merged.append(TimelineEntry(
+                edtf=(f"{start.edtf} \u2013 {end.edtf}" if start and end else
+                      f"from {start.edtf}" if start else f"until {end.edtf}"),
+                earliest=start.earliest if start else None,
+                latest=end.latest if end else None,
+                record=record, slug=first.slug, kind=first.kind, text=first.text, role="span",
+            ))
+    return sorted(merged, key=lambda e: (e.earliest or e.latest or "9999", e.latest or "9999", e.slug, e.role))
 
 
 def ontology_docs(build, max_examples: int = 3) -> tuple[list[TermDoc], list[TermDoc]]:
