@@ -200,6 +200,19 @@ def test_void_counts_match_the_dataset(release):
     assert len(list(g.objects(dataset, V.exampleResource))) == 3
 
 
+def test_void_names_the_sparql_endpoint_when_configured(release):
+    from dataclasses import replace
+
+    from ldpub.release import build_release
+
+    _, rel, build = release
+    assert "void:sparqlEndpoint" not in rel.files["void.ttl"].decode()
+    settings = replace(rel.settings, sparql_endpoint="https://query.example.org/sparql")
+    files = build_release(build, "1.0.0", settings).files
+    assert "void:sparqlEndpoint <https://query.example.org/sparql>" in files["void.ttl"].decode()
+    assert "https://query.example.org/sparql" in files["index.html"].decode()
+
+
 def test_prov_records_when_and_input_hashes(release, repo_root):
     import rdflib
 
@@ -208,6 +221,10 @@ def test_prov_records_when_and_input_hashes(release, repo_root):
     P = rdflib.Namespace("http://www.w3.org/ns/prov#")
     activity = next(g.subjects(rdflib.RDF.type, P.Activity))
     assert str(g.value(activity, P.endedAtTime)).startswith("2026-11-25T")
+    from ldpub import __version__
+
+    software = [a for a in g.objects(activity, P.wasAssociatedWith) if (a, rdflib.RDF.type, P.SoftwareAgent) in g]
+    assert [str(g.value(a, rdflib.URIRef("https://schema.org/softwareVersion"))) for a in software] == [__version__]
     hashes = {}
     for entity in g.objects(activity, P.used):
         checksum = g.value(entity, rdflib.URIRef(SPDX + "checksum"))
