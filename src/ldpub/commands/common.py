@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ..config import Project, load_project
 
-__all__ = ["project_from", "data_option", "render_findings"]
+__all__ = ["project_from", "data_option", "render_findings", "project_path", "write_report"]
 
 data_option = click.option(
     "--data",
@@ -27,3 +29,28 @@ def render_findings(findings, err: bool = True) -> None:
     """Print findings one per line, ``FILE:LINE: record SLUG: message``."""
     for finding in findings:
         click.echo(finding.render(), err=err)
+
+
+def project_path(project: Project, value: str | Path | None) -> Path | None:
+    """A path option resolved against the project folder (``--project DIR`` works like ``make -C``)."""
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else project.root / path
+
+
+def write_report(path: Path, text: str) -> None:
+    """Write a report file atomically (a temporary file beside it, then renamed)."""
+    import os
+    import tempfile
+
+    from ..errors import OutputError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError.at(f"cannot write the report: {exc.strerror}", path) from exc

@@ -1,0 +1,104 @@
+"""Every check of ``ldpub validate`` behind one function, results in one :class:`Report`.
+
+Order: records (YAML syntax, ids, duplicates, unknown keys and types, dangling references,
+literal values, dates and EDTF; these run before RDF exists), then SHACL on the mapped graph,
+the ontology quality checks, and, when asked, the OWL reasoner.
+
+Input problems (a :class:`ldpub.errors.RecordError` or :class:`ldpub.errors.OntologyError`)
+do not escape: they become findings of the ``records`` (or ``input``) check, the report is
+marked ``input_error`` and the CLI exits with 2 after rendering them in the chosen format,
+so a CI annotation appears on the YAML line either way. Configuration errors (no
+``ldpub.toml``) still raise: there is no project to report on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Project
+from .errors import ConfigError, LdpubError, OntologyError, RecordError
+from .report import Finding, Report
+
+__all__ = ["CheckResult", "check_project", "problem_findings", "RECORD_RULES"]
+
+# rule id for a record-level problem, by what its message says (first match wins)
+RECORD_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (rule, re.compile(pattern))
+    for rule, pattern in (
+        ("yaml-syntax", r"^YAML syntax error|^file is not UTF-8|must be a YAML list|must be a mapping"),
+        ("duplicate-slug", r"^duplicate slug"),
+        ("duplicate-key", r"appears twice in one record"),
+        ("invalid-slug", r"^slug '.*' is not valid|'id' must be a slug"),
+        ("missing-id", r"^record has no 'id'"),
+        ("missing-type", r"^record has no 'type'|needs a 'type'"),
+        ("unknown-type", r"^unknown type"),
+        ("unknown-key", r"^unknown key"),
+        ("dangling-reference", r"unknown record '"),
+        ("impossible-date", r"does not exist|ends before it starts"),
+        ("malformed-edtf", r"is not an EDTF date"),
+        ("invalid-value", r"expected |takes a value|holds a list|keys must be plain"),
+        ("data-folder", r"^data folder not found"),
+    )
+)
+
+
+def _record_rule(message: str) -> str:
+    for rule, pattern in RECORD_RULES:
+        if pattern.search(message):
+            return rule
+    return "record-error"
+
+
+def problem_findings(exc: LdpubError) -> list[Finding]:
+    """The problems of an input error as findings (check ``records`` or ``input``)."""
+    if isinstance(exc, RecordError):
+        return [Finding.from_problem(p, "records", _record_rule(p.message)) for p in exc.problems]
+    kind = "ontology-syntax" if isinstance(exc, OntologyError) else type(exc).__name__
+    return [Finding.from_problem(p, "input", kind) for p in exc.problems]
+
+
+@dataclass
+class CheckResult:
+    """The report of one validation run, and the build when the input could be mapped."""
+
+    report: Report
+    build: object | None  # ldpub.pipeline.Build
+
+
+def check_project(
+    project: Project,
+    data_dir: Path | None = None,
+    *,
+    reason: bool = False,
+    ontology_checks: bool = True,
+    engine: str = "pyshacl",
+) -> CheckResult:
+    """Run every check on a project; never raises for problems in the records or ontology."""
+    from .pipeline import compile_project
+
+    report = Report()
+    try:
+        build = compile_project(project, data_dir, validate=True, engine=engine)
+    except ConfigError:
+        raise
+    except LdpubError as exc:
+        report.checks.append("records")
+        report.extend(problem_findings(exc))
+        report.input_error = True
+        return CheckResult(report, None)
+    report.checks.extend(["records", *build.report.checks])
+    report.extend(build.report.findings)
+    if ontology_checks:
+        from .ontology_checks import ontology_findings
+
+        report.checks.append("ontology")
+        report.extend(ontology_findings(build))
+    if reason:
+        from .reasoning import reason_over
+
+        report.checks.append("owl")
+        report.extend(reason_over(build).findings)
+    build.report = report
+    return CheckResult(report, build)

@@ -1,0 +1,74 @@
+"""``ldpub validate``: every check, one report, in the format the reader (or CI) wants."""
+
+from __future__ import annotations
+
+import click
+
+from .common import data_option, project_from, project_path, write_report
+
+FORMATS = ("text", "json", "junit", "github", "sarif")
+
+
+@click.command()
+@data_option
+@click.option("--format", "-f", "format_name", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format: text (people), json, junit (CI test reports), github (Actions annotations), "
+                   "sarif (code scanning).")
+@click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation", show_default=True,
+              help="Lowest severity that makes the run fail (exit 1).")
+@click.option("--reason", is_flag=True, help="Also run the OWL reasoner (HermiT; needs Java): consistency and "
+                                              "unsatisfiable classes, mapped to records.")
+@click.option("--no-ontology-checks", is_flag=True, help="Skip the ontology quality checks (labels, definitions, "
+                                                          "undeclared terms, classes without shapes).")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Write the report to this file instead of standard output.")
+@click.pass_context
+def validate(ctx: click.Context, data_dir: str | None, format_name: str, fail_on: str, reason: bool,
+             no_ontology_checks: bool, output: str | None) -> None:
+    """Run every check on the records and report problems; write nothing else.
+
+    Checks: records (YAML, ids, duplicates, unknown keys and types, dangling references,
+    values, dates, EDTF), SHACL shapes, ontology quality and, with --reason, OWL reasoning.
+    Every finding names the YAML file, line and record it comes from.
+
+    \b
+    The text report goes to standard error, like every diagnostic; the other formats go to
+    standard output (or to --output FILE).
+
+    \b
+    Exit codes: 0 conforms, 1 does not conform (at --fail-on), 2 usage or input error
+    (a record that cannot be read or mapped is reported in the chosen format, then exit 2).
+
+    \b
+    Examples:
+      ldpub validate
+      ldpub validate --format github            # annotations in a GitHub Actions run
+      ldpub validate --format sarif -o ldpub.sarif
+      ldpub validate --reason --fail-on warning
+    """
+    from ..checks import check_project
+    from ..reporters import REPORTERS, ReportContext
+
+    project = project_from(ctx)
+    result = check_project(project, project_path(project, data_dir), reason=reason,
+                           ontology_checks=not no_ontology_checks)
+    build = result.build
+    context = ReportContext(
+        root=project.root,
+        fail_on=fail_on,
+        prefixes={**(build.prefixes if build else {}), **_SHAPE_PREFIXES},
+        records=len(build.records) if build else None,
+        triples=len(build.triples) if build else None,
+    )
+    text = REPORTERS[format_name].render(result.report, context)
+    if output:
+        write_report(project_path(project, output), text)
+    else:
+        # text is for people: on stderr like every diagnostic of ldpub; machine formats on stdout
+        click.echo(text, nl=False, err=format_name == "text")
+    if format_name != "text":
+        click.echo(f"{'input error' if result.report.input_error else 'done'}: {result.report.summary()}", err=True)
+    ctx.exit(result.report.exit_code(fail_on))
+
+
+_SHAPE_PREFIXES = {"sh": "http://www.w3.org/ns/shacl#"}
