@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_NONCONFORMING
-from .common import data_option, project_from, render_findings
+from .common import data_option, project_from, project_path, render_findings
 
 
 @click.command()
@@ -23,6 +23,7 @@ def excerpts(ctx: click.Context, data_dir: str | None, sources_dir: str | None, 
     Reads each Source record's textFile from the sources folder, checks its SHA-256 against the
     record, then checks every quote (character for character) and its paragraph number. Sources
     whose text is not there are skipped with a warning: the texts are not republished.
+    Relative --data and --sources paths resolve against the project folder.
 
     \b
     Examples:
@@ -38,8 +39,8 @@ def excerpts(ctx: click.Context, data_dir: str | None, sources_dir: str | None, 
     from ..pipeline import compile_project
 
     project = project_from(ctx)
-    build = compile_project(project, Path(data_dir) if data_dir else None, validate=False)
-    folder = Path(sources_dir) if sources_dir else project.sources_path
+    build = compile_project(project, project_path(project, data_dir), validate=False)
+    folder = project_path(project, sources_dir) or project.sources_path
     result = check_excerpts(build, folder)
     for source, path in sorted(result.missing.items()):
         name = build.mapped.source_map.locate(source).record if build.mapped.source_map.locate(source) else source
