@@ -164,17 +164,48 @@ def _layout(network: Network) -> dict[str, tuple[float, float]]:
     return {n: (round(x, 4), round(y, 4)) for n, (x, y) in pos.items()}
 
 
+def _spread(pos: dict[str, tuple[float, float]], width: float, height: float, radius: dict[str, float],
+            rounds: int = 60) -> dict[str, tuple[float, float]]:
+    """Push apart nodes closer than 40 px plus twice their radii (deterministic rounds), inside the box."""
+    names = sorted(pos)
+    xy = {n: [pos[n][0] * width, pos[n][1] * height] for n in names}
+    for _ in range(rounds):
+        moved = False
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                dx, dy = xy[b][0] - xy[a][0], xy[b][1] - xy[a][1]
+                dist = math.hypot(dx, dy)
+                gap = 40 + 2 * (radius[a] + radius[b])
+                if dist >= gap:
+                    continue
+                if dist < 1e-6:
+                    dx, dy, dist = 1.0, 0.0, 1.0
+                push = (gap - dist) / 2
+                ux, uy = dx / dist * push, dy / dist * push
+                xy[a][0] -= ux
+                xy[a][1] -= uy
+                xy[b][0] += ux
+                xy[b][1] += uy
+                moved = True
+        for n in names:
+            xy[n][0] = min(max(xy[n][0], 0.0), width)
+            xy[n][1] = min(max(xy[n][1], 0.0), height)
+        if not moved:
+            break
+    return {n: (round(xy[n][0] / width, 4), round(xy[n][1] / height, 4)) for n in names}
+
+
 def render_svg(network: Network, width: int = 960, height: int = 700, title: str = "Network of groups and persons") -> str:
     """A standalone SVG picture of the network: nodes coloured by kind, edges by kind, a legend."""
-    pos = _layout(network)
     margin_x, margin_y, legend_h = 110, 40, 34
     inner_w, inner_h = width - 2 * margin_x, height - 2 * margin_y - legend_h
-
     degree: dict[str, int] = {}
     for edge in network.edges:
         degree[edge.source] = degree.get(edge.source, 0) + 1
         degree[edge.target] = degree.get(edge.target, 0) + 1
     radius = {n.iri: round(7 + min(degree.get(n.iri, 0), 16) * 0.6, 1) for n in network.nodes}
+    pos = _spread(_layout(network), inner_w, inner_h, radius)
+
     labels = {n.iri: n.label for n in network.nodes}
 
     def xy(iri: str) -> tuple[float, float]:
