@@ -47,8 +47,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-from .errors import Location, Problem, QueryError, did_you_mean
-from .rdfterms import RDF, RDFS, SKOS, XSD
+from .errors import Problem, QueryError, did_you_mean
+from .rdfterms import RDFS, SKOS, XSD
 
 __all__ = [
     "Param",
