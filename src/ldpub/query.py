@@ -45,10 +45,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from .errors import Problem, QueryError, did_you_mean
 from .rdfterms import RDFS, SKOS, XSD
+
+if TYPE_CHECKING:
+    from .config import Project
 
 __all__ = [
     "Param",
@@ -514,7 +517,7 @@ class EmbeddedTarget(Target):
         self.description = description
 
     @classmethod
-    def from_project(cls, project, data_dir: Path | None = None) -> "EmbeddedTarget":
+    def from_project(cls, project: "Project", data_dir: Path | None = None) -> "EmbeddedTarget":
         """The project's records built in memory (no validation), with its ontology."""
         from .graphstore import new_store
         from .pipeline import compile_project
@@ -599,7 +602,7 @@ class EndpointTarget(Target):
 
 
 def connect(
-    project=None,
+    project: "Project | str | Path | None" = None,
     *,
     endpoint: str | None = None,
     data_dir: Path | None = None,
@@ -653,7 +656,7 @@ def run(
     params: Mapping[str, str] | None = None,
     *,
     target: Target | None = None,
-    project=None,
+    project: "Project | str | Path | None" = None,
     endpoint: str | None = None,
 ) -> QueryResult:
     """Run a named query (by name) or SPARQL text, and return its :class:`QueryResult`.
