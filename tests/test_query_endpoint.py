@@ -153,3 +153,11 @@ def test_endpoint_error_answer_is_one_clear_line(endpoint):
     message = str(err.value)
     assert message.startswith(f"SPARQL endpoint {endpoint.replace('/query', '/nowhere')} answered 404")
     assert "\n" not in message
+
+
+def test_endpoint_a_slug_it_does_not_know_is_an_error_not_an_empty_answer(endpoint, run_cli):
+    code, _, err = run_cli("--project", str(ROOT), "query", "timeline", "entity=talibn", "--endpoint", endpoint)
+    assert code == 2
+    assert err.strip() == f"error: parameter entity='talibn': no record 'talibn' in {endpoint}"
+    code, out, _ = run_cli("--project", str(ROOT), "query", "timeline", "entity=asim-umar", "--endpoint", endpoint)
+    assert code == 0 and D + "raid-helmand-2019-09" in out

@@ -69,6 +69,15 @@ def test_leaders_of_the_taliban_are_omar_and_akhundzada(target):
     assert all(r["groupLabel"] == "Taliban" and r["quotes"] for r in rows)
 
 
+def test_leaders_omars_time_as_emir_ends_with_his_death_in_2013(target):
+    # "In April 2020, on the seventh anniversary of Omar's death": he died in April 2013
+    omar = rows_where(ask(target, "leaders", group="taliban"), holder="mullah-omar")
+    if not omar or omar[0]["end"] is None:
+        pytest.skip("article data not curated yet: no end date of Omar's tenure (issue #3)")
+    assert omar[0]["endEarliest"] <= date(2013, 4, 1) and date(2013, 4, 30) <= omar[0]["endLatest"]
+    assert omar[0]["endLatest"] <= date(2013, 12, 31)
+
+
 def test_leaders_default_group_is_the_taliban(target):
     assert ask(target, "leaders") == ask(target, "leaders", group="taliban")
 
@@ -178,9 +187,11 @@ def test_events_2016_window_holds_the_pledge_and_open_windows_work(target):
     assert all(r["latest"] is None or r["latest"] >= date(2020, 1, 1) for r in since_2020)
 
 
-def test_events_are_in_time_order(target):
-    rows = [r for r in ask(target, "events") if r["earliest"]]
+def test_events_are_in_time_order_and_without_a_window_have_no_fit(target):
+    everything = ask(target, "events")
+    rows = [r for r in everything if r["earliest"]]
     assert [r["earliest"] for r in rows] == sorted(r["earliest"] for r in rows)
+    assert all(r["fit"] is None for r in everything)
 
 
 @pytest.mark.parametrize(

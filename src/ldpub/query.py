@@ -45,10 +45,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
-from .errors import Location, Problem, QueryError, did_you_mean
-from .rdfterms import RDF, RDFS, SKOS, XSD
+from .errors import Problem, QueryError, did_you_mean
+from .rdfterms import RDFS, SKOS, XSD
+
+if TYPE_CHECKING:
+    from .config import Project
 
 __all__ = [
     "Param",
@@ -65,6 +68,7 @@ __all__ = [
     "parse_header",
     "bind_parameters",
     "prepare",
+    "check_records",
     "check_syntax",
     "connect",
     "run",
@@ -349,6 +353,22 @@ def prepare(query: NamedQuery, values: Mapping[str, str] | None = None, terms: T
         raise QueryError([Problem(f"{origin}: {p.message}") for p in exc.problems]) from None
 
 
+def check_records(query: NamedQuery, values: Mapping[str, str], target: "Target") -> None:
+    """For a target whose slugs are not known in advance (an endpoint, RDF files): check that
+    each record slug given for an ``iri`` parameter occurs there, so a typo is an error rather
+    than an empty answer."""
+    if target.terms.slugs is not None or target.terms.base_iri is None:
+        return
+    problems = []
+    for param in query.params:
+        value = values.get(param.name)
+        if param.type == "iri" and value and _SLUG.fullmatch(value):
+            if not target.knows(target.terms.base_iri + value):
+                problems.append(Problem(f"parameter {param.name}={value!r}: no record '{value}' in {target.description}"))
+    if problems:
+        raise QueryError(problems)
+
+
 # ------------------------------------------------------------------------------ results
 def _python(term) -> Any:
     """A plain Python value for a term (for dicts and data frames)."""
@@ -394,6 +414,7 @@ class QueryResult:
     boolean: bool | None = None
     triples: list = field(default_factory=list)
     query: str = ""
+    prefixes: dict[str, str] = field(default_factory=dict)  # for compact IRIs when shown
 
     def __len__(self) -> int:
         if self.kind == "graph":
@@ -431,7 +452,7 @@ class QueryResult:
         """The result in one of :data:`ldpub.resultformats.RESULT_FORMATS`."""
         from .resultformats import render
 
-        return render(self, format_name, prefixes or {}, **options)
+        return render(self, format_name, self.prefixes if prefixes is None else prefixes, **options)
 
     def _repr_markdown_(self) -> str:  # notebooks
         return self.serialize("md")
@@ -447,6 +468,20 @@ class Target:
 
     def execute(self, text: str) -> QueryResult:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def knows_class_hierarchy(self) -> bool:
+        """Whether the target holds the ontology's class hierarchy (``rdfs:subClassOf``).
+
+        Queries that follow the hierarchy (``events``, ``relations``, ``meetings``) find only
+        records typed with the exact class without it.
+        """
+        result = self.execute(f"ASK {{ ?class <{RDFS}subClassOf> ?parent }}")
+        return bool(result.boolean)
+
+    def knows(self, iri: str) -> bool:
+        """Whether ``iri`` occurs in the target (as subject or object)."""
+        result = self.execute(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
+        return bool(result.boolean)
 
     def labels(self, iris: list[str]) -> dict[str, str]:
         """The preferred labels (skos:prefLabel, else rdfs:label) of ``iris`` found in the target."""
@@ -482,7 +517,7 @@ class EmbeddedTarget(Target):
         self.description = description
 
     @classmethod
-    def from_project(cls, project, data_dir: Path | None = None) -> "EmbeddedTarget":
+    def from_project(cls, project: "Project", data_dir: Path | None = None) -> "EmbeddedTarget":
         """The project's records built in memory (no validation), with its ontology."""
         from .graphstore import new_store
         from .pipeline import compile_project
@@ -567,7 +602,7 @@ class EndpointTarget(Target):
 
 
 def connect(
-    project=None,
+    project: "Project | str | Path | None" = None,
     *,
     endpoint: str | None = None,
     data_dir: Path | None = None,
@@ -621,7 +656,7 @@ def run(
     params: Mapping[str, str] | None = None,
     *,
     target: Target | None = None,
-    project=None,
+    project: "Project | str | Path | None" = None,
     endpoint: str | None = None,
 ) -> QueryResult:
     """Run a named query (by name) or SPARQL text, and return its :class:`QueryResult`.
@@ -640,4 +675,7 @@ def run(
     elif isinstance(query, str):
         query = parse_header(query, "<sparql>")
     text = prepare(query, params, target.terms)
-    return target.execute(text)
+    check_records(query, params or {}, target)
+    result = target.execute(text)
+    result.prefixes = dict(target.terms.prefixes)
+    return result

@@ -120,7 +120,13 @@ def query(
     if show:
         click.echo(text.rstrip("\n"))
         return
+    q.check_records(named, values, target)
     result = target.execute(text)
+    if "subClassOf" in text and (endpoint or datasets) and not target.knows_class_hierarchy():
+        click.echo(
+            f"warning: {target.description} holds no class hierarchy (rdfs:subClassOf): records of "
+            "subclasses are missed; load the ontology too (e.g. dist/ontology.ttl)", err=True,
+        )
     output = _render(result, target, format_name)
     click.echo(output, nl=not output.endswith("\n"))
     if fail_empty and result.empty:
