@@ -42,7 +42,7 @@ def open_dataset(project: Project, workdir: Path, source: Path | None = None, bu
         prefixes = _turtle_prefixes(Path(source) / "dataset.ttl")
         prefixes.setdefault(project.data_prefix, project.base_iri)
         return prepare_from_files(workdir, dataset, ontology, base_iri=project.base_iri, title=title,
-                                  prefixes=prefixes, context=context)
+                                  prefixes=prefixes, context=context, vocab=_vocabulary(project, ontology))
     from ..pipeline import compile_project
 
     if build is None:
@@ -51,7 +51,21 @@ def open_dataset(project: Project, workdir: Path, source: Path | None = None, bu
         raise LdpubError(f"the data does not conform ({build.report.count('violation')} violation(s)); "
                          "run 'ldpub validate' and fix them before serving")
     return prepare(workdir, build.triples, build.ontology_triples, base_iri=project.base_iri, title=title,
-                   prefixes=build.prefixes, context=build.context, ontology_iri=build.vocab.ontology_iri)
+                   prefixes=build.prefixes, context=build.context, ontology_iri=build.vocab.ontology_iri,
+                   vocab=build.vocab)
+
+
+def _vocabulary(project: Project, ontology_file: Path | None):
+    """The ontology's vocabulary: the folder's ontology.ttl, else the project's; None if neither reads."""
+    from ..ontology import load_vocabulary, parse_turtle_files, vocabulary_from_store
+
+    try:
+        if ontology_file is not None:
+            store, prefixes = parse_turtle_files([ontology_file], "ontology")
+            return vocabulary_from_store(store, prefixes, [ontology_file])
+        return load_vocabulary(project.ontology_path)
+    except LdpubError:
+        return None
 
 
 def _turtle_prefixes(path: Path) -> dict[str, str]:

@@ -213,6 +213,8 @@ def create_app(state: AppState, access_log=None):
 
     async def network(request: Request) -> Response:
         values = await asyncio.shield(home_future())
+        if values["svg"] is None:
+            return error(request, 404, "no network picture: the ontology is not at hand")
         return Response(values["svg"], media_type="image/svg+xml")
 
     async def void(request: Request) -> Response:

@@ -104,7 +104,7 @@ class ServedData:
     """The store plus what pages need: base IRI, prefixes, context, labels, paths."""
 
     def __init__(self, store, store_path: Path, *, base_iri: str, title: str, prefixes: dict[str, str],
-                 context: dict, ontology_iri: str | None) -> None:
+                 context: dict, ontology_iri: str | None, vocab=None) -> None:
         import pyoxigraph as ox
 
         self.ox = ox
@@ -115,6 +115,7 @@ class ServedData:
         self.prefixes = prefixes
         self.context = context
         self.ontology_iri = ontology_iri
+        self.vocab = vocab  # ldpub.ontology.Vocabulary, when the ontology is at hand (network picture)
         self.doc_path = doc_path(base_iri)
         self.labels = self._labels()
         self.triple_count = int(next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
@@ -344,7 +345,7 @@ class ServedData:
 
 
 def prepare(workdir: Path, dataset: Iterable, ontology: Iterable, *, base_iri: str, title: str,
-            prefixes: dict[str, str], context: dict, ontology_iri: str | None = None) -> ServedData:
+            prefixes: dict[str, str], context: dict, ontology_iri: str | None = None, vocab=None) -> ServedData:
     """Write the dataset (default graph) and ontology (named graph) into a store under ``workdir``."""
     import pyoxigraph as ox
 
@@ -361,7 +362,7 @@ def prepare(workdir: Path, dataset: Iterable, ontology: Iterable, *, base_iri: s
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in ontology)
     store.flush()
     return ServedData(store, store_path, base_iri=base_iri, title=title, prefixes=prefixes,
-                      context=context, ontology_iri=ontology_iri)
+                      context=context, ontology_iri=ontology_iri, vocab=vocab)
 
 
 def _ontology_iri(store, graph_iri: str | None) -> str | None:
@@ -371,7 +372,7 @@ def _ontology_iri(store, graph_iri: str | None) -> str | None:
 
 
 def prepare_from_files(workdir: Path, dataset: Path, ontology: Path | None, *, base_iri: str, title: str,
-                       prefixes: dict[str, str], context: dict) -> ServedData:
+                       prefixes: dict[str, str], context: dict, vocab=None) -> ServedData:
     """Like :func:`prepare`, loading the files straight into the store (fast on big files)."""
     import pyoxigraph as ox
 
@@ -396,4 +397,4 @@ def prepare_from_files(workdir: Path, dataset: Path, ontology: Path | None, *, b
             ontology_iri = "urn:ldpub:ontology"
     store.flush()
     return ServedData(store, store_path, base_iri=base_iri, title=title, prefixes=prefixes,
-                      context=context, ontology_iri=ontology_iri)
+                      context=context, ontology_iri=ontology_iri, vocab=vocab)
