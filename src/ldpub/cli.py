@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("ldpub.commands.build", "build", "Build the dataset: records -> validated Turtle, N-Triples, JSON-LD."),
     "validate": ("ldpub.commands.validate", "validate", "Run every check; report as text, json, junit, github or sarif."),
     "init": ("ldpub.commands.init", "init", "Start a new dataset project that validates in CI out of the box."),
+    "publish": ("ldpub.commands.publish", "publish", "Publish a versioned release: data, DCAT-AP catalog, VoID, PROV, pages."),
+    "diff": ("ldpub.commands.diff", "diff", "Show what changed between two releases, grouped by entity."),
     "query": ("ldpub.commands.query", "query", "Ask a named question or run SPARQL, embedded or on an endpoint."),
     "excerpts": ("ldpub.commands.excerpts", "excerpts", "Check every quote verbatim against the source texts."),
 }
