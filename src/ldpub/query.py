@@ -340,11 +340,19 @@ def check_syntax(text: str, origin: str | None = None, line_offset: int = 0) -> 
         raise QueryError(syntax_problem(exc, text, origin, first_line=1 - line_offset)) from None
 
 
+def _display(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def prepare(query: NamedQuery, values: Mapping[str, str] | None = None, terms: Terms | None = None) -> str:
     """The query text ready to send: syntax checked, parameters bound in a VALUES block."""
     from .sparqltext import inject_values
 
-    origin = str(query.path) if query.path else query.name
+    origin = _display(query.path) if query.path else query.name
     check_syntax(query.text, origin, query.line_offset)
     bound = bind_parameters(query, values or {}, terms or Terms())
     try:
