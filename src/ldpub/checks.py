@@ -73,7 +73,7 @@ def check_project(
     *,
     reason: bool = False,
     ontology_checks: bool = True,
-    engine: str = "pyshacl",
+    engine: str = "fast",
 ) -> CheckResult:
     """Run every check on a project; never raises for problems in the records or ontology."""
     from .pipeline import compile_project

@@ -10,6 +10,7 @@ Exit codes: 0 success (data conforms), 1 data does not conform, 2 usage or input
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -108,4 +109,20 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     # with standalone_mode=False click returns the code given to ctx.exit()
-    sys.exit(code if isinstance(code, int) else 0)
+    code = code if isinstance(code, int) else 0
+    if argv is None and _SKIP_TEARDOWN:
+        # a finished command that holds a large build: freeing it object by object takes
+        # seconds at 100k records, and the process ends anyway (never done in-process)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+_SKIP_TEARDOWN = False
+
+
+def skip_teardown() -> None:
+    """Let :func:`main` end the process without freeing memory (call when all output is written)."""
+    global _SKIP_TEARDOWN
+    _SKIP_TEARDOWN = True

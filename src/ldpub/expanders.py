@@ -12,7 +12,9 @@ expression and adds the earliest and latest calendar dates it can mean, as ``xsd
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from .rdfterms import EDTF_DATATYPE, XSD
@@ -43,15 +45,62 @@ def _struct_to_date(value) -> dt.date | None:
         return None
 
 
+_SEASONS = {21: ((3, 1), (5, 31)), 22: ((6, 1), (8, 31)), 23: ((9, 1), (11, 30)), 24: ((12, 1), (12, 31))}
+_SIMPLE_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _simple_bounds(part: str) -> tuple[dt.date, dt.date] | None:
+    """Bounds of YYYY, YYYY-MM or YYYY-MM-DD without the (slow, pyparsing) EDTF grammar."""
+    m = _SIMPLE_DATE.match(part)
+    if not m:
+        return None
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    if month is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    month = int(month)
+    if day is None and month in _SEASONS:  # as the edtf library reads them (northern hemisphere)
+        (m1, d1), (m2, d2) = _SEASONS[month]
+        return dt.date(year, m1, d1), dt.date(year, m2, d2)
+    if not 1 <= month <= 12:
+        return None
+    if day is None:
+        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        return dt.date(year, month, 1), dt.date(year, month, last)
+    day_date = dt.date(year, month, int(day))  # ValueError for days the calendar lacks
+    return day_date, day_date
+
+
+def _fast_bounds(text: str) -> tuple[dt.date | None, dt.date | None] | None:
+    """The common EDTF forms (dates and closed or open intervals of them); None: ask the grammar."""
+    try:
+        if "/" not in text:
+            return _simple_bounds(text)
+        start, _, end = text.partition("/")
+        lo = None if start == ".." else _simple_bounds(start)
+        hi = None if end == ".." else _simple_bounds(end)
+        if (lo is None and start != "..") or (hi is None and end != "..") or (start == end == ".."):
+            return None
+        return (lo[0] if lo else None), (hi[1] if hi else None)
+    except ValueError:
+        return None  # let the full parser and the calendar check report it
+
+
+@lru_cache(maxsize=65536)
 def edtf_bounds(text: str) -> tuple[dt.date | None, dt.date | None]:
     """Earliest and latest date an EDTF expression can mean (None where open or unknown).
+
+    Plain dates and intervals are read directly; other EDTF (seasons, uncertainty, sets) by
+    the ``edtf`` library. Results are cached: datasets repeat the same dates often.
 
     >>> edtf_bounds("2019-21")
     (datetime.date(2019, 3, 1), datetime.date(2019, 5, 31))
     """
+    text = text.strip()
+    fast = _fast_bounds(text)
+    if fast is not None:
+        return fast
     import edtf
 
-    text = text.strip()
     _check_calendar(text)
     try:
         parsed = edtf.parse_edtf(text)
@@ -64,8 +113,6 @@ def edtf_bounds(text: str) -> tuple[dt.date | None, dt.date | None]:
 
 def _check_calendar(text: str) -> None:
     """EDTF parsers accept day numbers the calendar lacks (2019-02-30); refuse them."""
-    import re
-
     for y, m, d in re.findall(r"(\d{4})-(\d{2})-(\d{2})", text):
         try:
             dt.date(int(y), int(m), int(d))

@@ -46,11 +46,15 @@ def sorted_triples(triples: Iterable) -> list:
     import pyoxigraph as ox
 
     triples = list(triples)
-    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+    keys = [str(t) for t in triples]
+    # N-Triples text: a blank node is the subject (starts "_:") or the object (last token "_:x");
+    # a literal's text cannot end that way (it ends in a quote, a language tag or a datatype IRI)
+    if any(k.startswith("_:") or k.rpartition(" ")[2].startswith("_:") for k in keys):
         dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         triples = [q.triple for q in dataset]
-    unique = {str(t): t for t in triples}
+        keys = [str(t) for t in triples]
+    unique = dict(zip(keys, triples))
     return [unique[k] for k in sorted(unique)]
 
 

@@ -73,6 +73,7 @@ class _Mapper:
         self._nodes: dict[str, object] = {}
         self.rdf_type = ox.NamedNode(RDF_TYPE)
         self.individual_names = sorted({n for names in vocab.individuals.values() for n in names})
+        self.class_iris = {c.iri for c in vocab.classes.values()}
 
     def node(self, iri: str):
         n = self._nodes.get(iri)
@@ -136,7 +137,7 @@ class _Mapper:
                 self.problem(rec, key, value.line, f"'{key}' takes a value, not a nested record")
                 return None
             iri = self.base + value.slug if value.slug else self.child_iri(parent_iri, key, n)
-            default = term.range if term.range in {c.iri for c in self.vocab.classes.values()} else None
+            default = term.range if term.range in self.class_iris else None
             self.map_record(value, iri, default)
             return self.node(iri)
         assert isinstance(value, Scalar)

@@ -18,7 +18,11 @@ __all__ = ["write_files"]
 
 
 def write_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write ``files`` (relative name -> content) into ``out_dir`` all or nothing."""
+    """Write ``files`` (relative name -> content) into ``out_dir`` all or nothing.
+
+    A content may also be a function taking the staging path and writing the file itself
+    (streaming writers: a large file is never held in memory as a whole).
+    """
     out_dir = Path(out_dir)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -29,7 +33,10 @@ def write_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
         for name, content in files.items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            if callable(content):
+                content(target)
+            else:
+                target.write_bytes(content)
         out_dir.mkdir(parents=True, exist_ok=True)
         written = []
         for name in files:

@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 
 from .rdfterms import RDF_LANGSTRING, RDF_TYPE, XSD
 
-__all__ = ["RdfFormat", "FORMATS", "get_format", "WriteContext", "write_jsonld"]
+__all__ = ["RdfFormat", "FORMATS", "get_format", "WriteContext", "write_jsonld", "stream_writer"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,8 @@ class _Compactor:
             elif isinstance(value, str) and not value.endswith(("/", "#")):
                 self.classes[self.expand(value)] = key
         self._expanded_types = {key: self.expand(d.get("@type", "")) for key, d in self.terms.values()}
+        self._namespaces = {ns: prefix for prefix, ns in reversed(self.prefixes)}  # longest wins on ties
+        self._memo: dict[str, str] = {}
 
     def expand(self, curie: str) -> str:
         if ":" in curie:
@@ -84,19 +86,32 @@ class _Compactor:
         return curie
 
     def compact(self, iri: str) -> str:
-        for prefix, ns in self.prefixes:
-            if iri.startswith(ns) and len(iri) > len(ns):
-                return f"{prefix}:{iri[len(ns):]}"
+        """``prefix:local`` for the longest namespace the IRI starts with (namespaces end in / or #)."""
+        namespaces = self._namespaces
+        end = len(iri) - 1  # the local part must not be empty
+        while end > 0:
+            cut = max(iri.rfind("/", 0, end), iri.rfind("#", 0, end))
+            if cut < 0:
+                break
+            prefix = namespaces.get(iri[: cut + 1])
+            if prefix is not None:
+                return f"{prefix}:{iri[cut + 1:]}"
+            end = cut
         return iri
 
-    def value(self, obj, key: str | None, definition: dict | None):
-        import pyoxigraph as ox
+    def compact_memo(self, iri: str) -> str:
+        """:meth:`compact` remembered: for IRIs that repeat (predicates, classes, references)."""
+        hit = self._memo.get(iri)
+        if hit is None:
+            hit = self._memo[iri] = self.compact(iri)
+        return hit
 
-        if isinstance(obj, ox.NamedNode):
+    def value(self, obj, key: str | None, definition: dict | None):
+        if isinstance(obj, _ox().NamedNode):
             if definition and definition.get("@type") == "@id":
-                return self.compact(obj.value)
-            return {"@id": self.compact(obj.value)}
-        if isinstance(obj, ox.BlankNode):
+                return self.compact_memo(obj.value)
+            return {"@id": self.compact_memo(obj.value)}
+        if isinstance(obj, _ox().BlankNode):
             return {"@id": f"_:{obj.value}"}
         lang = obj.language
         datatype = obj.datatype.value
@@ -113,43 +128,60 @@ class _Compactor:
             return {"@value": obj.value, "@language": lang}
         if datatype == XSD + "string":
             return {"@value": obj.value}
-        return {"@value": obj.value, "@type": self.compact(datatype)}
+        return {"@value": obj.value, "@type": self.compact_memo(datatype)}
 
 
 def write_jsonld(triples: Iterable, context: dict) -> bytes:
     """Compacted JSON-LD (``@context`` inline, one node object per subject, ``@graph`` array)."""
     comp = _Compactor(context)
-    chunks = ['{\n  "@context": ', _indent(json.dumps(context, indent=2, ensure_ascii=False)), ',\n  "@graph": [']
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    blank = _ox().BlankNode
+    # bytes per node: the text of a large graph is never held twice (as str and as bytes)
+    chunks = [('{\n  "@context": ' + _indent(json.dumps(context, indent=2, ensure_ascii=False)) + ',\n  "@graph": [').encode("utf-8")]
     first = True
+    predicate_names: dict[str, tuple] = {}  # predicate IRI -> (name, term key, definition)
     for subject, pairs in _by_subject(triples):
-        node: dict = {"id": comp.compact(subject.value) if not _is_blank(subject) else f"_:{subject.value}"}
-        types = [comp.classes.get(o.value) or comp.compact(o.value) for p, o in pairs if p.value == RDF_TYPE]
-        if types:
-            node["type"] = types[0] if len(types) == 1 else sorted(types)
+        node: dict = {"id": comp.compact(subject.value) if not isinstance(subject, blank) else f"_:{subject.value}"}
+        types = []
         props: dict[str, list] = {}
         for p, o in pairs:
-            if p.value == RDF_TYPE:
+            piri = p.value
+            if piri == RDF_TYPE:
+                types.append(comp.classes.get(o.value) or comp.compact_memo(o.value))
                 continue
-            key, definition = comp.terms.get(p.value, (None, None))
-            name = key or comp.compact(p.value)
-            props.setdefault(name, []).append(comp.value(o, key, definition))
+            named = predicate_names.get(piri)
+            if named is None:
+                key, definition = comp.terms.get(piri, (None, None))
+                named = predicate_names[piri] = (key or comp.compact(piri), key, definition)
+            name, key, definition = named
+            values = props.get(name)
+            if values is None:
+                props[name] = [comp.value(o, key, definition)]
+            else:
+                values.append(comp.value(o, key, definition))
+        if types:
+            node["type"] = types[0] if len(types) == 1 else sorted(types)
         for name in sorted(props):
             values = props[name]
             node[name] = values[0] if len(values) == 1 else values
-        chunks.append(("\n    " if first else ",\n    ") + json.dumps(node, ensure_ascii=False, separators=(", ", ": ")))
+        chunks.append((("\n    " if first else ",\n    ") + encode(node)).encode("utf-8"))
         first = False
-    chunks.append("\n  ]\n}\n")
-    return "".join(chunks).encode("utf-8")
+    chunks.append(b"\n  ]\n}\n")
+    return b"".join(chunks)
 
 
 def _indent(text: str) -> str:
     return text.replace("\n", "\n  ")
 
 
-def _is_blank(node) -> bool:
-    import pyoxigraph as ox
+def _ox():
+    import pyoxigraph
 
-    return isinstance(node, ox.BlankNode)
+    return pyoxigraph
+
+
+def _is_blank(node) -> bool:
+    return isinstance(node, _ox().BlankNode)
 
 
 def _by_subject(triples: Iterable):
@@ -178,6 +210,26 @@ FORMATS: dict[str, RdfFormat] = {
         RdfFormat("rdfxml", ("xml", "rdf", "rdf/xml"), "application/rdf+xml", "rdf", _rdfxml),
     )
 }
+
+
+_STREAMED = {"turtle": "TURTLE", "ntriples": "N_TRIPLES"}
+
+
+def stream_writer(name: str, triples: list, ctx: WriteContext):
+    """A function writing ``triples`` in format ``name`` to a path, without the whole file in memory.
+
+    Turtle and N-Triples stream from pyoxigraph straight into the file (the same bytes the
+    format's writer returns); other formats are written from their writer's bytes.
+    """
+    if name in _STREAMED:
+        def write(path) -> None:
+            import pyoxigraph as ox
+
+            fmt = getattr(ox.RdfFormat, _STREAMED[name])
+            ox.serialize(triples, output=str(path), format=fmt, **({"prefixes": ctx.prefixes} if name == "turtle" else {}))
+
+        return write
+    return lambda path: path.write_bytes(FORMATS[name].writer(triples, ctx))
 
 
 def get_format(name: str) -> RdfFormat:

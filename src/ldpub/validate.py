@@ -1,6 +1,8 @@
 """SHACL validation behind one function, with results mapped back to the YAML records.
 
-Engines are a registry: ``pyshacl`` is the reference implementation. Each engine takes the
+Engines are a registry: ``pyshacl`` is the reference implementation; ``fast`` (the default,
+:mod:`ldpub.fastshacl`) compiles the shapes to whole-graph SPARQL on pyoxigraph and is tested
+to report the same results. Each engine takes the
 data triples, the shapes and the ontology and returns :class:`ldpub.report.Finding` objects
 whose locations come from the mapping's :class:`ldpub.mapping.SourceMap`.
 """
@@ -62,7 +64,14 @@ def _pyshacl_findings(data_triples: list, shape_triples: list, ontology_triples:
     return out
 
 
-ENGINES: dict[str, Callable] = {"pyshacl": _pyshacl_findings}
+def _fast_findings(data_triples: list, shape_triples: list, ontology_triples: list, vocab_labels) -> list[dict]:
+    """Shapes compiled to whole-graph SPARQL on pyoxigraph (see :mod:`ldpub.fastshacl`)."""
+    from .fastshacl import fast_findings
+
+    return fast_findings(data_triples, shape_triples, ontology_triples, vocab_labels)
+
+
+ENGINES: dict[str, Callable] = {"pyshacl": _pyshacl_findings, "fast": _fast_findings}
 
 
 def shacl_findings(
@@ -71,7 +80,7 @@ def shacl_findings(
     ontology_triples: list,
     source_map: SourceMap,
     vocab,
-    engine: str = "pyshacl",
+    engine: str = "fast",
 ) -> list[Finding]:
     """Validate and map every result to the record (file, line, slug) it came from."""
     raw = ENGINES[engine](data_triples, shape_triples, ontology_triples, vocab.labels)

@@ -44,6 +44,9 @@ def build(ctx: click.Context, data_dir: str | None, out_dir: str | None, reason:
         ctx.exit(EXIT_NONCONFORMING)
     out = project_path(project, out_dir) if out_dir else project.out_path
     written = write_build(result, out)
+    from ..cli import skip_teardown
+
+    skip_teardown()  # everything is written: exit without freeing the build (seconds at 100k records)
     if not quiet:
         render_findings([f for f in result.report.sorted() if f.severity != "violation"])
         extra = f" (+{inferred} inferred)" if reason else ""

@@ -1,0 +1,442 @@
+"""ldpub benchmark: the fast pipeline against the naive one, stage by stage, at 1k-100k records.
+
+For each size it generates a seeded synthetic project (:mod:`generate`), then measures in fresh
+processes (so peak memory is per size):
+
+* **fast** stages: load records, map to RDF, sort, SHACL (``fast`` engine, the real shapes with
+  their SPARQL-based constraints), each serialization (Turtle, N-Triples, JSON-LD), each named
+  query in ``queries/`` (median of repeated runs on the pyoxigraph Store);
+* the full ``ldpub build`` command (load, map, SHACL, write every file): wall time and peak RSS;
+* the **naive** pipeline on the same records: rdflib Graph, ``pyshacl.validate`` of the whole
+  graph with the real shapes, rdflib's serializers. It is slow (pySHACL runs SPARQL constraints
+  once per focus node), so above ``--naive-max`` records it is not run but extrapolated
+  linearly from the largest size measured, and labelled so; ``--naive-timeout`` stops a run;
+* ``ldpub validate`` on the repository's article data, wall time including interpreter start
+  (median of several runs).
+
+Results: a table on stdout and JSON in ``benchmarks/results/``.
+
+Usage::
+
+    python benchmarks/run.py --sizes 1k,10k,100k
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "src"))
+
+from generate import generate, parse_size  # noqa: E402
+
+TARGETS = {"build_100k_s": 15.0, "build_100k_rss_mb": 1536.0, "naive_ratio": 10.0, "scaling": 11.0,
+           "query_ms": 20.0, "validate_article_s": 1.5}
+
+
+# ---------------------------------------------------------------------------- measuring
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Stages:
+    """Times named stages in this process: wall, CPU, items per second, RSS after, peak RSS."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+
+    def run(self, name: str, func, items: int | None = None, unit: str = "triples"):
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        result = func()
+        wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        count = items(result) if callable(items) else items
+        self.rows.append({"stage": name, "wall_s": round(wall, 4), "cpu_s": round(cpu, 4), "items": count, "unit": unit,
+                          "per_s": round(count / wall) if count and wall > 0 else None,
+                          "rss_mb": round(_rss_mb()), "peak_rss_mb": round(_peak_mb())})
+        return result
+
+
+def _fast_child(project_dir: Path) -> dict:
+    """The fast pipeline's stages, in this (fresh) process."""
+    import gc
+
+    from ldpub.config import load_project
+    from ldpub.context import build_context
+    from ldpub.graphstore import sorted_triples
+    from ldpub.mapping import map_records
+    from ldpub.ontology import load_vocabulary, parse_turtle_files
+    from ldpub.records import load_records
+    from ldpub.serialize import FORMATS, WriteContext
+    from ldpub.validate import ENGINES, load_shapes
+
+    gc.disable()  # as ldpub.pipeline.compile_project does
+    st = Stages()
+    project = load_project(project_dir)
+    vocab = st.run("ontology + shapes", lambda: load_vocabulary(project.ontology_path), None, "")
+    ontology = sorted_triples(q.triple for q in parse_turtle_files(vocab.files, "ontology")[0])
+    shapes = sorted_triples(q.triple for q in load_shapes(project.shapes_path)[0])
+    records = st.run("load records", lambda: load_records(project.data_path), len, "records")
+    mapped = st.run("map to RDF", lambda: map_records(records, vocab, project.base_iri, project.language),
+                    len(records), "records")
+    triples = st.run("sort triples", lambda: sorted_triples(mapped.triples), lambda t: len(t))
+    n = len(triples)
+    results = st.run("SHACL (fast engine)", lambda: ENGINES["fast"](triples, shapes, ontology, vocab.labels), n)
+    ctx = WriteContext(prefixes={**vocab.prefixes, project.data_prefix: project.base_iri},
+                       jsonld_context=build_context(vocab, project.data_prefix, project.base_iri, project.language))
+    sizes = {}
+    for fmt in ("turtle", "ntriples", "jsonld"):
+        data = st.run(f"write {fmt}", lambda fmt=fmt: FORMATS[fmt].writer(triples, ctx), n)
+        sizes[fmt] = len(data)
+        del data
+    queries = _named_queries(project, triples, ontology, mapped, st)
+    return {"triples": n, "records": len(records), "violations": len(results), "stages": st.rows,
+            "bytes": sizes, "queries": queries}
+
+
+# parameter values for the synthetic data (its slugs differ from the article's defaults)
+SYNTHETIC_PARAMS = {"group": "group-0000001", "entity": "group-0000001", "from": "2010-01-01", "to": "2012-12-31"}
+
+
+def _named_queries(project, triples, ontology, mapped, st: Stages) -> list[dict]:
+    """Median time of each named query in queries/ (20 runs, or 3+ runs of ~5 s for slow ones) on the embedded pyoxigraph Store.
+
+    The Store holds the data and the ontology, as ``ldpub query`` embedded does; parameters
+    are bound by ``ldpub.query.prepare`` with values that exist in the synthetic data.
+    """
+    folder = project.root / "queries"
+    if not folder.is_dir() or not any(folder.glob("*.rq")):
+        return []
+    try:
+        from ldpub.query import Terms, load_named_queries, prepare
+    except ImportError:  # a checkout without ldpub.query: run the files as they are
+        load_named_queries = None
+    from ldpub.graphstore import new_store
+
+    store = st.run("load Store (for queries)", lambda: new_store(list(triples) + list(ontology)), len(triples))
+    if load_named_queries is None:
+        texts = {p.stem: (p.read_text(encoding="utf-8"), {}) for p in sorted(folder.glob("*.rq"))}
+    else:
+        terms = Terms(base_iri=project.base_iri, prefixes={}, slugs=mapped.slugs)
+        texts = {}
+        for name, query in sorted(load_named_queries(folder).items()):
+            values = {p.name: SYNTHETIC_PARAMS[p.name] for p in query.params if p.name in SYNTHETIC_PARAMS}
+            texts[name] = (prepare(query, values, terms), values)
+    out = []
+    for name, (text, values) in texts.items():
+        runs, rows = [], 0
+        while len(runs) < 20 and (len(runs) < 3 or sum(runs) < 5000):  # slow queries: at least 3 runs, ~5 s
+            t0 = time.perf_counter()
+            rows = sum(1 for _ in store.query(text))
+            runs.append((time.perf_counter() - t0) * 1000)
+        out.append({"query": name, "params": values, "runs": len(runs), "median_ms": round(statistics.median(runs), 3),
+                    "max_ms": round(max(runs), 3), "rows": rows})
+    return out
+
+
+def _naive_child(project_dir: Path) -> dict:
+    """The naive pipeline: rdflib Graph, pyshacl.validate of the whole graph, rdflib serializers."""
+    import pyshacl
+    import rdflib
+
+    from ldpub.config import load_project
+    from ldpub.graphstore import ntriples_bytes
+    from ldpub.mapping import map_records
+    from ldpub.ontology import load_vocabulary
+    from ldpub.records import load_records
+
+    st = Stages()
+    project = load_project(project_dir)
+    vocab = load_vocabulary(project.ontology_path)
+    records = st.run("load records", lambda: load_records(project.data_path), len, "records")
+    mapped = st.run("map to RDF", lambda: map_records(records, vocab, project.base_iri, project.language),
+                    len(records), "records")
+    n = len(mapped.triples)
+
+    def graph():
+        g = rdflib.Graph()
+        g.parse(data=ntriples_bytes(mapped.triples), format="nt")
+        for path in vocab.files:
+            g.parse(path, format="turtle")
+        return g
+
+    g = st.run("rdflib Graph", graph, n)
+    shapes = rdflib.Graph()
+    for path in sorted(project.shapes_path.glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    conforms = st.run("SHACL (pyshacl.validate)", lambda: pyshacl.validate(
+        g, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)[0], n)
+    for fmt, name in (("turtle", "turtle"), ("nt", "ntriples"), ("json-ld", "jsonld")):
+        st.run(f"write {name}", lambda fmt=fmt: g.serialize(format=fmt, encoding="utf-8"), n)
+    return {"triples": n, "records": len(records), "conforms": bool(conforms), "stages": st.rows}
+
+
+# ---------------------------------------------------------------------------- subprocesses
+def _env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "src") + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def _timed(cmd: list[str], timeout: float | None = None) -> dict:
+    """Run a command; its wall time, exit code, peak RSS (os.wait4) and output."""
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=_env(), cwd=ROOT)
+        deadline = None if timeout is None else t0 + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline and time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                return {"timed_out": True, "wall_s": round(time.perf_counter() - t0, 3)}
+            time.sleep(0.005)
+        wall = time.perf_counter() - t0
+        out.seek(0)
+        err.seek(0)
+        return {"timed_out": False, "wall_s": round(wall, 3), "code": os.waitstatus_to_exitcode(status),
+                "peak_rss_mb": round(usage.ru_maxrss / 1024), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+                "stdout": out.read().decode(errors="replace"), "stderr": err.read().decode(errors="replace")}
+
+
+def _child(kind: str, project_dir: Path, timeout: float | None = None) -> dict:
+    run = _timed([sys.executable, str(Path(__file__).resolve()), "--child", kind, str(project_dir)], timeout)
+    if run["timed_out"]:
+        return {"timed_out": True, "wall_s": run["wall_s"]}
+    if run["code"] != 0:
+        raise SystemExit(f"{kind} benchmark failed:\n{run['stderr'][-3000:]}")
+    data = json.loads(run["stdout"].strip().splitlines()[-1])
+    data["process_peak_rss_mb"] = run["peak_rss_mb"]
+    data["process_wall_s"] = run["wall_s"]
+    return data
+
+
+def _project(size: int, seed: int) -> Path:
+    folder = HERE / ".work" / f"{size}-seed{seed}"
+    stamp = folder / ".complete"
+    if not stamp.exists():
+        generate(size, folder, seed)
+        stamp.write_text("ok\n")
+    return folder
+
+
+def _ldpub_build(project_dir: Path) -> dict:
+    """``ldpub build`` cold (empty record cache), then warm (every file cached, nothing edited)."""
+    import shutil
+
+    shutil.rmtree(project_dir / ".ldpub-cache", ignore_errors=True)
+    out = {}
+    for kind in ("cold", "warm"):
+        with tempfile.TemporaryDirectory() as folder:
+            run = _timed([sys.executable, "-m", "ldpub", "--project", str(project_dir), "build", "--out", folder, "-q"])
+        if run["code"] != 0:
+            raise SystemExit(f"ldpub build failed:\n{run['stderr'][-3000:]}")
+        out[kind] = {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb")}
+    return {**out["cold"], "warm": out["warm"]}
+
+
+def _validate_article(runs: int) -> dict:
+    walls = []
+    for _ in range(runs):
+        run = _timed([sys.executable, "-m", "ldpub", "--project", str(ROOT), "validate"])
+        walls.append(run["wall_s"])
+    return {"median_s": round(statistics.median(walls), 3), "runs_s": walls, "exit_code": run["code"],
+            "output": run["stdout"].strip().splitlines()[-1] if run["stdout"].strip() else run["stderr"][-300:]}
+
+
+# ---------------------------------------------------------------------------- machine
+def machine() -> dict:
+    import importlib.metadata as md
+
+    def version(name: str) -> str:
+        try:
+            return md.version(name)
+        except md.PackageNotFoundError:
+            return "-"
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "unknown"
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 2**20:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram": mem, "python": platform.python_version(),
+            "platform": platform.platform(), "load_average": [round(x, 2) for x in os.getloadavg()],
+            "libraries": {n: version(n) for n in ("pyoxigraph", "rdflib", "pyshacl", "PyYAML", "edtf")}}
+
+
+# ---------------------------------------------------------------------------- report
+def _total(stages: list[dict], names: tuple[str, ...]) -> float:
+    return sum(r["wall_s"] for r in stages if r["stage"] in names)
+
+
+PIPELINE = ("load records", "map to RDF", "sort triples", "SHACL (fast engine)", "write turtle", "write ntriples", "write jsonld")
+NAIVE = ("load records", "map to RDF", "rdflib Graph", "SHACL (pyshacl.validate)", "write turtle", "write ntriples", "write jsonld")
+
+
+def _fmt_rate(row: dict) -> str:
+    if not row.get("per_s"):
+        return "-"
+    v = row["per_s"]
+    return f"{v / 1e6:.2f} M {row['unit']}/s" if v >= 1e6 else f"{v / 1e3:.0f} k {row['unit']}/s"
+
+
+def render(result: dict) -> str:
+    lines = []
+    m = result["machine"]
+    lines.append(f"machine: {m['nproc']} cores, {m['cpu']}, {m['ram']} RAM, Python {m['python']}, "
+                 f"load average at start {m['load_average']}")
+    lines.append("libraries: " + ", ".join(f"{k} {v}" for k, v in m["libraries"].items()))
+    for size in result["sizes"]:
+        s = result["runs"][size]
+        fast = s["fast"]
+        lines.append("")
+        lines.append(f"## {size} records, {fast['triples']:,} triples")
+        lines.append(f"| stage | fast wall s | fast throughput | RSS after MB | naive wall s |")
+        lines.append("|---|---|---|---|---|")
+        naive_rows = {r["stage"]: r for r in s["naive"].get("stages", [])} if s.get("naive") else {}
+        for row in fast["stages"]:
+            nv = naive_rows.get(row["stage"]) or naive_rows.get({"SHACL (fast engine)": "SHACL (pyshacl.validate)",
+                                                                   "sort triples": "rdflib Graph"}.get(row["stage"], ""))
+            naive = f"{nv['wall_s']:.3f}" if nv else ("-" if not s.get("naive") else "")
+            lines.append(f"| {row['stage']} | {row['wall_s']:.3f} | {_fmt_rate(row)} | {row['rss_mb']} | {naive} |")
+        for q in fast["queries"]:
+            params = " ".join(f"{k}={v}" for k, v in q["params"].items())
+            lines.append(f"| query {q['query']} {params} (median of {q['runs']}) | {q['median_ms'] / 1000:.4f} | {q['rows']} rows | | |")
+        b = s["build"]
+        lines.append(f"fast pipeline stages total: {s['fast_total_s']:.2f} s; peak RSS {fast['process_peak_rss_mb']} MB")
+        lines.append(f"`ldpub build` (fresh process, all files), cold: {b['wall_s']:.2f} s wall, {b['cpu_s']:.2f} s CPU, "
+                     f"peak RSS {b['peak_rss_mb']} MB; warm record cache: {b['warm']['wall_s']:.2f} s wall, "
+                     f"{b['warm']['cpu_s']:.2f} s CPU")
+        nv = s.get("naive")
+        if nv and nv.get("timed_out"):
+            lines.append(f"naive pipeline: stopped after {nv['wall_s']:.0f} s (timeout)")
+        elif nv and nv.get("extrapolated_from"):
+            lines.append(f"naive pipeline: NOT RUN at this size; EXTRAPOLATED linearly from {nv['extrapolated_from']} "
+                         f"records: ~{nv['total_s']:.0f} s -> ratio ~{s['ratio']:.0f}x (estimate)")
+        elif nv:
+            lines.append(f"naive pipeline: {nv['total_s']:.2f} s (measured); peak RSS {nv.get('process_peak_rss_mb')} MB "
+                         f"-> fast build is {s['ratio']:.1f}x faster")
+    lines.append("")
+    lines.append("## targets")
+    for t in result["targets"]:
+        lines.append(f"- {'MET ' if t['met'] else 'NOT MET'} {t['what']}: {t['measured']}")
+    return "\n".join(lines)
+
+
+def _targets(result: dict) -> list[dict]:
+    out = []
+    runs, sizes = result["runs"], result["sizes"]
+    big = max(sizes, key=parse_size)
+    b = runs[big]["build"]
+    if parse_size(big) >= 100_000:
+        out.append({"what": f"ldpub build at {big} records <= {TARGETS['build_100k_s']} s", "met": b["wall_s"] <= TARGETS["build_100k_s"],
+                    "measured": f"{b['wall_s']:.2f} s"})
+        out.append({"what": f"ldpub build at {big} records peak RSS <= 1.5 GB", "met": b["peak_rss_mb"] <= TARGETS["build_100k_rss_mb"],
+                    "measured": f"{b['peak_rss_mb']} MB"})
+    r = runs[big].get("ratio")
+    if r:
+        label = " (naive extrapolated)" if runs[big]["naive"].get("extrapolated_from") else ""
+        out.append({"what": f">= 10x faster than naive at {big}{label}", "met": r >= TARGETS["naive_ratio"], "measured": f"{r:.1f}x"})
+    ordered = sorted(sizes, key=parse_size)
+    for small, large in zip(ordered, ordered[1:]):
+        factor = parse_size(large) / parse_size(small)
+        # CPU time (user + sys of the build process): wall time on a shared machine measures the neighbours
+        growth = runs[large]["build"]["cpu_s"] / runs[small]["build"]["cpu_s"]
+        wall = runs[large]["build"]["wall_s"] / runs[small]["build"]["wall_s"]
+        limit = factor * 1.1
+        out.append({"what": f"{small} -> {large} records: build time grows <= {limit:.0f}x", "met": growth <= limit,
+                    "measured": f"{growth:.1f}x CPU time ({wall:.1f}x wall)"})
+    queries = runs[big]["fast"]["queries"]
+    if queries:
+        worst = max(queries, key=lambda q: q["median_ms"])
+        out.append({"what": f"every named query <= 20 ms median at {big}", "met": worst["median_ms"] <= TARGETS["query_ms"],
+                    "measured": f"slowest {worst['query']} {worst['median_ms']:.2f} ms"})
+    else:
+        out.append({"what": "every named query <= 20 ms median", "met": False, "measured": "no queries/*.rq in this checkout"})
+    v = result["validate_article"]
+    out.append({"what": "ldpub validate on the article data <= 1.5 s incl. interpreter start", "met": v["median_s"] <= 1.5,
+                "measured": f"{v['median_s']:.2f} s median of {len(v['runs_s'])}"})
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="ldpub benchmark (fast vs naive pipeline).")
+    parser.add_argument("--sizes", default="1k,10k,100k", help="record counts, comma separated (1k,10k,100k)")
+    parser.add_argument("--naive-max", default="10k", help="largest size the naive pipeline runs at; above it is extrapolated")
+    parser.add_argument("--naive-timeout", type=float, default=1800, help="seconds before a naive run is stopped")
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--validate-runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=HERE / "results", help="folder for the JSON results")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        kind, folder = args.child
+        print(json.dumps((_fast_child if kind == "fast" else _naive_child)(Path(folder))))
+        return
+
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    naive_max = parse_size(args.naive_max)
+    result = {"machine": machine(), "sizes": sizes, "runs": {}, "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    last_naive = None
+    for size in sorted(sizes, key=parse_size):
+        n = parse_size(size)
+        print(f"[{size}] generating / reusing project ...", file=sys.stderr, flush=True)
+        project = _project(n, args.seed)
+        print(f"[{size}] fast pipeline stages ...", file=sys.stderr, flush=True)
+        fast = _child("fast", project)
+        print(f"[{size}] ldpub build ...", file=sys.stderr, flush=True)
+        build = _ldpub_build(project)
+        run = {"fast": fast, "build": build, "fast_total_s": round(_total(fast["stages"], PIPELINE), 3)}
+        if n <= naive_max:
+            print(f"[{size}] naive pipeline (rdflib + pyshacl) ...", file=sys.stderr, flush=True)
+            naive = _child("naive", project, args.naive_timeout)
+            if not naive.get("timed_out"):
+                naive["total_s"] = round(_total(naive["stages"], NAIVE), 3)
+                last_naive = (n, naive["total_s"])
+            run["naive"] = naive
+        elif last_naive:
+            base_n, base_s = last_naive
+            run["naive"] = {"extrapolated_from": base_n, "total_s": round(base_s * n / base_n, 1)}
+        if run.get("naive", {}).get("total_s"):
+            run["ratio"] = round(run["naive"]["total_s"] / build["wall_s"], 2)
+        result["runs"][size] = run
+    print("[article] ldpub validate ...", file=sys.stderr, flush=True)
+    result["validate_article"] = _validate_article(args.validate_runs)
+    result["targets"] = _targets(result)
+    result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    args.out.mkdir(parents=True, exist_ok=True)
+    name = f"run-{'-'.join(sizes)}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+    (args.out / name).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(render(result))
+    print(f"\nJSON: {args.out / name}")
+
+
+if __name__ == "__main__":
+    main()
