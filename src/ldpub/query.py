@@ -40,6 +40,8 @@ Example (a notebook)::
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -467,15 +469,16 @@ class QueryResult:
 
 
 # ------------------------------------------------------------------------------ targets
-class Target:
+class Target(ABC):
     """Where queries run. Subclasses implement :meth:`execute`."""
 
     terms: Terms = Terms()
     description: str = ""
     jsonld_context: dict | None = None  # for JSON-LD output of CONSTRUCT results
 
-    def execute(self, text: str) -> QueryResult:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def execute(self, text: str) -> QueryResult:
+        """Run the SPARQL ``text`` and return its result."""
 
     def knows_class_hierarchy(self) -> bool:
         """Whether the target holds the ontology's class hierarchy (``rdfs:subClassOf``).
