@@ -210,3 +210,14 @@ def test_a_target_without_the_ontology_gets_a_warning(run_cli, tmp_path):
     code, _, err = run_cli("--project", str(ROOT), "query", "events",
                            "--dataset", str(tmp_path / "dataset.nt"), "--dataset", str(tmp_path / "ontology.ttl"))
     assert code == 0 and "warning" not in err
+
+
+def test_the_query_of_a_new_project_runs_with_ldpub_query(run_cli, tmp_path):
+    project = tmp_path / "new"
+    assert run_cli("init", str(project))[0] == 0
+    code, out, _ = run_cli("--project", str(project), "query", "--list")
+    assert code == 0 and out.split()[:2] == ["organizations", "Organizations"]
+    code, out, err = run_cli("--project", str(project), "query", "organizations", "--format", "csv")
+    assert code == 0, err
+    assert out.splitlines()[0] == "organization,label,founded,earliest,latest"
+    assert len(out.splitlines()) >= 2

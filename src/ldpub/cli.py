@@ -24,8 +24,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("ldpub.commands.build", "build", "Build the dataset: records -> validated Turtle, N-Triples, JSON-LD."),
     "validate": ("ldpub.commands.validate", "validate", "Run every check; report as text, json, junit, github or sarif."),
     "init": ("ldpub.commands.init", "init", "Start a new dataset project that validates in CI out of the box."),
-    "query": ("ldpub.commands.query", "query", "Ask a named question or run SPARQL, embedded or on an endpoint."),
+    "publish": ("ldpub.commands.publish", "publish", "Publish a versioned release: data, DCAT-AP catalog, VoID, PROV, pages."),
+    "diff": ("ldpub.commands.diff", "diff", "Show what changed between two releases, grouped by entity."),
     "excerpts": ("ldpub.commands.excerpts", "excerpts", "Check every quote verbatim against the source texts."),
+    "query": ("ldpub.commands.query", "query", "Ask a named question or run SPARQL, embedded or on an endpoint."),
+    "serve": ("ldpub.commands.serve", "serve", "Serve the dataset as Linked Data with a read-only SPARQL endpoint."),
+    "push": ("ldpub.commands.push", "push", "Load a build or release into a SPARQL server (Graph Store Protocol)."),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

@@ -40,15 +40,20 @@ Example (a notebook)::
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
-from .errors import Location, Problem, QueryError, did_you_mean
-from .rdfterms import RDF, RDFS, SKOS, XSD
+from .errors import Problem, QueryError, did_you_mean
+from .rdfterms import RDFS, SKOS, XSD
+
+if TYPE_CHECKING:
+    from .config import Project
 
 __all__ = [
     "Param",
@@ -337,11 +342,19 @@ def check_syntax(text: str, origin: str | None = None, line_offset: int = 0) -> 
         raise QueryError(syntax_problem(exc, text, origin, first_line=1 - line_offset)) from None
 
 
+def _display(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def prepare(query: NamedQuery, values: Mapping[str, str] | None = None, terms: Terms | None = None) -> str:
     """The query text ready to send: syntax checked, parameters bound in a VALUES block."""
     from .sparqltext import inject_values
 
-    origin = str(query.path) if query.path else query.name
+    origin = _display(query.path) if query.path else query.name
     check_syntax(query.text, origin, query.line_offset)
     bound = bind_parameters(query, values or {}, terms or Terms())
     try:
@@ -456,15 +469,16 @@ class QueryResult:
 
 
 # ------------------------------------------------------------------------------ targets
-class Target:
+class Target(ABC):
     """Where queries run. Subclasses implement :meth:`execute`."""
 
     terms: Terms = Terms()
     description: str = ""
     jsonld_context: dict | None = None  # for JSON-LD output of CONSTRUCT results
 
-    def execute(self, text: str) -> QueryResult:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def execute(self, text: str) -> QueryResult:
+        """Run the SPARQL ``text`` and return its result."""
 
     def knows_class_hierarchy(self) -> bool:
         """Whether the target holds the ontology's class hierarchy (``rdfs:subClassOf``).
@@ -514,7 +528,7 @@ class EmbeddedTarget(Target):
         self.description = description
 
     @classmethod
-    def from_project(cls, project, data_dir: Path | None = None) -> "EmbeddedTarget":
+    def from_project(cls, project: "Project", data_dir: Path | None = None) -> "EmbeddedTarget":
         """The project's records built in memory (no validation), with its ontology."""
         from .graphstore import new_store
         from .pipeline import compile_project
@@ -599,7 +613,7 @@ class EndpointTarget(Target):
 
 
 def connect(
-    project=None,
+    project: "Project | str | Path | None" = None,
     *,
     endpoint: str | None = None,
     data_dir: Path | None = None,
@@ -653,7 +667,7 @@ def run(
     params: Mapping[str, str] | None = None,
     *,
     target: Target | None = None,
-    project=None,
+    project: "Project | str | Path | None" = None,
     endpoint: str | None = None,
 ) -> QueryResult:
     """Run a named query (by name) or SPARQL text, and return its :class:`QueryResult`.

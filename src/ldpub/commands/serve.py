@@ -1,0 +1,53 @@
+"""``ldpub serve``: Linked Data pages and a read-only SPARQL endpoint for the dataset."""
+
+from __future__ import annotations
+
+import click
+
+from .common import project_from, project_path, render_findings
+
+
+@click.command()
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1; [serve] host).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Port (default 8080; 0 picks a free one; [serve] port).")
+@click.option("--from", "source", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Serve a build or release folder instead of building the project now.")
+@click.option("--query-timeout", type=click.FloatRange(min=0.001), default=None,
+              help="Seconds a query may run before it is stopped ([serve] query_timeout, default 10).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Query worker processes ([serve] workers, default 2).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, source: str | None,
+          query_timeout: float | None, workers: int | None) -> None:
+    """Serve the dataset: entity pages, a SPARQL endpoint at /sparql, a query page at /query.
+
+    Entity IRIs resolve under the path of the project's base_iri (303 to their page, Turtle or
+    JSON-LD by Accept). Limits (time, result size, request size) come from [serve] in ldpub.toml.
+    Access logs are JSON lines on stderr (or [serve] access_log).
+
+    \b
+    Example:
+      ldpub serve --port 8080
+      curl -H 'Accept: text/csv' 'http://127.0.0.1:8080/sparql?query=SELECT+*+{?s+?p+?o}+LIMIT+5'
+    """
+    from ..errors import EXIT_NONCONFORMING
+    from ..serve import open_server, serve_settings
+
+    project = project_from(ctx)
+    folder = project_path(project, source)
+    settings = serve_settings(project, host=host, port=port, query_timeout=query_timeout, workers=workers)
+    build = None
+    if folder is None:
+        from ..pipeline import compile_project
+
+        build = compile_project(project)
+        if not build.report.conforms:
+            render_findings(build.report.sorted())
+            click.echo(f"not serving: {build.report.count('violation')} violation(s); fix them (ldpub validate)", err=True)
+            ctx.exit(EXIT_NONCONFORMING)
+    server = open_server(project, settings, folder, build)
+    click.echo(f"serving {server.triples} triples at {server.url} (SPARQL: {server.url}sparql; Ctrl-C stops)", err=False)
+    import sys
+
+    sys.stdout.flush()
+    server.run()

@@ -1,0 +1,197 @@
+"""Versioned releases for open-data portals: ``ldpub publish``.
+
+:func:`build_release` is pure (a :class:`~ldpub.pipeline.Build` in, file name -> bytes out);
+:func:`publish` checks the settings, builds the release and writes it atomically. A release
+folder holds the dataset (Turtle, sorted N-Triples, JSON-LD + context), the ontology (Turtle,
+RDF/XML), the shapes, ``void.ttl``, ``prov.ttl``, ``CHANGELOG.md``, ``ontology.html``,
+``network.svg``, the DCAT-AP catalog (``catalog.ttl``, ``catalog.jsonld``), ``index.html`` and
+``SHA256SUMS``. The catalog describes every file except itself and SHA256SUMS (a file cannot
+carry its own checksum); SHA256SUMS covers every other file.
+
+Module map::
+
+    settings.py   [publish] table -> PublishSettings (clear error before anything is written)
+    stats.py      counts for VoID and the landing page
+    dcat.py       DCAT-AP catalog triples (file kinds registry)
+    void.py       VoID triples          prov.py   PROV-O triples (input hashes)
+    network.py    network of agents -> networkx layout -> SVG
+    pages.py      timeline, ontology docs, jinja2 rendering (templates/)
+    diff.py       ldpub diff: changes grouped by entity
+    dcatap.py     conformance check against the vendored DCAT-AP 3.0.0 shapes
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Release", "build_release", "publish", "find_previous_release", "version_key"]
+
+AG = "https://w3id.org/ldpub/ontology/armed-groups#"
+_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]*$")
+
+
+@dataclass
+class Release:
+    """A release in memory: its files and what the CLI reports about it."""
+
+    version: str
+    files: dict[str, bytes]
+    settings: object
+    stats: object
+    changes: str
+    previous: Path | None = None
+    dcat_ap: list = field(default_factory=list)  # DcatApResult, when checked
+
+
+def version_key(name: str) -> tuple:
+    """Sort key for version strings: numeric parts compare as numbers (0.10 > 0.9)."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.+_-]", name))
+
+
+def find_previous_release(out_dir: Path, version: str) -> Path | None:
+    """The release folder beside ``out_dir`` with the highest version below ``version``."""
+    parent = Path(out_dir).resolve().parent
+    if not parent.is_dir():
+        return None
+    mine = version_key(version)
+    candidates = [p for p in parent.iterdir() if p.is_dir() and p.name != Path(out_dir).name
+                  and (p / "dataset.nt").is_file() and _VERSION.match(p.name) and version_key(p.name) < mine]
+    return max(candidates, key=lambda p: version_key(p.name)) if candidates else None
+
+
+def _standards(build) -> list:
+    from ..rdfterms import OWL, RDF_TYPE, RDFS
+    from .dcat import Standard
+
+    out = []
+    vocab = build.vocab
+    if vocab.ontology_iri:
+        title = next((t.object.value for t in build.ontology_triples
+                      if t.subject.value == vocab.ontology_iri and t.predicate.value.endswith("/title")), "ontology")
+        out.append(Standard(vocab.ontology_iri, title))
+    shape_ontologies = sorted({t.subject.value for t in build.shape_triples
+                               if t.predicate.value == RDF_TYPE and t.object.value == OWL + "Ontology"})
+    for iri in shape_ontologies:
+        title = next((t.object.value for t in build.shape_triples
+                      if t.subject.value == iri and t.predicate.value == RDFS + "label"), "SHACL shapes")
+        out.append(Standard(iri, title))
+    return out
+
+
+def _changelog(version: str, settings, diff, prefixes, previous: Path | None, stats) -> tuple[bytes, str]:
+    from .diff import render_markdown
+
+    head = f"## {version} ({settings.modified.isoformat()})\n\n"
+    if previous is None:
+        summary = f"first release: {stats.records} records, {stats.entities} entities, {stats.triples} statements"
+        entry = head + summary[0].upper() + summary[1:] + ".\n"
+        older = ""
+    else:
+        summary = f"changes since {previous.name}: {diff.summary()}"
+        entry = head + f"Compared with release {previous.name}.\n\n" + render_markdown(diff, prefixes)
+        old_log = previous / "CHANGELOG.md"
+        older = old_log.read_text(encoding="utf-8") if old_log.is_file() else ""
+        if older.startswith("# "):  # drop the old title: the entries follow ours
+            older = older.split("\n", 1)[1] if "\n" in older else ""
+        older = older.strip("\n") + "\n" if older.strip() else ""
+    text = f"# Changelog of {settings.title}\n\n" + entry + ("\n" + older if older else "")
+    return text.encode("utf-8"), summary
+
+
+def build_release(build, version: str, settings, previous: Path | None = None, data_dir: Path | None = None) -> Release:
+    """Every file of release ``version`` of ``build`` (deterministic: no clock, sorted output)."""
+    from .. import __version__ as ldpub_version
+    from ..pipeline import build_files
+    from ..serialize import FORMATS, WriteContext
+    from .dcat import FILE_KINDS, Distribution, catalog_triples, licence_info
+    from .diff import diff_triples, load_release_triples
+    from .network import extract_network, render_svg
+    from .pages import ontology_docs, render_page, timeline
+    from .prov import input_files, prov_triples, sha256
+    from .rdf import jsonld_bytes, turtle_bytes
+    from .stats import dataset_stats
+    from .void import void_triples
+
+    project, vocab = build.project, build.vocab
+    release_url = settings.release_url(version)
+    dataset_iri = release_url + "#dataset"
+    files = dict(build_files(build))
+    files["ontology.rdf"] = FORMATS["rdfxml"].writer(build.ontology_triples, WriteContext(prefixes=vocab.prefixes))
+    stats = dataset_stats(build.triples, project.base_iri, AG + "earliest", AG + "latest", records=len(build.records))
+
+    diff = None
+    if previous is not None:
+        old_triples, old_prefixes = load_release_triples(previous)
+        diff = diff_triples(old_triples, build.triples)
+    files["CHANGELOG.md"], changes = _changelog(version, settings, diff, build.prefixes, previous, stats)
+
+    files["void.ttl"] = turtle_bytes(void_triples(stats, settings, version, dataset_iri, project.base_iri,
+                                                  ["dataset.ttl", "dataset.nt", "dataset.jsonld"], vocab.curie))
+    inputs = input_files(project, data_dir)
+    outputs = ["dataset.ttl", "dataset.nt", "dataset.jsonld", "context.jsonld"]
+    files["prov.ttl"] = turtle_bytes(prov_triples(settings, version, dataset_iri, inputs, outputs, ldpub_version))
+
+    network = extract_network(build.store(), vocab)
+    network_svg = render_svg(network, title=f"{settings.title}: groups and persons")
+    files["network.svg"] = network_svg.encode("utf-8")
+    classes, properties = ontology_docs(build)
+    ontology_meta = {t.predicate.value.rsplit("/", 1)[-1]: t.object.value for t in build.ontology_triples
+                     if vocab.ontology_iri and t.subject.value == vocab.ontology_iri}
+    standards = _standards(build)
+    files["ontology.html"] = render_page(
+        "ontology.html", settings=settings, version=version, classes=classes, properties=properties,
+        ontology_iri=vocab.ontology_iri or "", ontology_title=ontology_meta.get("title", "Ontology"),
+        ontology_description=ontology_meta.get("description", ""),
+        ontology_version=ontology_meta.get("owl#versionInfo", ""), ldpub_version=ldpub_version)
+
+    distributions = [Distribution(name, kind, len(files[name]), sha256(files[name]))
+                     for name, kind in FILE_KINDS.items() if name in files]
+    catalog = catalog_triples(settings, version, distributions, standards, (stats.earliest, stats.latest), changes)
+    files["catalog.ttl"] = turtle_bytes(catalog)
+    files["catalog.jsonld"] = jsonld_bytes(catalog)
+
+    class_rows = sorted(((vocab.labels.get(c, vocab.curie(c)), vocab.curie(c), vocab.curie(c).replace(":", "-"), n)
+                         for c, n in stats.class_entities.items() if vocab.class_by_iri(c)), key=lambda r: (-r[3], r[0]))
+    files["index.html"] = render_page(
+        "index.html", settings=settings, version=version, stats=stats, network=network, network_svg=network_svg,
+        timeline=timeline(build), distributions=distributions, class_rows=class_rows, standards=standards,
+        licence_title=settings.license_title or licence_info(settings.license)[0], release_url=release_url,
+        inputs=inputs, changes=changes, ldpub_version=ldpub_version)
+
+    files["SHA256SUMS"] = "".join(f"{sha256(files[name])}  {name}\n" for name in sorted(files)).encode()
+    return Release(version, dict(sorted(files.items())), settings, stats, changes, previous)
+
+
+def publish(project, version: str, out_dir: Path | None = None, *, previous: Path | None = None,
+            data_dir: Path | None = None, check: bool = True, env=None):
+    """Check settings, build and validate the data, build the release, check DCAT-AP, write it.
+
+    Returns ``(build, release, written)``; ``written`` is empty when the data does not conform
+    or the catalog violates DCAT-AP (then nothing is written). Raises :class:`ConfigError` for
+    a bad version or missing settings, before any work.
+    """
+    from ..errors import ConfigError
+    from ..output import write_files
+    from ..pipeline import compile_project
+    from .settings import load_publish_settings
+
+    if not _VERSION.match(version or ""):
+        raise ConfigError.at(f"version {version!r} cannot name a release folder",
+                             hint="use letters, digits, '.', '-', '_' or '+', e.g. 1.0.0")
+    settings = load_publish_settings(project, env)
+    out = Path(out_dir) if out_dir else project.root / "releases" / version
+    if previous is None:
+        previous = find_previous_release(out, version)
+    build = compile_project(project, Path(data_dir) if data_dir else None)
+    if not build.report.conforms:
+        return build, None, []
+    release = build_release(build, version, settings, previous, data_dir)
+    if check:
+        from .dcatap import check_dcat_ap
+
+        release.dcat_ap = check_dcat_ap(release.files["catalog.ttl"])
+        if any(r.severity == "violation" for r in release.dcat_ap):
+            return build, release, []
+    return build, release, write_files(out, release.files)

@@ -1,0 +1,400 @@
+"""The dataset as the server sees it: an on-disk store, labels, and views of entities.
+
+:func:`prepare` writes the dataset (default graph) and the ontology (a named graph, the
+ontology's IRI) into a pyoxigraph store in a work folder. The server keeps it open for entity
+pages; query workers open the same folder read-only. Everything a page shows is read from
+the store, so serving a build from memory or a release folder from disk looks the same.
+
+Statements are the dataset's claims: nodes with an ``ag:status`` or ``ag:supportedBy``; their
+excerpts (``ag:quote`` in ``ag:inSource``) are shown wherever the statement appears.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import ConfigError
+from ..iris import doc_path, valid_slug
+from ..rdfterms import DCT, OWL, RDF_TYPE, RDFS, SKOS
+
+__all__ = ["ServedData", "prepare", "prepare_from_files", "folder_files", "Value", "Row", "Excerpt", "Statement", "EntityView"]
+
+AG = "https://w3id.org/ldpub/ontology/armed-groups#"
+STATUS, CONFIDENCE, SUPPORTED_BY, QUOTE, IN_SOURCE = (AG + n for n in ("status", "confidence", "supportedBy", "quote", "inSource"))
+EDTF, EARLIEST, LATEST, DATE = (AG + n for n in ("edtf", "earliest", "latest", "date"))
+LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label")
+DESCRIPTION = DCT + "description"
+
+
+@dataclass
+class Value:
+    """One object of a statement as a page shows it."""
+
+    text: str
+    iri: str | None = None
+    href: str | None = None
+    note: str | None = None  # language tag or datatype
+    nested: list["Row"] | None = None
+
+
+@dataclass
+class Row:
+    """A property of a node and its values."""
+
+    predicate: str
+    label: str
+    values: list[Value]
+
+
+@dataclass
+class Excerpt:
+    quote: str
+    source: Value | None
+    where: str | None = None
+
+
+@dataclass
+class Statement:
+    """A claim shown with its status, confidence, date and supporting excerpts."""
+
+    node: Value
+    types: list[str]
+    role: str | None
+    status: str | None
+    confidence: str | None
+    date: str | None
+    description: str | None
+    excerpts: list[Excerpt]
+    involves: list[tuple[Value, str]] = field(default_factory=list)  # other entities it names, with their role
+
+
+@dataclass
+class EntityView:
+    iri: str
+    slug: str
+    label: str
+    types: list[Value]
+    description: str | None
+    rows: list[Row]
+    incoming: list[tuple[Value, str]]
+    statements: list[Statement]
+    own: Statement | None
+    triples: list = field(default_factory=list)
+
+
+def folder_files(folder: Path) -> tuple[Path, Path | None, dict]:
+    """The dataset file, the ontology file (or None) and the JSON-LD context of a build or
+    release folder."""
+    folder = Path(folder)
+    dataset = next((folder / n for n in ("dataset.nt", "dataset.ttl") if (folder / n).is_file()), None)
+    if dataset is None:
+        raise ConfigError.at("no dataset.nt or dataset.ttl here", folder,
+                             hint="pass a build folder (ldpub build) or a release folder (ldpub publish)")
+    ontology = folder / "ontology.ttl" if (folder / "ontology.ttl").is_file() else None
+    context = {}
+    if (folder / "context.jsonld").is_file():
+        context = json.loads((folder / "context.jsonld").read_text(encoding="utf-8")).get("@context", {})
+    return dataset, ontology, context
+
+
+class ServedData:
+    """The store plus what pages need: base IRI, prefixes, context, labels, paths."""
+
+    def __init__(self, store, store_path: Path, *, base_iri: str, title: str, prefixes: dict[str, str],
+                 context: dict, ontology_iri: str | None, vocab=None) -> None:
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self.store = store
+        self.store_path = store_path
+        self.base_iri = base_iri
+        self.title = title
+        self.prefixes = prefixes
+        self.context = context
+        self.ontology_iri = ontology_iri
+        self.vocab = vocab  # ldpub.ontology.Vocabulary, when the ontology is at hand (network picture)
+        self.doc_path = doc_path(base_iri)
+        self.labels = self._labels()
+        self.triple_count = int(next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+        self._dumps: dict[str, bytes] = {}
+
+    # ------------------------------------------------------------------ basics
+    def _labels(self) -> dict[str, str]:
+        labels: dict[str, str] = {}
+        for predicate in reversed(LABEL_PREDICATES):  # prefLabel wins over rdfs:label
+            for quad in self.store.quads_for_pattern(None, self.ox.NamedNode(predicate), None, None):
+                if isinstance(quad.object, self.ox.Literal):
+                    labels[quad.subject.value] = quad.object.value
+        return labels
+
+    def curie(self, iri: str) -> str:
+        for prefix, ns in sorted(self.prefixes.items(), key=lambda kv: -len(kv[1])):
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    def label(self, iri: str) -> str:
+        if iri in self.labels:
+            return self.labels[iri]
+        if "#" in iri and iri.startswith(self.base_iri):
+            parent, _, fragment = iri.partition("#")
+            return f"{self.label(parent)} › {fragment}"
+        slug = self.slug_of(iri)
+        return slug if slug else self.curie(iri)
+
+    def slug_of(self, iri: str) -> str | None:
+        """The slug of a top-level entity IRI of this dataset (None for other IRIs)."""
+        if iri.startswith(self.base_iri):
+            rest = iri[len(self.base_iri):]
+            slug = rest.split("#", 1)[0]
+            return slug if valid_slug(slug) else None
+        return None
+
+    def href(self, iri: str) -> str | None:
+        """The local page of an IRI of this dataset (with its fragment), else None."""
+        slug = self.slug_of(iri)
+        if slug is None:
+            return None
+        fragment = iri[len(self.base_iri) + len(slug):]
+        return f"{self.doc_path}{slug}.html{fragment}"
+
+    def value(self, term) -> Value:
+        ox = self.ox
+        if isinstance(term, ox.NamedNode):
+            return Value(self.label(term.value), term.value, self.href(term.value) or term.value)
+        if isinstance(term, ox.Literal):
+            note = term.language or (None if term.datatype.value.endswith("#string") else self.curie(term.datatype.value))
+            return Value(term.value, note=note)
+        return Value(str(term))
+
+    def objects(self, iri: str, predicate: str) -> list:
+        ox = self.ox
+        return [q.object for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None, ox.DefaultGraph())]
+
+    def first(self, iri: str, predicate: str):
+        found = self.objects(iri, predicate)
+        return found[0] if found else None
+
+    # ------------------------------------------------------------------ entities
+    def exists(self, slug: str) -> bool:
+        ox = self.ox
+        node = ox.NamedNode(self.base_iri + slug)
+        return next(iter(self.store.quads_for_pattern(node, None, None, ox.DefaultGraph())), None) is not None
+
+    def description(self, slug: str) -> list:
+        """The triples about an entity: its own, those of its nested nodes (``<iri>#...``), and
+        the links to it (incoming), sorted."""
+        from ..graphstore import sorted_triples
+
+        ox = self.ox
+        iri = self.base_iri + slug
+        found, todo, seen = [], [iri], set()
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for quad in self.store.quads_for_pattern(ox.NamedNode(node), None, None, ox.DefaultGraph()):
+                found.append(quad.triple)
+                obj = quad.object
+                if isinstance(obj, ox.NamedNode) and obj.value.startswith(iri + "#"):
+                    todo.append(obj.value)
+        for quad in self.store.quads_for_pattern(None, None, ox.NamedNode(iri), ox.DefaultGraph()):
+            found.append(quad.triple)
+        return sorted_triples(found)
+
+    def rows(self, iri: str, depth: int = 0) -> list[Row]:
+        ox = self.ox
+        by_predicate: dict[str, list] = {}
+        for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, ox.DefaultGraph()):
+            by_predicate.setdefault(quad.predicate.value, []).append(quad.object)
+        rows = []
+        for predicate in sorted(by_predicate, key=lambda p: (p != RDF_TYPE, self.label(p).lower())):
+            values = []
+            for obj in sorted(by_predicate[predicate], key=str):
+                value = self.value(obj)
+                if isinstance(obj, ox.NamedNode) and "#" in obj.value and obj.value.split("#")[0] == iri.split("#")[0] and depth < 3:
+                    value.nested = self.rows(obj.value, depth + 1)
+                    value.text = self.summary_text(obj.value) or value.text
+                values.append(value)
+            rows.append(Row(predicate, self.label(predicate), values))
+        return rows
+
+    def summary_text(self, iri: str) -> str | None:
+        """A one-line text for a fuzzy date node: ``2019-21 (2019-03-01 – 2019-05-31)``."""
+        expression = self.first(iri, EDTF)
+        if expression is None:
+            return None
+        earliest, latest = self.first(iri, EARLIEST), self.first(iri, LATEST)
+        bounds = f"{earliest.value if earliest else '…'} – {latest.value if latest else '…'}"
+        return f"{expression.value} ({bounds})"
+
+    def is_statement(self, iri: str) -> bool:
+        return bool(self.objects(iri, STATUS) or self.objects(iri, SUPPORTED_BY))
+
+    def involved(self, iri: str, besides: str | None = None) -> list[tuple[Value, str]]:
+        """The dataset's entities a statement names (with the property), other than ``besides``."""
+        ox = self.ox
+        found = []
+        for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, ox.DefaultGraph()):
+            obj = quad.object
+            if (quad.predicate.value in (RDF_TYPE, STATUS, SUPPORTED_BY) or not isinstance(obj, ox.NamedNode)
+                    or obj.value == besides or "#" in obj.value or self.slug_of(obj.value) is None):
+                continue
+            found.append((self.value(obj), self.label(quad.predicate.value)))
+        return sorted(found, key=lambda pair: (pair[1], pair[0].text.lower()))
+
+    def statement(self, iri: str, role: str | None = None, besides: str | None = None) -> Statement:
+        status, confidence = self.first(iri, STATUS), self.first(iri, CONFIDENCE)
+        date = self.first(iri, DATE)
+        description = self.first(iri, DESCRIPTION)
+        excerpts = []
+        for node in self.objects(iri, SUPPORTED_BY):
+            quote = self.first(node.value, QUOTE)
+            source = self.first(node.value, IN_SOURCE)
+            where = ", ".join(f"{self.label(p)} {o.value}" for p in (AG + "section", AG + "paragraph")
+                              for o in self.objects(node.value, p))
+            excerpts.append(Excerpt(quote.value if quote else "", self.value(source) if source else None, where or None))
+        types = [self.label(t.value) for t in self.objects(iri, RDF_TYPE)]
+        return Statement(
+            node=self.value(self.ox.NamedNode(iri)),
+            types=sorted(types),
+            role=role,
+            status=self.label(status.value) if status is not None else None,
+            confidence=confidence.value if confidence is not None else None,
+            date=(self.summary_text(date.value) or self.label(date.value)) if date is not None else None,
+            description=description.value if description is not None else None,
+            excerpts=excerpts,
+            involves=self.involved(iri, besides),
+        )
+
+    def entity(self, slug: str) -> EntityView | None:
+        """Everything an entity page shows, or None when the slug names nothing here."""
+        ox = self.ox
+        if not valid_slug(slug) or not self.exists(slug):
+            return None
+        iri = self.base_iri + slug
+        incoming, statements, seen = [], [], set()
+        for quad in sorted(self.store.quads_for_pattern(None, None, ox.NamedNode(iri), ox.DefaultGraph()), key=str):
+            subject, role = quad.subject.value, self.label(quad.predicate.value)
+            owner = subject.split("#")[0]
+            if owner == iri:
+                continue
+            incoming.append((self.value(quad.subject), role))
+            for candidate in (subject, owner):
+                if candidate not in seen and self.is_statement(candidate):
+                    seen.add(candidate)
+                    statements.append(self.statement(candidate, role, besides=iri))
+                    break
+        statements.sort(key=lambda s: (s.date or "~", s.node.text.lower()))
+        description = self.first(iri, DESCRIPTION)
+        return EntityView(
+            iri=iri,
+            slug=slug,
+            label=self.label(iri),
+            types=[self.value(t) for t in self.objects(iri, RDF_TYPE)],
+            description=description.value if description is not None else None,
+            rows=self.rows(iri),
+            incoming=incoming,
+            statements=statements,
+            own=self.statement(iri) if self.is_statement(iri) else None,
+        )
+
+    # ------------------------------------------------------------------ dataset level
+    def select(self, query: str) -> list[dict]:
+        """Rows of a fixed, trusted SELECT (pages only; user queries go through the worker pool)."""
+        result = self.store.query(query, prefixes=self.prefixes)
+        names = [v.value for v in result.variables]
+        return [{n: s[n] for n in names} for s in result]
+
+    def classes(self) -> list[tuple[Value, int]]:
+        rows = self.select(
+            f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?class . "
+            f"FILTER(STRSTARTS(STR(?s), {json.dumps(self.base_iri)}) && !CONTAINS(STR(?s), '#')) }} "
+            "GROUP BY ?class ORDER BY DESC(?n) ?class"
+        )
+        return [(self.value(r["class"]), int(r["n"].value)) for r in rows]
+
+    def entities(self) -> list[tuple[Value, list[str]]]:
+        """Top-level entities with their type labels, sorted by label."""
+        ox = self.ox
+        types: dict[str, list[str]] = {}
+        for quad in self.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, ox.DefaultGraph()):
+            s = quad.subject.value
+            if self.slug_of(s) and "#" not in s:
+                types.setdefault(s, []).append(self.label(quad.object.value))
+        return sorted(((self.value(ox.NamedNode(s)), sorted(t)) for s, t in types.items()), key=lambda e: e[0].text.lower())
+
+    def statuses(self) -> list[tuple[str, int]]:
+        rows = self.select(f"SELECT ?status (COUNT(?c) AS ?n) WHERE {{ ?c <{STATUS}> ?status }} GROUP BY ?status ORDER BY ?status")
+        return [(self.label(r["status"].value), int(r["n"].value)) for r in rows]
+
+    def dump(self, fmt: str) -> bytes:
+        """The whole dataset in one of :data:`ldpub.serialize.FORMATS` (cached)."""
+        if fmt not in self._dumps:
+            from ..graphstore import sorted_triples
+            from ..serialize import FORMATS, WriteContext
+
+            ox = self.ox
+            triples = sorted_triples(q.triple for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+            self._dumps[fmt] = FORMATS[fmt].writer(triples, WriteContext(self.prefixes, self.context))
+        return self._dumps[fmt]
+
+
+def prepare(workdir: Path, dataset: Iterable, ontology: Iterable, *, base_iri: str, title: str,
+            prefixes: dict[str, str], context: dict, ontology_iri: str | None = None, vocab=None) -> ServedData:
+    """Write the dataset (default graph) and ontology (named graph) into a store under ``workdir``."""
+    import pyoxigraph as ox
+
+    ontology = list(ontology)
+    if ontology_iri is None:
+        ontology_iri = next((t.subject.value for t in ontology
+                             if t.predicate.value == RDF_TYPE and t.object.value == OWL + "Ontology"
+                             and isinstance(t.subject, ox.NamedNode)), None)
+    store_path = Path(workdir) / "store"
+    store = ox.Store(str(store_path))
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in dataset)
+    if ontology:
+        graph = ox.NamedNode(ontology_iri or "urn:ldpub:ontology")
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in ontology)
+    store.flush()
+    return ServedData(store, store_path, base_iri=base_iri, title=title, prefixes=prefixes,
+                      context=context, ontology_iri=ontology_iri, vocab=vocab)
+
+
+def _ontology_iri(store, graph_iri: str | None) -> str | None:
+    rows = store.query(f"SELECT ?o WHERE {{ GRAPH ?g {{ ?o a <{OWL}Ontology> }} FILTER(isIRI(?o)) }} ORDER BY ?o LIMIT 1")
+    found = [r["o"].value for r in rows]
+    return found[0] if found else graph_iri
+
+
+def prepare_from_files(workdir: Path, dataset: Path, ontology: Path | None, *, base_iri: str, title: str,
+                       prefixes: dict[str, str], context: dict, vocab=None) -> ServedData:
+    """Like :func:`prepare`, loading the files straight into the store (fast on big files)."""
+    import pyoxigraph as ox
+
+    store_path = Path(workdir) / "store"
+    store = ox.Store(str(store_path))
+    fmt = ox.RdfFormat.N_TRIPLES if dataset.suffix == ".nt" else ox.RdfFormat.TURTLE
+    try:
+        store.bulk_load(path=str(dataset), format=fmt)
+    except SyntaxError as exc:
+        raise ConfigError.at(f"not valid RDF: {exc}", dataset) from exc
+    ontology_iri = None
+    if ontology is not None:
+        staging = ox.NamedNode("urn:ldpub:ontology")
+        try:
+            store.bulk_load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=staging)
+        except SyntaxError as exc:
+            raise ConfigError.at(f"not valid Turtle: {exc}", ontology) from exc
+        ontology_iri = _ontology_iri(store, None)
+        if ontology_iri:  # name the graph after the ontology
+            store.update(f"MOVE <urn:ldpub:ontology> TO <{ontology_iri}>")
+        else:
+            ontology_iri = "urn:ldpub:ontology"
+    store.flush()
+    return ServedData(store, store_path, base_iri=base_iri, title=title, prefixes=prefixes,
+                      context=context, ontology_iri=ontology_iri, vocab=vocab)

@@ -1,0 +1,89 @@
+"""Self-descriptions: the SPARQL 1.1 Service Description (at ``/sparql``) and VoID (at ``/void``).
+
+Both are built as triples and written with the format registry, so they negotiate like data.
+"""
+
+from __future__ import annotations
+
+from ..iris import dataset_iri
+from .dataset import ServedData
+from .protocol import GRAPH_FORMATS, RESULT_FORMATS
+
+__all__ = ["service_description", "void_description"]
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+DCT = "http://purl.org/dc/terms/"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+_FORMAT_IRIS = {
+    "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples", "rdfxml": "RDF_XML",
+}
+
+
+def _triples(rows):
+    import pyoxigraph as ox
+
+    out = []
+    for s, p, o in rows:
+        subject = ox.NamedNode(s) if not s.startswith("_:") else ox.BlankNode(s[2:])
+        out.append(ox.Triple(subject, ox.NamedNode(p), o))
+    return out
+
+
+def service_description(data: ServedData, endpoint: str) -> list:
+    """The SPARQL service description of ``endpoint`` (its absolute URL)."""
+    import pyoxigraph as ox
+
+    iri = ox.NamedNode
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    rows = [
+        (endpoint, rdf_type, iri(SD + "Service")),
+        (endpoint, SD + "endpoint", iri(endpoint)),
+        (endpoint, SD + "supportedLanguage", iri(SD + "SPARQL11Query")),
+        (endpoint, SD + "defaultDataset", ox.BlankNode("dataset")),
+        ("_:dataset", rdf_type, iri(SD + "Dataset")),
+        ("_:dataset", SD + "defaultGraph", ox.BlankNode("default")),
+        ("_:default", rdf_type, iri(SD + "Graph")),
+        ("_:default", VOID + "triples", ox.Literal(str(data.triple_count), datatype=iri("http://www.w3.org/2001/XMLSchema#integer"))),
+        ("_:default", DCT + "source", iri(dataset_iri(data.base_iri))),
+    ]
+    if data.ontology_iri:
+        rows += [
+            ("_:dataset", SD + "namedGraph", ox.BlankNode("ontology")),
+            ("_:ontology", SD + "name", iri(data.ontology_iri)),
+        ]
+    for name in [*RESULT_FORMATS, *GRAPH_FORMATS]:
+        rows.append((endpoint, SD + "resultFormat", iri(FORMATS_NS + _FORMAT_IRIS[name])))
+    return _triples(r for r in rows if r)
+
+
+def void_description(data: ServedData, root: str) -> list:
+    """VoID for the served dataset; ``root`` is the server's absolute base URL (no trailing slash)."""
+    import pyoxigraph as ox
+
+    iri = ox.NamedNode
+    integer = iri("http://www.w3.org/2001/XMLSchema#integer")
+    dataset = dataset_iri(data.base_iri)
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    rows = [
+        (dataset, rdf_type, iri(VOID + "Dataset")),
+        (dataset, DCT + "title", ox.Literal(data.title)),
+        (dataset, VOID + "sparqlEndpoint", iri(root + "/sparql")),
+        (dataset, VOID + "uriSpace", ox.Literal(data.base_iri)),
+        (dataset, VOID + "triples", ox.Literal(str(data.triple_count), datatype=integer)),
+        (dataset, VOID + "entities", ox.Literal(str(len(data.entities())), datatype=integer)),
+        (dataset, VOID + "rootResource", iri(root + "/")),
+    ]
+    for name in ("turtle", "ntriples", "jsonld"):
+        rows.append((dataset, VOID + "dataDump", iri(f"{root}/data/dataset.{GRAPH_FORMATS[name].extension}")))
+    if data.ontology_iri:
+        rows.append((dataset, VOID + "vocabulary", iri(data.ontology_iri)))
+    for n, (cls, count) in enumerate(data.classes(), start=1):
+        part = f"{dataset}#class-{n}"
+        rows += [
+            (dataset, VOID + "classPartition", iri(part)),
+            (part, VOID + "class", iri(cls.iri)),
+            (part, VOID + "entities", ox.Literal(str(count), datatype=integer)),
+        ]
+    return _triples(rows)

@@ -1,0 +1,96 @@
+"""A query worker process: runs SPARQL queries on a read-only store for :mod:`ldpub.serve.engine`.
+
+pyoxigraph cannot interrupt a running query, so each query runs in one of these processes and
+the server kills the process when the time limit passes: the work really stops.
+
+Protocol (binary pipes): the server writes one JSON line per job
+``{"query", "results", "graph", "max_results"}``; the worker answers with one JSON line
+``{"ok": true, "kind": "select"|"ask"|"graph", "format", "length"}`` followed by ``length`` bytes,
+or ``{"ok": false, "error": "syntax"|"too_large"|"not_acceptable"|"failed", "message", "kind"}``.
+The first line it writes is ``{"ready": true}`` once the store is open.
+
+Run as ``python -m ldpub.serve.worker CONFIG.json`` (the config names the store folder, the
+prefixes and the JSON-LD context).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+__all__ = ["main", "run_job"]
+
+
+def _reply(out, header: dict, body: bytes = b"") -> None:
+    header = dict(header, length=len(body))
+    out.write(json.dumps(header).encode() + b"\n")
+    if body:
+        out.write(body)
+    out.flush()
+
+
+def run_job(store, job: dict, prefixes: dict, context: dict) -> tuple[dict, bytes]:
+    """Run one query job on ``store``; return the reply header and body."""
+    import pyoxigraph as ox
+
+    from ..graphstore import sorted_triples
+    from ..serialize import FORMATS, WriteContext
+
+    query, limit = job["query"], int(job["max_results"])
+    try:
+        result = store.query(query, prefixes=prefixes)
+    except SyntaxError as exc:
+        return {"ok": False, "error": "syntax", "message": str(exc)}, b""
+    if isinstance(result, ox.QueryBoolean):
+        if not job.get("results"):
+            return {"ok": False, "error": "not_acceptable", "kind": "ask"}, b""
+        fmt = getattr(ox.QueryResultsFormat, job["results"].upper())
+        return {"ok": True, "kind": "ask", "format": job["results"]}, result.serialize(format=fmt)
+    if isinstance(result, ox.QuerySolutions):
+        if not job.get("results"):
+            return {"ok": False, "error": "not_acceptable", "kind": "select"}, b""
+        count = 0
+        for _ in result:
+            count += 1
+            if count > limit:
+                return {"ok": False, "error": "too_large", "kind": "select",
+                        "message": f"the answer has more than {limit} rows (max_results); add LIMIT and OFFSET to page through it"}, b""
+        fmt = getattr(ox.QueryResultsFormat, job["results"].upper())
+        body = store.query(query, prefixes=prefixes).serialize(format=fmt)
+        return {"ok": True, "kind": "select", "format": job["results"], "rows": count}, body
+    # CONSTRUCT / DESCRIBE
+    if not job.get("graph"):
+        return {"ok": False, "error": "not_acceptable", "kind": "graph"}, b""
+    triples = []
+    for triple in result:
+        triples.append(triple)
+        if len(triples) > limit:
+            return {"ok": False, "error": "too_large", "kind": "graph",
+                    "message": f"the answer has more than {limit} triples (max_results); add LIMIT to the query"}, b""
+    writer = FORMATS[job["graph"]].writer
+    body = writer(sorted_triples(triples), WriteContext(prefixes=prefixes, jsonld_context=context))
+    return {"ok": True, "kind": "graph", "format": job["graph"], "rows": len(triples)}, body
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve jobs from stdin until it closes."""
+    import pyoxigraph as ox
+
+    argv = sys.argv[1:] if argv is None else argv
+    with open(argv[0], encoding="utf-8") as handle:
+        config = json.load(handle)
+    store = ox.Store.read_only(config["store"])
+    prefixes, context = config.get("prefixes", {}), config.get("context", {})
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    _reply(stdout, {"ready": True})
+    for line in stdin:
+        try:
+            job = json.loads(line)
+            header, body = run_job(store, job, prefixes, context)
+        except Exception as exc:  # a worker must answer every job, whatever happens
+            header, body = {"ok": False, "error": "failed", "message": f"{type(exc).__name__}: {exc}"}, b""
+        _reply(stdout, header, body)
+
+
+if __name__ == "__main__":
+    main()
