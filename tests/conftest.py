@@ -12,6 +12,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT.parent / "shared" / "sources"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _record_cache_in_tmp(tmp_path_factory):
+    """Keep the tests' record cache out of the user's ~/.cache."""
+    import os
+
+    os.environ.setdefault("LDPUB_CACHE_DIR", str(tmp_path_factory.mktemp("ldpub-cache")))
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

@@ -1,13 +1,26 @@
-"""The record cache: unchanged files are read from .ldpub-cache/, edited files are parsed again."""
+"""The record cache: unchanged files are read from the user's cache folder, edited files are
+parsed again, and nothing in the project folder is ever loaded as a cache."""
 
 from __future__ import annotations
 
+import pytest
+
 from ldpub.config import load_project
-from ldpub.pipeline import compile_project
+from ldpub.pipeline import _cache_dir, compile_project
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory, monkeypatch):
+    folder = tmp_path_factory.mktemp("user-cache")
+    monkeypatch.setenv("LDPUB_CACHE_DIR", str(folder))
+    monkeypatch.delenv("LDPUB_CACHE", raising=False)
+    return folder
 
 
 def _cached(project_dir):
-    return sorted((project_dir / ".ldpub-cache" / "records").glob("*.pickle"))
+    folder = _cache_dir(load_project(project_dir))
+    assert folder is not None and not folder.is_relative_to(project_dir)
+    return sorted((folder / "records").glob("*.pickle"))
 
 
 def test_second_build_reads_the_cache_and_gives_the_same_triples(project_copy):
@@ -39,7 +52,20 @@ def test_a_damaged_cache_entry_is_ignored(project_copy, run_cli):
     assert "conform" in out + err
 
 
-def test_cache_can_be_turned_off(project_copy, monkeypatch):
+def test_cache_can_be_turned_off(project_copy, monkeypatch, own_cache):
     monkeypatch.setenv("LDPUB_CACHE", "0")
     compile_project(load_project(project_copy))
-    assert not (project_copy / ".ldpub-cache").exists()
+    assert not any(own_cache.iterdir())
+
+
+def test_a_cache_shipped_inside_a_project_is_never_loaded(project_copy):
+    """A cloned repository must not be able to supply pickles that ldpub would load."""
+    compile_project(load_project(project_copy))
+    planted = project_copy / ".ldpub-cache" / "records"
+    planted.mkdir(parents=True)
+    for entry in _cached(project_copy):
+        (planted / entry.name).write_bytes(entry.read_bytes())
+        entry.unlink()
+    build = compile_project(load_project(project_copy))
+    assert build.report.conforms
+    assert len(_cached(project_copy)) == len(list((project_copy / "data").glob("*.yaml")))

@@ -91,12 +91,22 @@ def _compile(project: Project, data_dir: Path | None, validate: bool, engine: st
 
 
 def _cache_dir(project: Project) -> Path | None:
-    """``.ldpub-cache/`` in the project (gitignored); ``LDPUB_CACHE=0`` turns the cache off."""
+    """The record cache of this project, in the user's cache folder; ``LDPUB_CACHE=0`` turns it off.
+
+    The cache holds pickles, so it never lives in the project folder: a cloned repository
+    must not be able to supply one. Default ``$XDG_CACHE_HOME/ldpub`` (``~/.cache/ldpub``),
+    or ``LDPUB_CACHE_DIR``; one subfolder per project path.
+    """
+    import hashlib
     import os
 
     if os.environ.get("LDPUB_CACHE", "1").lower() in ("0", "no", "false", "off"):
         return None
-    return project.root / ".ldpub-cache"
+    base = os.environ.get("LDPUB_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "ldpub"
+    )
+    key = hashlib.sha256(str(project.root.resolve()).encode()).hexdigest()[:16]
+    return Path(base) / key
 
 
 def _file_makers(build: Build) -> dict:
