@@ -7,8 +7,12 @@ and exits with code 2. Nothing else is shown for a user mistake: no traceback.
     ├── ConfigError             ldpub.toml / pyproject settings missing or wrong
     ├── OntologyError           the ontology or shapes cannot be read
     ├── RecordError             a YAML record is malformed, dangling, duplicated or mistyped
-    ├── QueryError              a SPARQL query or its parameters are wrong
-    └── OutputError             the output folder cannot be written
+    ├── QueryError              a SPARQL query or its parameters are wrong, or the endpoint fails
+    ├── OutputError             the output folder cannot be written
+    └── PushError               (ldpub.push) a SPARQL server refused or dropped an upload
+
+Internal, never shown raw: ``expanders.ExpansionError`` (a ValueError the mapping turns into a
+RecordError with file and line) and the HTTP-status errors of ``ldpub.serve.engine``.
 
 Exit codes (documented in the README): 0 success / conforms, 1 data does not conform,
 2 usage or input error.
