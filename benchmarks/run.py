@@ -194,11 +194,11 @@ def _env() -> dict:
     return env
 
 
-def _timed(cmd: list[str], timeout: float | None = None) -> dict:
+def _timed(cmd: list[str], timeout: float | None = None, env: dict | None = None) -> dict:
     """Run a command; its wall time, exit code, peak RSS (os.wait4) and output."""
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=_env(), cwd=ROOT)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env={**_env(), **(env or {})}, cwd=ROOT)
         deadline = None if timeout is None else t0 + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -244,12 +244,17 @@ def _ldpub_build(project_dir: Path) -> dict:
 
     shutil.rmtree(project_dir / ".ldpub-cache", ignore_errors=True)
     out = {}
+    # the record cache lives in the user's cache folder: give the runs an empty one of their own,
+    # so "cold" is cold whatever earlier runs left there
+    cache = tempfile.mkdtemp(prefix="ldpub-bench-cache-")
     for kind in ("cold", "warm"):
         with tempfile.TemporaryDirectory() as folder:
-            run = _timed([sys.executable, "-m", "ldpub", "--project", str(project_dir), "build", "--out", folder, "-q"])
+            run = _timed([sys.executable, "-m", "ldpub", "--project", str(project_dir), "build", "--out", folder, "-q"],
+                         env={"LDPUB_CACHE_DIR": cache})
         if run["code"] != 0:
             raise SystemExit(f"ldpub build failed:\n{run['stderr'][-3000:]}")
         out[kind] = {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb")}
+    shutil.rmtree(cache, ignore_errors=True)
     return {**out["cold"], "warm": out["warm"]}
 
 

@@ -469,6 +469,20 @@ def _well_formed(lexical: str, datatype: str) -> bool:
     return True
 
 
+_WELL_FORMED: dict[tuple[str, str], bool] = {}
+
+
+def _well_formed_cached(lexical: str, datatype: str) -> bool:
+    """:func:`_well_formed`, remembered (dates and numbers repeat across records)."""
+    key = (lexical, datatype)
+    hit = _WELL_FORMED.get(key)
+    if hit is None:
+        if len(_WELL_FORMED) > 200_000:
+            _WELL_FORMED.clear()
+        hit = _WELL_FORMED[key] = _well_formed(lexical, datatype)
+    return hit
+
+
 def _comparable(term):
     """A Python value to compare literals with (numbers and dates), or None if incomparable."""
     import pyoxigraph as ox
@@ -596,7 +610,6 @@ def run_property_checks(plan: Plan, index: _Index, g: _Graph | None = None) -> l
 
     g = g or plan.graph
     Literal, BlankNode, NamedNode = ox.Literal, ox.BlankNode, ox.NamedNode
-    types = index.types
     out: list[dict] = []
     focus_cache: dict = {}
     class_cache: dict = {}
@@ -630,41 +643,52 @@ def run_property_checks(plan: Plan, index: _Index, g: _Graph | None = None) -> l
         if not (check.datatype or check.classes or check.allowed is not None or check.node_kind or check.patterns
                 or check.min_length is not None or check.max_length is not None or check.bounds):
             continue
+        # the per-value parameters, read once per check (the loop below runs once per triple)
+        datatype, allowed, node_kind, bounds = check.datatype, check.allowed, check.node_kind, check.bounds
+        patterns, min_length, max_length = check.patterns, check.min_length, check.max_length
+        texts = bool(patterns) or min_length is not None or max_length is not None
+        lexical = datatype in _LEXICAL
+        # sh:class: the node keys having a type in the class's subclass closure (a Literal's
+        # key starts with a quote, so it is never a member)
+        members = []
+        for closure in check.classes:
+            found = class_cache.get(closure)
+            if found is None:
+                found = class_cache[closure] = frozenset(
+                    n for c in closure for n in index.instances.get(c, ()))
+            members.append(found)
         for node, values in by_subject.items():
             if node not in focus:
                 continue
             for v in values:
-                if check.datatype is not None:
+                if datatype is not None:
                     if not isinstance(v, Literal):
                         report(node, "DatatypeConstraintComponent", v)
                     else:
                         vdt = v.datatype.value
-                        if vdt != check.datatype or (vdt in _LEXICAL and not _well_formed(v.value, vdt)):
+                        if vdt != datatype or (lexical and not _well_formed_cached(v.value, vdt)):
                             report(node, "DatatypeConstraintComponent", v)
-                for closure in check.classes:
+                if members:
                     key = str(v)
-                    ok = class_cache.get((key, closure))
-                    if ok is None:
-                        ok = class_cache[(key, closure)] = not isinstance(v, Literal) and any(
-                            t.value in closure for t in types.get(key, ()))
-                    if not ok:
-                        report(node, "ClassConstraintComponent", v)
-                if check.allowed is not None and v not in check.allowed:
+                    for found in members:
+                        if key not in found:
+                            report(node, "ClassConstraintComponent", v)
+                if allowed is not None and v not in allowed:
                     report(node, "InConstraintComponent", v)
-                if check.node_kind is not None and not _node_kind_ok(v, check.node_kind, NamedNode, BlankNode, Literal):
+                if node_kind is not None and not _node_kind_ok(v, node_kind, NamedNode, BlankNode, Literal):
                     report(node, "NodeKindConstraintComponent", v)
-                if check.patterns or check.min_length is not None or check.max_length is not None:
+                if texts:
                     blank = isinstance(v, BlankNode)
-                    for pattern in check.patterns:
+                    for pattern in patterns:
                         if blank or not pattern.search(v.value):
                             report(node, "PatternConstraintComponent", v)
-                    if check.min_length is not None and (blank or len(v.value) < check.min_length):
+                    if min_length is not None and (blank or len(v.value) < min_length):
                         report(node, "MinLengthConstraintComponent", v)
-                    if check.max_length is not None and (blank or len(v.value) > check.max_length):
+                    if max_length is not None and (blank or len(v.value) > max_length):
                         report(node, "MaxLengthConstraintComponent", v)
-                if check.bounds:
+                if bounds:
                     mine = _comparable(v)
-                    for component, op, bound in check.bounds:
+                    for component, op, bound in bounds:
                         if mine is None or bound is None or mine[0] != bound[0] or not _COMPARE[op](mine[1], bound[1]):
                             report(node, component.removeprefix(SH), v)
     return out

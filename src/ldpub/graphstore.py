@@ -45,11 +45,15 @@ def sorted_triples(triples: Iterable) -> list:
     """
     import pyoxigraph as ox
 
+    from itertools import repeat
+
     triples = list(triples)
-    keys = [str(t) for t in triples]
+    keys = list(map(str, triples))
     # N-Triples text: a blank node is the subject (starts "_:") or the object (last token "_:x");
-    # a literal's text cannot end that way (it ends in a quote, a language tag or a datatype IRI)
-    if any(k.startswith("_:") or k.rpartition(" ")[2].startswith("_:") for k in keys):
+    # a literal's text cannot end that way (it ends in a quote, a language tag or a datatype IRI).
+    # First a cheap test in C (no "_:" anywhere: no blank node), the exact one only if needed.
+    if any(map(str.__contains__, keys, repeat("_:"))) and any(
+            k.startswith("_:") or k.rpartition(" ")[2].startswith("_:") for k in keys):
         dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         triples = [q.triple for q in dataset]

@@ -71,6 +71,7 @@ class _Mapper:
         self.source_map = SourceMap()
         self.slugs: dict[str, str] = {}
         self._nodes: dict[str, object] = {}
+        self._literals: dict[tuple[str, str], object] = {}
         self.rdf_type = ox.NamedNode(RDF_TYPE)
         self.individual_names = sorted({n for names in vocab.individuals.values() for n in names})
         self.class_iris = {c.iri for c in vocab.classes.values()}
@@ -108,22 +109,28 @@ class _Mapper:
         elif not rec.types and rec.parent is not None:
             self.problem(rec, None, rec.line, "nested record needs a 'type'",
                          "the property's range is not a single class; add 'type: ClassName'")
+        Triple, append = ox.Triple, self.triples.append
         for t in types:
-            self.triples.append(ox.Triple(subject, self.rdf_type, self.node(t)))
+            append(Triple(subject, self.rdf_type, self.node(t)))
+        properties, key_lines, fields = self.vocab.properties, rec.key_lines, self.source_map.fields
         for key, values in rec.fields.items():
-            term = self.vocab.properties.get(key)
-            line = rec.key_lines.get(key)
+            term = properties.get(key)
+            line = key_lines.get(key)
             if term is None:
                 self.problem(rec, key, line, f"unknown key '{key}'",
                              did_you_mean(key, self.vocab.properties) or "use a property of the ontology")
                 continue
-            self.source_map.fields[(iri, term.iri)] = line or rec.line
+            fields[(iri, term.iri)] = line or rec.line
             predicate = self.node(term.iri)
-            many = len(values) > 1
-            for n, value in enumerate(values, start=1):
-                obj = self.value(rec, key, term, value, iri, n if many else None)
+            if len(values) == 1:
+                obj = self.value(rec, key, term, values[0], iri, None)
                 if obj is not None:
-                    self.triples.append(ox.Triple(subject, predicate, obj))
+                    append(Triple(subject, predicate, obj))
+                continue
+            for n, value in enumerate(values, start=1):
+                obj = self.value(rec, key, term, value, iri, n)
+                if obj is not None:
+                    append(Triple(subject, predicate, obj))
 
     # ------------------------------------------------------------------ values
     def child_iri(self, parent_iri: str, key: str, n: int | None) -> str:
@@ -157,7 +164,15 @@ class _Mapper:
             return None
         if datatype == XSD + "string":
             return ox.Literal(lexical)
-        return ox.Literal(lexical, datatype=self.node(datatype))
+        return self.typed_literal(lexical, datatype)
+
+    def typed_literal(self, lexical: str, datatype: str):
+        """A typed literal, shared between triples (dates and numbers repeat across records)."""
+        key = (lexical, datatype)
+        lit = self._literals.get(key)
+        if lit is None:
+            lit = self._literals[key] = self.ox.Literal(lexical, datatype=self.node(datatype))
+        return lit
 
     def expand(self, rec, key, term, value: Scalar, spec, parent_iri: str, n: int | None):
         ox = self.ox
@@ -181,7 +196,7 @@ class _Mapper:
             if prop is None:
                 continue
             self.source_map.fields[(iri, prop)] = value.line
-            self.triples.append(ox.Triple(node, self.node(prop), ox.Literal(lit.lexical, datatype=self.node(lit.datatype))))
+            self.triples.append(ox.Triple(node, self.node(prop), self.typed_literal(lit.lexical, lit.datatype)))
         return node
 
     def reference(self, rec: Record, key: str, term, value: Scalar):

@@ -74,20 +74,37 @@ def _err(file: str, node, message: str, record: str | None = None, hint: str | N
     return Problem(message, Location(file, mark.line + 1, mark.column + 1, record, key), hint)
 
 
+_QUOTED = frozenset(("'", '"', "|", ">"))
+
+
 def _scalar(node) -> Scalar:
-    return Scalar(node.value, node.style in ("'", '"', "|", ">"), node.start_mark.line + 1, node.start_mark.column + 1)
+    return Scalar(node.value, node.style in _QUOTED, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+_YAML = None
+
+
+def _yaml():
+    """The yaml module (imported on first use; these functions run once per value)."""
+    global _YAML
+    if _YAML is None:
+        import yaml
+
+        _YAML = yaml
+    return _YAML
 
 
 def _values(file: str, node, problems: list[Problem], parent: Record, key: str) -> list[Value]:
-    import yaml
-
+    yaml = _yaml()
+    ScalarNode = yaml.ScalarNode
     items = node.value if isinstance(node, yaml.SequenceNode) else [node]
     out: list[Value] = []
     for item in items:
-        if isinstance(item, yaml.ScalarNode):
+        if isinstance(item, ScalarNode):
             if item.tag == "tag:yaml.org,2002:null" or (item.style is None and item.value in ("", "~", "null")):
                 continue
-            out.append(_scalar(item))
+            mark = item.start_mark
+            out.append(Scalar(item.value, item.style in _QUOTED, mark.line + 1, mark.column + 1))
         elif isinstance(item, yaml.MappingNode):
             nested = _record(file, item, problems, parent=parent)
             if nested is not None:
@@ -98,8 +115,7 @@ def _values(file: str, node, problems: list[Problem], parent: Record, key: str) 
 
 
 def _record(file: str, node, problems: list[Problem], parent: Record | None = None) -> Record | None:
-    import yaml
-
+    yaml = _yaml()
     if not isinstance(node, yaml.MappingNode):
         problems.append(_err(file, node, "a record must be a mapping of keys to values", hint="start it with '- id: my-slug'"))
         return None
@@ -151,10 +167,10 @@ def _loader():
                 yaml.MappingNode: "tag:yaml.org,2002:map"}
 
         class RecordLoader(base):
-            def resolve(self, kind, value, implicit):
-                if kind is yaml.ScalarNode and implicit[0] and value in _NULLS:
+            def resolve(self, kind, value, implicit, _scalar=yaml.ScalarNode, _tags=tags, _nulls=_NULLS):
+                if kind is _scalar and implicit[0] and value in _nulls:
                     return "tag:yaml.org,2002:null"
-                return tags[kind]
+                return _tags[kind]
 
         _LOADER = RecordLoader
     return _LOADER

@@ -107,11 +107,12 @@ class _Compactor:
         return hit
 
     def value(self, obj, key: str | None, definition: dict | None):
-        if isinstance(obj, _ox().NamedNode):
+        ox = _OX or _ox()
+        if isinstance(obj, ox.NamedNode):
             if definition and definition.get("@type") == "@id":
                 return self.compact_memo(obj.value)
             return {"@id": self.compact_memo(obj.value)}
-        if isinstance(obj, _ox().BlankNode):
+        if isinstance(obj, ox.BlankNode):
             return {"@id": f"_:{obj.value}"}
         lang = obj.language
         datatype = obj.datatype.value
@@ -174,10 +175,16 @@ def _indent(text: str) -> str:
     return text.replace("\n", "\n  ")
 
 
-def _ox():
-    import pyoxigraph
+_OX = None  # pyoxigraph, once imported (it is imported lazily: `ldpub --help` stays fast)
 
-    return pyoxigraph
+
+def _ox():
+    global _OX
+    if _OX is None:
+        import pyoxigraph
+
+        _OX = pyoxigraph
+    return _OX
 
 
 def _is_blank(node) -> bool:
