@@ -51,6 +51,7 @@ class Vocabulary:
     expanders: dict[str, "ExpanderSpec"]  # class IRI -> how a scalar becomes a node
     subclasses: dict[str, set[str]]  # class IRI -> all subclasses, itself included
     files: list[Path]
+    store: object = None  # the parsed ontology (pyoxigraph Store), so callers need not parse it again
 
     def property_by_iri(self, iri: str) -> Term | None:
         return self._by_iri().get(iri)
@@ -278,4 +279,5 @@ def vocabulary_from_store(store, prefixes: dict[str, str], files: list[Path]) ->
         expanders=expanders,
         subclasses=subclasses,
         files=files,
+        store=store,
     )

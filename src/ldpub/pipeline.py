@@ -60,11 +60,10 @@ def compile_project(project: Project, data_dir: Path | None = None, *, validate:
 def _compile(project: Project, data_dir: Path | None, validate: bool, engine: str) -> Build:
     from .context import build_context
     from .graphstore import sorted_triples
-    from .ontology import _turtle_files, parse_turtle_files
     from .validate import load_shapes, shacl_findings
 
     vocab = load_vocabulary(project.ontology_path)
-    ontology_store, _ = parse_turtle_files(vocab.files, "ontology")
+    ontology_store = vocab.store
     shapes_store, shape_prefixes = load_shapes(project.shapes_path)
     data_path = Path(data_dir) if data_dir else project.data_path
     records = load_records(data_path, relative_to=project.root, cache_dir=_cache_dir(project))
