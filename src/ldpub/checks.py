@@ -13,7 +13,6 @@ so a CI annotation appears on the YAML line either way. Configuration errors (no
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,40 +20,12 @@ from .config import Project
 from .errors import ConfigError, LdpubError, OntologyError, RecordError
 from .report import Finding, Report
 
-__all__ = ["CheckResult", "check_project", "problem_findings", "RECORD_RULES"]
-
-# rule id for a record-level problem, by what its message says (first match wins)
-RECORD_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
-    (rule, re.compile(pattern))
-    for rule, pattern in (
-        ("yaml-syntax", r"^YAML syntax error|^file is not UTF-8|must be a YAML list|must be a mapping"),
-        ("duplicate-slug", r"^duplicate slug"),
-        ("duplicate-key", r"appears twice in one record"),
-        ("invalid-slug", r"^slug '.*' is not valid|'id' must be a slug"),
-        ("missing-id", r"^record has no 'id'"),
-        ("missing-type", r"^record has no 'type'|needs a 'type'"),
-        ("unknown-type", r"^unknown type"),
-        ("unknown-key", r"^unknown key"),
-        ("dangling-reference", r"unknown record '"),
-        ("impossible-date", r"does not exist|ends before it starts"),
-        ("malformed-edtf", r"is not an EDTF date"),
-        ("invalid-value", r"expected |takes a value|holds a list|keys must be plain"),
-        ("data-folder", r"^data folder not found"),
-    )
-)
-
-
-def _record_rule(message: str) -> str:
-    for rule, pattern in RECORD_RULES:
-        if pattern.search(message):
-            return rule
-    return "record-error"
-
+__all__ = ["CheckResult", "check_project", "problem_findings"]
 
 def problem_findings(exc: LdpubError) -> list[Finding]:
     """The problems of an input error as findings (check ``records`` or ``input``)."""
     if isinstance(exc, RecordError):
-        return [Finding.from_problem(p, "records", _record_rule(p.message)) for p in exc.problems]
+        return [Finding.from_problem(p, "records", p.rule or "record-error") for p in exc.problems]
     kind = "ontology-syntax" if isinstance(exc, OntologyError) else type(exc).__name__
     return [Finding.from_problem(p, "input", kind) for p in exc.problems]
 

@@ -72,6 +72,7 @@ class Problem:
     message: str
     location: Location = field(default_factory=Location)
     hint: str | None = None
+    rule: str | None = None  # a stable id of the check that failed (e.g. "dangling-reference")
 
     def render(self) -> str:
         text = self.message
@@ -103,10 +104,11 @@ class LdpubError(Exception):
         record: str | None = None,
         field: str | None = None,
         hint: str | None = None,
+        rule: str | None = None,
     ) -> "LdpubError":
         """Build an error for a single located problem."""
         loc = Location(str(file) if file else None, line, column, record, field)
-        return cls(Problem(message, loc, hint))
+        return cls(Problem(message, loc, hint, rule))
 
 
 class ConfigError(LdpubError):

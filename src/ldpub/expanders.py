@@ -31,7 +31,14 @@ class SlotValue:
 
 
 class ExpansionError(ValueError):
-    """The scalar cannot be expanded; the message says why and how to write it."""
+    """The scalar cannot be expanded; the message says why and how to write it.
+
+    ``rule`` names the check: ``malformed-edtf`` or ``impossible-date``.
+    """
+
+    def __init__(self, message: str, rule: str = "malformed-edtf") -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
 def _struct_to_date(value) -> dt.date | None:
@@ -117,13 +124,13 @@ def _check_calendar(text: str) -> None:
         try:
             dt.date(int(y), int(m), int(d))
         except ValueError as exc:
-            raise ExpansionError(f"date {y}-{m}-{d} does not exist ({exc})") from exc
+            raise ExpansionError(f"date {y}-{m}-{d} does not exist ({exc})", "impossible-date") from exc
 
 
 def expand_edtf(text: str) -> dict[str, SlotValue]:
     earliest, latest = edtf_bounds(text)
     if earliest and latest and earliest > latest:
-        raise ExpansionError(f"'{text}' ends before it starts")
+        raise ExpansionError(f"'{text}' ends before it starts", "impossible-date")
     slots = {"expression": SlotValue(text.strip(), EDTF_DATATYPE)}
     if earliest:
         slots["earliest"] = SlotValue(earliest.isoformat(), XSD + "date")

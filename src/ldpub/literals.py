@@ -13,29 +13,38 @@ from typing import Callable
 
 from .rdfterms import EDTF_DATATYPE, RDF_LANGSTRING, XSD
 
-__all__ = ["CONVERTERS", "convert"]
+__all__ = ["CONVERTERS", "convert", "InvalidLiteral"]
+
+
+class InvalidLiteral(ValueError):
+    """A value does not fit its datatype; ``rule`` names the check (``invalid-value``,
+    ``impossible-date`` or ``malformed-edtf``)."""
+
+    def __init__(self, message: str, rule: str = "invalid-value") -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
 def _boolean(text: str) -> str:
     if text in ("true", "false"):
         return text
-    raise ValueError(f"expected true or false, got '{text}'")
+    raise InvalidLiteral(f"expected true or false, got '{text}'")
 
 
 def _integer(text: str) -> str:
     try:
         return str(int(text.replace("_", "")))
     except ValueError:
-        raise ValueError(f"expected a whole number, got '{text}'") from None
+        raise InvalidLiteral(f"expected a whole number, got '{text}'") from None
 
 
 def _decimal(text: str) -> str:
     try:
         value = Decimal(text.replace("_", ""))
     except InvalidOperation:
-        raise ValueError(f"expected a number, got '{text}'") from None
+        raise InvalidLiteral(f"expected a number, got '{text}'") from None
     if not value.is_finite():
-        raise ValueError(f"expected a finite number, got '{text}'")
+        raise InvalidLiteral(f"expected a finite number, got '{text}'")
     out = format(value, "f")
     if "." in out:
         out = out.rstrip("0").rstrip(".") or "0"
@@ -46,7 +55,7 @@ def _double(text: str) -> str:
     try:
         return repr(float(text))
     except ValueError:
-        raise ValueError(f"expected a number, got '{text}'") from None
+        raise InvalidLiteral(f"expected a number, got '{text}'") from None
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -54,16 +63,16 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def _date(text: str) -> str:
     if not _DATE.match(text):
-        raise ValueError(f"expected a date YYYY-MM-DD, got '{text}'")
+        raise InvalidLiteral(f"expected a date YYYY-MM-DD, got '{text}'")
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError as exc:
-        raise ValueError(f"date {text} does not exist ({exc})") from None
+        raise InvalidLiteral(f"date {text} does not exist ({exc})", "impossible-date") from None
 
 
 def _gyear(text: str) -> str:
     if not re.match(r"^-?\d{4}$", text):
-        raise ValueError(f"expected a year YYYY, got '{text}'")
+        raise InvalidLiteral(f"expected a year YYYY, got '{text}'")
     return text
 
 
@@ -73,7 +82,7 @@ def _edtf(text: str) -> str:
     try:
         edtf_bounds(text)
     except ExpansionError as exc:
-        raise ValueError(str(exc)) from None
+        raise InvalidLiteral(str(exc), exc.rule) from None
     return text.strip()
 
 

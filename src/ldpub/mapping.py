@@ -82,8 +82,9 @@ class _Mapper:
             n = self._nodes[iri] = self.ox.NamedNode(iri)
         return n
 
-    def problem(self, rec: Record, key: str | None, line: int | None, message: str, hint: str | None = None) -> None:
-        self.problems.append(Problem(message, rec.location(key, line), hint))
+    def problem(self, rec: Record, key: str | None, line: int | None, message: str, hint: str | None = None,
+                rule: str | None = None) -> None:
+        self.problems.append(Problem(message, rec.location(key, line), hint, rule))
 
     # ------------------------------------------------------------------ records
     def index(self, records: list[Record]) -> None:
@@ -101,14 +102,14 @@ class _Mapper:
             term = self.vocab.classes.get(t.text)
             if term is None:
                 self.problem(rec, "type", t.line, f"unknown type '{t.text}'",
-                             did_you_mean(t.text, self.vocab.classes) or "use a class of the ontology")
+                             did_you_mean(t.text, self.vocab.classes) or "use a class of the ontology", "unknown-type")
                 continue
             types.append(term.iri)
         if not rec.types and default_type:
             types.append(default_type)
         elif not rec.types and rec.parent is not None:
             self.problem(rec, None, rec.line, "nested record needs a 'type'",
-                         "the property's range is not a single class; add 'type: ClassName'")
+                         "the property's range is not a single class; add 'type: ClassName'", "missing-type")
         Triple, append = ox.Triple, self.triples.append
         for t in types:
             append(Triple(subject, self.rdf_type, self.node(t)))
@@ -118,7 +119,7 @@ class _Mapper:
             line = key_lines.get(key)
             if term is None:
                 self.problem(rec, key, line, f"unknown key '{key}'",
-                             did_you_mean(key, self.vocab.properties) or "use a property of the ontology")
+                             did_you_mean(key, self.vocab.properties) or "use a property of the ontology", "unknown-key")
                 continue
             fields[(iri, term.iri)] = line or rec.line
             predicate = self.node(term.iri)
@@ -141,7 +142,7 @@ class _Mapper:
         ox = self.ox
         if isinstance(value, Record):
             if term.kind != OBJECT:
-                self.problem(rec, key, value.line, f"'{key}' takes a value, not a nested record")
+                self.problem(rec, key, value.line, f"'{key}' takes a value, not a nested record", rule="invalid-value")
                 return None
             iri = self.base + value.slug if value.slug else self.child_iri(parent_iri, key, n)
             default = term.range if term.range in self.class_iris else None
@@ -160,7 +161,7 @@ class _Mapper:
         try:
             lexical = convert(text, datatype)
         except ValueError as exc:
-            self.problem(rec, key, value.line, f"{key}: {exc}")
+            self.problem(rec, key, value.line, f"{key}: {exc}", rule=getattr(exc, "rule", "invalid-value"))
             return None
         if datatype == XSD + "string":
             return ox.Literal(lexical)
@@ -185,7 +186,7 @@ class _Mapper:
         try:
             slots = func(value.text)
         except ExpansionError as exc:
-            self.problem(rec, key, value.line, f"{key}: {exc}", hint)
+            self.problem(rec, key, value.line, f"{key}: {exc}", hint, exc.rule)
             return None
         iri = self.child_iri(parent_iri, key, n)
         node = self.node(iri)
@@ -211,7 +212,7 @@ class _Mapper:
             return self.node(text)
         names = list(self.slugs) + self.individual_names
         self.problem(rec, key, value.line, f"{key}: unknown record '{text}'",
-                     did_you_mean(text, names) or "define a record with this id, or fix the slug")
+                     did_you_mean(text, names) or "define a record with this id, or fix the slug", "dangling-reference")
         return None
 
     def find_individual(self, range_iri: str | None, name: str) -> str | None:

@@ -69,9 +69,10 @@ class Record:
 Value = Union[Scalar, Record]
 
 
-def _err(file: str, node, message: str, record: str | None = None, hint: str | None = None, key: str | None = None) -> Problem:
+def _err(file: str, node, message: str, record: str | None = None, hint: str | None = None, key: str | None = None,
+         rule: str | None = None) -> Problem:
     mark = node.start_mark
-    return Problem(message, Location(file, mark.line + 1, mark.column + 1, record, key), hint)
+    return Problem(message, Location(file, mark.line + 1, mark.column + 1, record, key), hint, rule)
 
 
 _QUOTED = frozenset(("'", '"', "|", ">"))
@@ -110,36 +111,36 @@ def _values(file: str, node, problems: list[Problem], parent: Record, key: str) 
             if nested is not None:
                 out.append(nested)
         else:
-            problems.append(_err(file, item, f"'{key}' holds a list inside a list", parent.top.slug, "flatten it", key))
+            problems.append(_err(file, item, f"'{key}' holds a list inside a list", parent.top.slug, "flatten it", key, "invalid-value"))
     return out
 
 
 def _record(file: str, node, problems: list[Problem], parent: Record | None = None) -> Record | None:
     yaml = _yaml()
     if not isinstance(node, yaml.MappingNode):
-        problems.append(_err(file, node, "a record must be a mapping of keys to values", hint="start it with '- id: my-slug'"))
+        problems.append(_err(file, node, "a record must be a mapping of keys to values", hint="start it with '- id: my-slug'", rule="yaml-syntax"))
         return None
     rec = Record(None, [], {}, file, node.start_mark.line + 1, parent=parent)
     slug_for_errors = parent.top.slug if parent else None
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(_err(file, key_node, "keys must be plain names", slug_for_errors))
+            problems.append(_err(file, key_node, "keys must be plain names", slug_for_errors, rule="invalid-value"))
             continue
         key = key_node.value
         if key in rec.key_lines:
             problems.append(_err(file, key_node, f"key '{key}' appears twice in one record", slug_for_errors,
-                                 "list several values under one key instead", key))
+                                 "list several values under one key instead", key, "duplicate-key"))
             continue
         rec.key_lines[key] = key_node.start_mark.line + 1
         if key == "id":
             if not isinstance(value_node, yaml.ScalarNode):
-                problems.append(_err(file, value_node, "'id' must be a slug", slug_for_errors))
+                problems.append(_err(file, value_node, "'id' must be a slug", slug_for_errors, rule="invalid-slug"))
                 continue
             rec.slug = value_node.value
             slug_for_errors = slug_for_errors or rec.slug
             if not SLUG_PATTERN.match(rec.slug):
                 problems.append(_err(file, value_node, f"slug '{rec.slug}' is not valid", rec.slug,
-                                     "use lower-case letters, digits and hyphens, e.g. 'ayman-al-zawahiri'", "id"))
+                                     "use lower-case letters, digits and hyphens, e.g. 'ayman-al-zawahiri'", "id", "invalid-slug"))
         elif key == "type":
             rec.types = [v for v in _values(file, value_node, problems, rec, key) if isinstance(v, Scalar)]
         else:
@@ -184,7 +185,7 @@ def load_file(path: Path, display: str | None = None) -> list[Record]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise RecordError.at("file is not UTF-8 text", file, hint="save it as UTF-8") from exc
+        raise RecordError.at("file is not UTF-8 text", file, hint="save it as UTF-8", rule="yaml-syntax") from exc
     return _parse(text, file)
 
 
@@ -200,12 +201,12 @@ def _parse(text: str, file: str) -> list[Record]:
         col = mark.column + 1 if mark else None
         what = (exc.problem or exc.context or "syntax error").strip()
         raise RecordError(Problem(f"YAML syntax error: {what}", Location(file, line, col),
-                                  "check indentation, quotes and colons on this line")) from exc
+                                  "check indentation, quotes and colons on this line", "yaml-syntax")) from exc
     if root is None:
         return []
     if not isinstance(root, yaml.SequenceNode):
         raise RecordError(_err(file, root, "a records file must be a YAML list of records",
-                               hint="start each record with '- id: my-slug'"))
+                               hint="start each record with '- id: my-slug'", rule="yaml-syntax"))
     problems: list[Problem] = []
     records = []
     for item in root.value:
@@ -213,9 +214,9 @@ def _parse(text: str, file: str) -> list[Record]:
         if rec is None:
             continue
         if rec.slug is None:
-            problems.append(Problem("record has no 'id'", Location(file, rec.line), "add 'id: my-slug' (lower-case, hyphens)"))
+            problems.append(Problem("record has no 'id'", Location(file, rec.line), "add 'id: my-slug' (lower-case, hyphens)", "missing-id"))
         if not rec.types:
-            problems.append(Problem("record has no 'type'", rec.location(), "add 'type: ClassName' from the ontology"))
+            problems.append(Problem("record has no 'type'", rec.location(), "add 'type: ClassName' from the ontology", "missing-type"))
         records.append(rec)
     if problems:
         raise RecordError(problems)
@@ -277,7 +278,7 @@ def _load_cached(path: Path, display: str, cache: RecordCache) -> list[Record]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RecordError.at("file is not UTF-8 text", display, hint="save it as UTF-8") from exc
+        raise RecordError.at("file is not UTF-8 text", display, hint="save it as UTF-8", rule="yaml-syntax") from exc
     records = _parse(text, display)
     cache.put(data, display, records)
     return records
@@ -292,7 +293,7 @@ def load_records(folder: Path, relative_to: Path | None = None, cache_dir: Path 
     from .errors import LdpubError
 
     if not folder.is_dir():
-        raise RecordError.at("data folder not found", folder, hint="pass --data DIR or set [paths] data")
+        raise RecordError.at("data folder not found", folder, hint="pass --data DIR or set [paths] data", rule="data-folder")
     problems: list[Problem] = []
     records: list[Record] = []
     cache = RecordCache(cache_dir) if cache_dir is not None else None
@@ -309,7 +310,7 @@ def load_records(folder: Path, relative_to: Path | None = None, cache_dir: Path 
         if rec.slug in seen:
             first = seen[rec.slug]
             problems.append(Problem(f"duplicate slug '{rec.slug}' (first defined at {first.file}:{first.line})",
-                                    rec.location("id"), "give this record another id"))
+                                    rec.location("id"), "give this record another id", "duplicate-slug"))
         else:
             seen[rec.slug] = rec
     if problems:
