@@ -647,11 +647,12 @@ def connect(
 def _project_terms(project) -> Terms:
     if project is None:
         return Terms(prefixes=_default_prefixes())
+    from .errors import OntologyError
     from .ontology import load_vocabulary
 
     try:
         prefixes = {**load_vocabulary(project.ontology_path).prefixes, project.data_prefix: project.base_iri}
-    except Exception:  # an endpoint user may have no ontology folder: slugs still work
+    except OntologyError:  # an endpoint user may have no ontology folder: slugs still work
         prefixes = {**_default_prefixes(), project.data_prefix: project.base_iri}
     return Terms(project.base_iri, prefixes)
 
