@@ -82,7 +82,8 @@ def test_data_using_an_undeclared_property_is_a_violation_at_the_record(built):
     subject = build.project.base_iri + "taliban"
     extra = ox.Triple(ox.NamedNode(subject), ox.NamedNode("https://w3id.org/ldpub/ontology/armed-groups#ruledBy"),
                       ox.NamedNode(build.project.base_iri + "mullah-omar"))
-    changed = dataclasses.replace(build, triples=[*build.triples, extra])
+    changed = dataclasses.replace(build)
+    changed.triples = [*build.triples, extra]
     found = [f for f in ontology_findings(changed) if f.rule == "undeclared_term"]
     assert len(found) == 1
     f = found[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-__all__ = ["new_store", "sorted_triples", "to_rdflib", "ntriples_bytes", "load_store", "triple_key"]
+__all__ = ["new_store", "store_from_lines", "sorted_triples", "to_rdflib", "ntriples_bytes", "load_store", "triple_key"]
 
 
 def new_store(triples: Iterable = ()):
@@ -19,6 +19,19 @@ def new_store(triples: Iterable = ()):
 
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return store
+
+
+def store_from_lines(lines: list[str]):
+    """An in-memory Store holding the triples of N-Triples lines (see :mod:`ldpub.ntriples`)."""
+    import pyoxigraph as ox
+
+    from .ntriples import lines_bytes
+
+    store = ox.Store()
+    data = lines_bytes(lines)
+    if data:
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
     return store
 
 

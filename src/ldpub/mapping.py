@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Iterable
-
+from . import ntriples
 from .errors import Location, Problem, RecordError, did_you_mean
 from .expanders import EXPANDERS, ExpansionError
 from .literals import convert
@@ -51,35 +51,34 @@ class SourceMap:
 
 @dataclass
 class MappedGraph:
-    """The triples made from the records, and where each node came from."""
+    """The triples made from the records (as N-Triples lines), and where each node came from."""
 
-    triples: list  # list[pyoxigraph.Triple]
+    lines: list[str]  # one N-Triples line per triple (see ldpub.ntriples), in record order
     source_map: SourceMap
     slugs: dict[str, str]  # slug -> IRI
 
 
 class _Mapper:
     def __init__(self, vocab: Vocabulary, base_iri: str, language: str) -> None:
-        import pyoxigraph as ox
-
-        self.ox = ox
         self.vocab = vocab
         self.base = base_iri
         self.language = language
-        self.triples: list = []
+        self.lang_suffix = ntriples.language_suffix(language)
+        self.lines: list[str] = []
         self.problems: list[Problem] = []
         self.source_map = SourceMap()
         self.slugs: dict[str, str] = {}
-        self._nodes: dict[str, object] = {}
-        self._literals: dict[tuple[str, str], object] = {}
-        self.rdf_type = ox.NamedNode(RDF_TYPE)
+        self._nodes: dict[str, str] = {}
+        self._literals: dict[tuple[str, str], str] = {}
+        self.rdf_type = ntriples.iri(RDF_TYPE)
         self.individual_names = sorted({n for names in vocab.individuals.values() for n in names})
         self.class_iris = {c.iri for c in vocab.classes.values()}
 
-    def node(self, iri: str):
+    def node(self, iri: str) -> str:
+        """The N-Triples text of an IRI (``<iri>``), shared between lines."""
         n = self._nodes.get(iri)
         if n is None:
-            n = self._nodes[iri] = self.ox.NamedNode(iri)
+            n = self._nodes[iri] = ntriples.iri(iri)
         return n
 
     def problem(self, rec: Record, key: str | None, line: int | None, message: str, hint: str | None = None,
@@ -93,7 +92,6 @@ class _Mapper:
                 self.slugs[rec.slug] = self.base + rec.slug
 
     def map_record(self, rec: Record, iri: str, default_type: str | None = None) -> None:
-        ox = self.ox
         subject = self.node(iri)
         top = rec.top
         self.source_map.nodes[iri] = Location(rec.file, rec.line, None, top.slug, None)
@@ -110,9 +108,10 @@ class _Mapper:
         elif not rec.types and rec.parent is not None:
             self.problem(rec, None, rec.line, "nested record needs a 'type'",
                          "the property's range is not a single class; add 'type: ClassName'", "missing-type")
-        Triple, append = ox.Triple, self.triples.append
+        append = self.lines.append
+        typed = f"{subject} {self.rdf_type} "
         for t in types:
-            append(Triple(subject, self.rdf_type, self.node(t)))
+            append(typed + self.node(t))
         properties, key_lines, fields = self.vocab.properties, rec.key_lines, self.source_map.fields
         for key, values in rec.fields.items():
             term = properties.get(key)
@@ -122,24 +121,24 @@ class _Mapper:
                              did_you_mean(key, self.vocab.properties) or "use a property of the ontology", "unknown-key")
                 continue
             fields[(iri, term.iri)] = line or rec.line
-            predicate = self.node(term.iri)
+            head = f"{subject} {self.node(term.iri)} "
             if len(values) == 1:
                 obj = self.value(rec, key, term, values[0], iri, None)
                 if obj is not None:
-                    append(Triple(subject, predicate, obj))
+                    append(head + obj)
                 continue
             for n, value in enumerate(values, start=1):
                 obj = self.value(rec, key, term, value, iri, n)
                 if obj is not None:
-                    append(Triple(subject, predicate, obj))
+                    append(head + obj)
 
     # ------------------------------------------------------------------ values
     def child_iri(self, parent_iri: str, key: str, n: int | None) -> str:
         suffix = f"{key}-{n}" if n else key
         return f"{parent_iri}{'.' if '#' in parent_iri else '#'}{suffix}"
 
-    def value(self, rec: Record, key: str, term, value, parent_iri: str, n: int | None):
-        ox = self.ox
+    def value(self, rec: Record, key: str, term, value, parent_iri: str, n: int | None) -> str | None:
+        """The N-Triples text of a value's object (None after recording a problem)."""
         if isinstance(value, Record):
             if term.kind != OBJECT:
                 self.problem(rec, key, value.line, f"'{key}' takes a value, not a nested record", rule="invalid-value")
@@ -157,26 +156,25 @@ class _Mapper:
             return self.reference(rec, key, term, value)
         datatype = term.range or (RDF_LANGSTRING if term.kind == ANNOTATION else XSD + "string")
         if datatype == RDF_LANGSTRING:
-            return ox.Literal(text, language=self.language)
+            return ntriples.literal(text, suffix=self.lang_suffix)
         try:
             lexical = convert(text, datatype)
         except ValueError as exc:
             self.problem(rec, key, value.line, f"{key}: {exc}", rule=getattr(exc, "rule", "invalid-value"))
             return None
         if datatype == XSD + "string":
-            return ox.Literal(lexical)
+            return ntriples.literal(lexical)
         return self.typed_literal(lexical, datatype)
 
-    def typed_literal(self, lexical: str, datatype: str):
-        """A typed literal, shared between triples (dates and numbers repeat across records)."""
+    def typed_literal(self, lexical: str, datatype: str) -> str:
+        """A typed literal, shared between lines (dates and numbers repeat across records)."""
         key = (lexical, datatype)
         lit = self._literals.get(key)
         if lit is None:
-            lit = self._literals[key] = self.ox.Literal(lexical, datatype=self.node(datatype))
+            lit = self._literals[key] = ntriples.literal(lexical, datatype)
         return lit
 
-    def expand(self, rec, key, term, value: Scalar, spec, parent_iri: str, n: int | None):
-        ox = self.ox
+    def expand(self, rec, key, term, value: Scalar, spec, parent_iri: str, n: int | None) -> str | None:
         expander = EXPANDERS.get(spec.name)
         if expander is None:
             self.problem(rec, key, value.line, f"ontology names unknown expander '{spec.name}'",
@@ -191,16 +189,17 @@ class _Mapper:
         iri = self.child_iri(parent_iri, key, n)
         node = self.node(iri)
         self.source_map.nodes[iri] = rec.location(key, value.line)
-        self.triples.append(ox.Triple(node, self.rdf_type, self.node(term.range)))
+        append = self.lines.append
+        append(f"{node} {self.rdf_type} {self.node(term.range)}")
         for slot, lit in slots.items():
             prop = spec.slots.get(slot)
             if prop is None:
                 continue
             self.source_map.fields[(iri, prop)] = value.line
-            self.triples.append(ox.Triple(node, self.node(prop), self.typed_literal(lit.lexical, lit.datatype)))
+            append(f"{node} {self.node(prop)} {self.typed_literal(lit.lexical, lit.datatype)}")
         return node
 
-    def reference(self, rec: Record, key: str, term, value: Scalar):
+    def reference(self, rec: Record, key: str, term, value: Scalar) -> str | None:
         text = value.text
         iri = self.slugs.get(text)
         if iri is not None:
@@ -209,6 +208,11 @@ class _Mapper:
         if individual:
             return self.node(individual)
         if text.startswith(("http://", "https://")):
+            if not _valid_iri(text):
+                self.problem(rec, key, value.line, f"{key}: '{text}' is not a valid IRI",
+                             "write an absolute IRI without spaces or <>\"{}|^` characters, or the slug of a record",
+                             "invalid-value")
+                return None
             return self.node(text)
         names = list(self.slugs) + self.individual_names
         self.problem(rec, key, value.line, f"{key}: unknown record '{text}'",
@@ -229,18 +233,31 @@ class _Mapper:
         return None
 
 
-def map_records(records: list[Record], vocab: Vocabulary, base_iri: str, language: str = "en") -> MappedGraph:
-    """Turn loaded records into triples; raise :class:`RecordError` listing every problem."""
+def map_records(records: list[Record], vocab: Vocabulary, base_iri: str, language: str = "en",
+                other_slugs: Iterable[str] = ()) -> MappedGraph:
+    """Turn loaded records into triples; raise :class:`RecordError` listing every problem.
+
+    ``other_slugs``: slugs defined by records mapped elsewhere (another process), which
+    references in these records may name.
+    """
     mapper = _Mapper(vocab, base_iri, language)
     mapper.index(records)
+    for slug in other_slugs:
+        mapper.slugs.setdefault(slug, base_iri + slug)
     for rec in records:
         if rec.slug:
             mapper.map_record(rec, base_iri + rec.slug)
     if mapper.problems:
         raise RecordError(mapper.problems)
-    return MappedGraph(mapper.triples, mapper.source_map, mapper.slugs)
+    return MappedGraph(mapper.lines, mapper.source_map, mapper.slugs)
 
 
-def unique_triples(triples: Iterable) -> list:
-    """Deduplicate triples keeping first occurrence order."""
-    return list(dict.fromkeys(triples))
+def _valid_iri(text: str) -> bool:
+    """Whether pyoxigraph accepts ``text`` as an absolute IRI."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True

@@ -14,7 +14,45 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["write_files"]
+__all__ = ["write_files", "Staging"]
+
+
+class Staging:
+    """A temporary folder beside ``out_dir``: write files into :attr:`path`, then :meth:`commit`.
+
+    Leaving the ``with`` block without committing removes the folder and everything in it.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        try:
+            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+            self.path = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.tmp-", dir=self.out_dir.parent))
+        except OSError as exc:
+            raise OutputError.at(f"cannot create the output folder: {exc.strerror}", self.out_dir) from exc
+
+    def __enter__(self) -> "Staging":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.discard()
+
+    def commit(self, names: list[str]) -> list[Path]:
+        """Move the staged files into ``out_dir`` (each move is atomic); their final paths."""
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            written = []
+            for name in names:
+                final = self.out_dir / name
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(self.path / name, final)
+                written.append(final)
+            return written
+        except OSError as exc:
+            raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or self.out_dir) from exc
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
 
 
 def write_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
@@ -23,29 +61,15 @@ def write_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     A content may also be a function taking the staging path and writing the file itself
     (streaming writers: a large file is never held in memory as a whole).
     """
-    out_dir = Path(out_dir)
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    except OSError as exc:
-        raise OutputError.at(f"cannot create the output folder: {exc.strerror}", out_dir) from exc
-    try:
-        for name, content in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if callable(content):
-                content(target)
-            else:
-                target.write_bytes(content)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name in files:
-            final = out_dir / name
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / name, final)
-            written.append(final)
-        return written
-    except OSError as exc:
-        raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or out_dir) from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with Staging(out_dir) as staging:
+        try:
+            for name, content in files.items():
+                target = staging.path / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if callable(content):
+                    content(target)
+                else:
+                    target.write_bytes(content)
+        except OSError as exc:
+            raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or out_dir) from exc
+        return staging.commit(list(files))

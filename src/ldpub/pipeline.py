@@ -10,83 +10,153 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Project
+from .errors import OutputError
 from .mapping import MappedGraph, map_records
 from .ontology import Vocabulary, load_vocabulary
 from .records import Record, load_records
 from .report import Report
 
-__all__ = ["Build", "compile_project", "write_build", "build_files", "DATASET_FILES"]
+__all__ = ["Build", "compile_project", "build_project", "validate_build", "write_build", "write_dataset", "build_files",
+           "DATASET_FILES"]
 
 DATASET_FILES = ("dataset.ttl", "dataset.nt", "dataset.jsonld", "context.jsonld", "ontology.ttl", "shapes.ttl")
 
 
 @dataclass
 class Build:
-    """Everything one run of the pipeline produced, in memory."""
+    """Everything one run of the pipeline produced, in memory.
+
+    The data graph is kept as its sorted, unique N-Triples lines (:mod:`ldpub.ntriples`);
+    pyoxigraph Triples, the records and the source map are made on first use (a parallel
+    build never needs them unless something fails).
+    """
 
     project: Project
     vocab: Vocabulary
-    records: list[Record]
-    mapped: MappedGraph
-    triples: list  # sorted, unique
+    lines: list[str]  # the data: sorted, unique N-Triples lines
+    slugs: dict[str, str]  # slug -> IRI
+    record_count: int
+    data_path: Path
     ontology_triples: list
     shape_triples: list
     prefixes: dict[str, str]
     context: dict
     report: Report = field(default_factory=Report)
+    _records: list[Record] | None = field(default=None, repr=False)
+    _mapped: MappedGraph | None = field(default=None, repr=False)
+    _triples: list | None = field(default=None, repr=False)
+    _store: object = field(default=None, repr=False)
+
+    @property
+    def triples(self) -> list:
+        """The data as pyoxigraph Triples, sorted (parsed from :attr:`lines` on first use)."""
+        if self._triples is None:
+            from .ntriples import parse_lines
+
+            self._triples = parse_lines(self.lines)
+        return self._triples
+
+    @triples.setter
+    def triples(self, triples: list) -> None:
+        from .graphstore import sorted_triples
+
+        self._triples = sorted_triples(triples)
+        self.lines = [str(t) for t in self._triples]
+        self._store = None
+
+    @property
+    def records(self) -> list[Record]:
+        """The records (read again, from the record cache, when the build did not keep them)."""
+        if self._records is None:
+            self._records = load_records(self.data_path, relative_to=self.project.root,
+                                         cache_dir=_cache_dir(self.project))
+        return self._records
+
+    @property
+    def mapped(self) -> MappedGraph:
+        """The records mapped again in this process: where each node came from (source map)."""
+        if self._mapped is None:
+            self._mapped = map_records(self.records, self.vocab, self.project.base_iri, self.project.language)
+        return self._mapped
 
     def store(self):
         """The dataset in a pyoxigraph Store (built on first use)."""
-        if getattr(self, "_store", None) is None:
-            from .graphstore import new_store
+        if self._store is None:
+            from .graphstore import store_from_lines
 
-            self._store = new_store(self.triples)
+            self._store = store_from_lines(self.lines)
         return self._store
 
 
-def compile_project(project: Project, data_dir: Path | None = None, *, validate: bool = True, engine: str = "fast") -> Build:
-    """Load the ontology, shapes and records, map them to RDF and (optionally) validate."""
+class _LazySourceMap:
+    """Locates nodes through :attr:`Build.mapped`, which is only made when a finding needs it."""
+
+    def __init__(self, build: Build) -> None:
+        self.build = build
+
+    def locate(self, node: str, predicate: str | None = None):
+        return self.build.mapped.source_map.locate(node, predicate)
+
+
+def compile_project(project: Project, data_dir: Path | None = None, *, validate: bool = True, engine: str = "fast",
+                    jobs: int | None = None) -> Build:
+    """Load the ontology, shapes and records, map them to RDF and (optionally) validate.
+
+    ``jobs``: processes loading and mapping records (default: :func:`ldpub.workers.default_jobs`,
+    two on a multi-core machine for large data folders, else one).
+    """
     import gc
 
     collecting = gc.isenabled()
     gc.disable()  # the pipeline allocates millions of small objects and frees none: skip the cyclic GC scans
     try:
-        return _compile(project, data_dir, validate, engine)
+        build, loaded = _compile(project, data_dir, jobs)
+        if loaded.helper is not None:
+            loaded.helper.close()
+        if validate:
+            validate_build(build, engine)
+        return build
     finally:
         if collecting:
             gc.enable()
 
 
-def _compile(project: Project, data_dir: Path | None, validate: bool, engine: str) -> Build:
+def validate_build(build: Build, engine: str = "fast") -> None:
+    """SHACL-validate the build's data; findings go into ``build.report``."""
+    from .validate import shacl_findings
+
+    build.report.checks.append("shacl")
+    build.report.extend(shacl_findings(build.triples, build.shape_triples, build.ontology_triples,
+                                       _LazySourceMap(build), build.vocab, engine))
+
+
+def _compile(project: Project, data_dir: Path | None, jobs: int | None):
+    """The build (not validated), and how its data was loaded (with the helper process, if any)."""
     from .context import build_context
     from .graphstore import sorted_triples
-    from .validate import load_shapes, shacl_findings
+    from .validate import load_shapes
+    from .workers import load_and_map
 
     vocab = load_vocabulary(project.ontology_path)
     ontology_store = vocab.store
     shapes_store, shape_prefixes = load_shapes(project.shapes_path)
     data_path = Path(data_dir) if data_dir else project.data_path
-    records = load_records(data_path, relative_to=project.root, cache_dir=_cache_dir(project))
-    mapped = map_records(records, vocab, project.base_iri, project.language)
-    triples = sorted_triples(mapped.triples)
-    prefixes = {**vocab.prefixes, project.data_prefix: project.base_iri}
+    loaded = load_and_map(project, vocab, data_path, _cache_dir(project), jobs)
     build = Build(
         project=project,
         vocab=vocab,
-        records=records,
-        mapped=mapped,
-        triples=triples,
+        lines=loaded.lines,
+        slugs=loaded.slugs,
+        record_count=loaded.record_count,
+        data_path=data_path,
         ontology_triples=sorted_triples(q.triple for q in ontology_store),
         shape_triples=sorted_triples(q.triple for q in shapes_store),
-        prefixes=prefixes,
+        prefixes={**vocab.prefixes, project.data_prefix: project.base_iri},
         context=build_context(vocab, project.data_prefix, project.base_iri, project.language),
+        _records=loaded.records,
+        _mapped=loaded.mapped,
     )
-    if validate:
-        build.report.checks.append("shacl")
-        build.report.extend(
-            shacl_findings(build.triples, build.shape_triples, build.ontology_triples, mapped.source_map, vocab, engine)
-        )
-    return build
+    return build, loaded
 
 
 def _cache_dir(project: Project) -> Path | None:
@@ -108,18 +178,20 @@ def _cache_dir(project: Project) -> Path | None:
     return Path(base) / key
 
 
-def _file_makers(build: Build) -> dict:
-    """Output file name -> a function producing its bytes (deterministic)."""
+def _write_context(build: Build):
+    from .serialize import WriteContext
+
+    return WriteContext(prefixes=build.prefixes, jsonld_context=build.context)
+
+
+def _small_files(build: Build) -> dict:
+    """The output files besides the data (name -> a function producing its bytes)."""
     import json
 
     from .serialize import FORMATS, WriteContext
 
-    ctx = WriteContext(prefixes=build.prefixes, jsonld_context=build.context)
     vocab_ctx = WriteContext(prefixes=build.vocab.prefixes)
     return {
-        "dataset.ttl": lambda: FORMATS["turtle"].writer(build.triples, ctx),
-        "dataset.nt": lambda: FORMATS["ntriples"].writer(build.triples, ctx),
-        "dataset.jsonld": lambda: FORMATS["jsonld"].writer(build.triples, ctx),
         "context.jsonld": lambda: (json.dumps({"@context": build.context}, indent=2, ensure_ascii=False) + "\n").encode(),
         "ontology.ttl": lambda: FORMATS["turtle"].writer(build.ontology_triples, vocab_ctx),
         "shapes.ttl": lambda: FORMATS["turtle"].writer(build.shape_triples, vocab_ctx),
@@ -128,23 +200,91 @@ def _file_makers(build: Build) -> dict:
 
 def build_files(build: Build) -> dict[str, bytes]:
     """The output files of a build (name -> bytes), deterministic."""
-    return {name: make() for name, make in _file_makers(build).items()}
+    from .ntriples import lines_bytes
+    from .serialize import FORMATS
+
+    ctx = _write_context(build)
+    data = {"dataset.ttl": lambda: FORMATS["turtle"].writer(build.triples, ctx),
+            "dataset.nt": lambda: lines_bytes(build.lines),
+            "dataset.jsonld": lambda: FORMATS["jsonld"].writer(build.triples, ctx)}
+    makers = {**data, **_small_files(build)}
+    return {name: makers[name]() for name in DATASET_FILES}
 
 
-def _writing(make):
-    return lambda path: path.write_bytes(make())
+def write_dataset(folder: Path, lines: list[str], ctx, triples: list | None = None) -> list[str]:
+    """Write dataset.ttl, dataset.nt and dataset.jsonld of the data into ``folder``; their names.
+
+    N-Triples is the lines themselves; Turtle streams from pyoxigraph into the file. Both this
+    process and the helper process of a parallel build (:mod:`ldpub.workers`) write with it.
+    """
+    from .ntriples import LINE_END, parse_lines
+    from .serialize import FORMATS, stream_writer
+
+    with open(folder / "dataset.nt", "wb") as out:
+        for start in range(0, len(lines), 65536):
+            out.write((LINE_END.join(lines[start:start + 65536]) + LINE_END).encode("utf-8"))
+    if triples is None:
+        triples = parse_lines(lines)
+    stream_writer("turtle", triples, ctx)(folder / "dataset.ttl")
+    (folder / "dataset.jsonld").write_bytes(FORMATS["jsonld"].writer(triples, ctx))
+    return ["dataset.ttl", "dataset.nt", "dataset.jsonld"]
+
+
+def _write_small(build: Build, folder: Path) -> None:
+    for name, make in _small_files(build).items():
+        (folder / name).write_bytes(make())
 
 
 def write_build(build: Build, out_dir: Path) -> list[Path]:
     """Write the build's files into ``out_dir`` atomically."""
-    from .output import write_files
+    from .output import Staging
 
-    from .serialize import WriteContext, stream_writer
+    with Staging(out_dir) as staging:
+        try:
+            write_dataset(staging.path, build.lines, _write_context(build), build._triples)
+            _write_small(build, staging.path)
+        except OSError as exc:
+            raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or out_dir) from exc
+        return staging.commit(list(DATASET_FILES))
 
-    # each file is made while it is written (one output in memory at a time); Turtle and
-    # N-Triples stream from pyoxigraph into the file (at 100k records: ~400 MB less peak memory)
-    ctx = WriteContext(prefixes=build.prefixes, jsonld_context=build.context)
-    streamed = {"dataset.ttl": stream_writer("turtle", build.triples, ctx),
-                "dataset.nt": stream_writer("ntriples", build.triples, ctx)}
-    return write_files(out_dir, {name: streamed.get(name) or _writing(make)
-                                 for name, make in _file_makers(build).items()})
+
+def build_project(project: Project, data_dir: Path | None = None, out_dir: Path | None = None, *,
+                  engine: str = "fast", jobs: int | None = None) -> tuple[Build, list[Path]]:
+    """Compile, validate and, when the data conforms, write the files: ``ldpub build``.
+
+    Returns the build and the paths written (none when validation failed: the previous
+    output is left as it was). In a parallel build the helper process writes the dataset
+    files into a staging folder while this process validates; they are moved into place
+    only if the data conforms.
+    """
+    import gc
+
+    from .output import Staging
+
+    out = Path(out_dir) if out_dir else project.out_path
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        build, loaded = _compile(project, data_dir, jobs)
+        helper = loaded.helper
+        if helper is None:
+            validate_build(build, engine)
+            return build, (write_build(build, out) if build.report.conforms else [])
+        try:
+            with Staging(out) as staging:
+                helper.send("write", "\n".join(loaded.own_lines), str(staging.path), _write_context(build))
+                loaded.own_lines = None
+                validate_build(build, engine)
+                helper.receive("written")
+                if not build.report.conforms:
+                    return build, []
+                try:
+                    _write_small(build, staging.path)
+                except OSError as exc:
+                    raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or out) from exc
+                return build, staging.commit(list(DATASET_FILES))
+        finally:
+            helper.close()
+    finally:
+        if collecting:
+            gc.enable()

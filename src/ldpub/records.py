@@ -26,7 +26,8 @@ from typing import Iterator, Union
 
 from .errors import Location, Problem, RecordError
 
-__all__ = ["Scalar", "Record", "Value", "load_records", "load_file", "SLUG_PATTERN", "RESERVED_KEYS"]
+__all__ = ["Scalar", "Record", "Value", "load_records", "load_file", "load_files", "data_files", "slug_entries",
+           "duplicate_slugs", "SLUG_PATTERN", "RESERVED_KEYS"]
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RESERVED_KEYS = ("id", "type")
@@ -290,32 +291,57 @@ def load_records(folder: Path, relative_to: Path | None = None, cache_dir: Path 
     Duplicate slugs across files are an error naming both places. With ``cache_dir``, files
     whose content is unchanged since the last run are read from the cache (see :class:`RecordCache`).
     """
-    from .errors import LdpubError
+    records, problems = load_files(data_files(folder, relative_to), cache_dir)
+    problems.extend(duplicate_slugs(slug_entries(records)))
+    if problems:
+        raise RecordError(problems)
+    return records
 
+
+def data_files(folder: Path, relative_to: Path | None = None) -> list[tuple[Path, str]]:
+    """The record files of a data folder with the names problems show, in a stable order."""
     if not folder.is_dir():
         raise RecordError.at("data folder not found", folder, hint="pass --data DIR or set [paths] data", rule="data-folder")
+    return [(path, str(path.relative_to(relative_to)) if relative_to and path.is_relative_to(relative_to) else str(path))
+            for path in record_files(folder)]
+
+
+def load_files(files: list[tuple[Path, str]], cache_dir: Path | None = None) -> tuple[list[Record], list[Problem]]:
+    """The records of some files (``(path, display name)``), and every problem found in them."""
+    from .errors import LdpubError
+
     problems: list[Problem] = []
     records: list[Record] = []
     cache = RecordCache(cache_dir) if cache_dir is not None else None
-    for path in record_files(folder):
-        display = str(path.relative_to(relative_to)) if relative_to and path.is_relative_to(relative_to) else str(path)
+    for path, display in files:
         try:
             records.extend(_load_cached(path, display, cache) if cache else load_file(path, display))
         except LdpubError as exc:
             problems.extend(exc.problems)
-    seen: dict[str, Record] = {}
-    for rec in iter_all(records):
-        if rec.slug is None:
+    return records, problems
+
+
+SlugEntry = tuple  # (slug, file, line, location of its 'id')
+
+
+def slug_entries(records: list[Record]) -> list[SlugEntry]:
+    """Every slug with where it is defined, in record order (small enough to send between processes)."""
+    return [(rec.slug, rec.file, rec.line, rec.location("id")) for rec in iter_all(records) if rec.slug is not None]
+
+
+def duplicate_slugs(entries: list[SlugEntry]) -> list[Problem]:
+    """A problem for each slug defined again after its first definition."""
+    seen: dict[str, SlugEntry] = {}
+    problems = []
+    for entry in entries:
+        slug = entry[0]
+        first = seen.get(slug)
+        if first is None:
+            seen[slug] = entry
             continue
-        if rec.slug in seen:
-            first = seen[rec.slug]
-            problems.append(Problem(f"duplicate slug '{rec.slug}' (first defined at {first.file}:{first.line})",
-                                    rec.location("id"), "give this record another id", "duplicate-slug"))
-        else:
-            seen[rec.slug] = rec
-    if problems:
-        raise RecordError(problems)
-    return records
+        problems.append(Problem(f"duplicate slug '{slug}' (first defined at {first[1]}:{first[2]})",
+                                entry[3], "give this record another id", "duplicate-slug"))
+    return problems
 
 
 def iter_all(records: list[Record]) -> Iterator[Record]:

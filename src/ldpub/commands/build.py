@@ -29,27 +29,30 @@ def build(ctx: click.Context, data_dir: str | None, out_dir: str | None, reason:
       ldpub build --out dist/
       ldpub build --reason       # plus inferred types and inverse links
     """
-    from ..pipeline import compile_project, write_build
+    from ..pipeline import build_project, compile_project, write_build
 
     project = project_from(ctx)
-    result = compile_project(project, project_path(project, data_dir))
+    out = project_path(project, out_dir) if out_dir else project.out_path
     inferred = 0
-    if reason and result.report.conforms:
-        from ..reasoning import add_inferences
+    if reason:  # the reasoner adds triples after validation: compile, reason, then write
+        result = compile_project(project, project_path(project, data_dir))
+        if result.report.conforms:
+            from ..reasoning import add_inferences
 
-        inferred = add_inferences(result)
+            inferred = add_inferences(result)
+        written = write_build(result, out) if result.report.conforms else []
+    else:
+        result, written = build_project(project, project_path(project, data_dir), out)
     if not result.report.conforms:
         render_findings(result.report.sorted())
         click.echo(f"build failed: {result.report.count('violation')} violation(s); nothing written", err=True)
         ctx.exit(EXIT_NONCONFORMING)
-    out = project_path(project, out_dir) if out_dir else project.out_path
-    written = write_build(result, out)
     from ..cli import skip_teardown
 
     skip_teardown()  # everything is written: exit without freeing the build (seconds at 100k records)
     if not quiet:
         render_findings([f for f in result.report.sorted() if f.severity != "violation"])
         extra = f" (+{inferred} inferred)" if reason else ""
-        click.echo(f"built {len(result.triples)} triples{extra} from {len(result.records)} records -> {out}")
+        click.echo(f"built {len(result.lines)} triples{extra} from {result.record_count} records -> {out}")
         for path in written:
             click.echo(f"  {path}")

@@ -1,0 +1,223 @@
+"""Large builds on two cores: a helper process loads and maps half the records, then writes files.
+
+CPython runs Python code on one core at a time, so a large data folder is split in two by
+size. This process loads and maps the first half of the files while a helper process
+(started with ``spawn``: no fork of a process that may hold threads) loads and maps the
+second half. They exchange only small things (slugs, problems) and, at the end, the mapped
+triples as one N-Triples text (cheap to send, unlike millions of objects):
+
+1. both load their files; the helper sends its problems and slugs (with where they are
+   defined), so duplicate slugs across the halves are found here;
+2. both map their records (references may name slugs of the other half) and sort their lines;
+   the helper sends its lines; this process merges them (the halves never share a subject,
+   so the merge needs no deduplication);
+3. optionally (``ldpub build``), the helper writes the dataset files into a staging folder
+   while this process validates (:func:`ldpub.pipeline.build_project`).
+
+Problems are reported in the same order, and the output is byte for byte the same, as with
+one process (``tests/test_parallel_build.py``). Small folders are mapped in one process: a
+second one costs ~0.3 s to start.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RecordError
+from .mapping import MappedGraph, map_records
+from .records import Record, data_files, duplicate_slugs, load_files, slug_entries
+
+__all__ = ["Loaded", "load_and_map", "default_jobs", "Helper", "PARALLEL_MIN_BYTES"]
+
+PARALLEL_MIN_BYTES = 3 * 2**20  # about 10k records: below this one process is as fast
+
+
+@dataclass
+class Loaded:
+    """The mapped data of a project: sorted unique N-Triples lines, and what made them."""
+
+    lines: list[str]
+    slugs: dict[str, str]
+    record_count: int
+    records: list[Record] | None = None  # kept only when mapped in this process
+    mapped: MappedGraph | None = None
+    helper: "Helper | None" = None  # the helper process, for writing files (close it when done)
+    own_lines: list[str] | None = None  # the lines this process mapped (the helper has the others)
+
+
+def default_jobs(data_bytes: int) -> int:
+    """Processes to use: ``LDPUB_JOBS`` if set, else 2 for large data on a multi-core machine."""
+    wanted = os.environ.get("LDPUB_JOBS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return min(int(wanted), 2)
+    return 2 if (os.cpu_count() or 1) > 1 and data_bytes >= PARALLEL_MIN_BYTES else 1
+
+
+def load_and_map(project, vocab, data_path: Path, cache_dir: Path | None, jobs: int | None = None) -> Loaded:
+    """Load and map every record of ``data_path``; raise :class:`RecordError` with every problem."""
+    files = data_files(data_path, project.root)
+    sizes = [_size(path) for path, _ in files]
+    jobs = jobs or default_jobs(sum(sizes))
+    if jobs < 2 or len(files) < 2:
+        return _serial(project, vocab, files, cache_dir)
+    return _parallel(project, vocab, files, sizes, cache_dir)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _serial(project, vocab, files, cache_dir) -> Loaded:
+    records, problems = load_files(files, cache_dir)
+    problems.extend(duplicate_slugs(slug_entries(records)))
+    if problems:
+        raise RecordError(problems)
+    mapped = map_records(records, vocab, project.base_iri, project.language)
+    return Loaded(sorted(set(mapped.lines)), mapped.slugs, len(records), records, mapped)
+
+
+def _halves(files: list, sizes: list[int]) -> int:
+    """Where to split the files so both halves hold about as many bytes."""
+    total, running = sum(sizes), 0
+    for i, size in enumerate(sizes):
+        if running + size / 2 >= total / 2:
+            return max(1, min(i, len(files) - 1)) if i else 1
+        running += size
+    return len(files) - 1
+
+
+def _parallel(project, vocab, files, sizes, cache_dir) -> Loaded:
+    split = _halves(files, sizes)
+    mine, theirs = files[:split], files[split:]
+    helper = Helper(project, theirs, cache_dir)
+    try:
+        records, problems = load_files(mine, cache_dir)
+        entries, my_count = slug_entries(records), len(records)
+        their_problems, their_entries, their_count = helper.receive("loaded")
+        problems.extend(their_problems)
+        problems.extend(duplicate_slugs(entries + their_entries))
+        if problems:
+            raise RecordError(problems)
+        helper.send("map", [e[0] for e in entries])
+        try:
+            mapped = map_records(records, vocab, project.base_iri, project.language, [e[0] for e in their_entries])
+            problems, own = [], sorted(set(mapped.lines))
+        except RecordError as exc:
+            problems, own = list(exc.problems), []
+        del records
+        their_problems, text = helper.receive("mapped")
+        if problems or their_problems:
+            raise RecordError(problems + their_problems)
+        lines = own + (text.split("\n") if text else [])
+        del text
+        lines.sort()  # two sorted runs: a linear merge
+    except BaseException:
+        helper.close()
+        raise
+    base = project.base_iri
+    slugs = {e[0]: base + e[0] for e in entries + their_entries}
+    return Loaded(lines, slugs, my_count + their_count, helper=helper, own_lines=own)
+
+
+class Helper:
+    """The helper process and its end of the pipe (see the module docstring for the protocol)."""
+
+    def __init__(self, project, files: list, cache_dir: Path | None) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_helper_main, args=(child, project, files, cache_dir),
+                                   name="ldpub-helper", daemon=True)
+        self.process.start()
+        child.close()
+
+    def send(self, kind: str, *payload) -> None:
+        self.conn.send((kind, *payload))
+
+    def receive(self, kind: str):
+        """The payload of the next message, which must be ``kind``."""
+        try:
+            message = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            code = self.process.exitcode
+            raise RuntimeError(f"the ldpub helper process stopped unexpectedly (exit code {code})") from exc
+        if message[0] == "failed":
+            from .errors import OutputError
+
+            raise OutputError.at(message[1], message[2])
+        if message[0] == "crash":
+            raise RuntimeError(f"the ldpub helper process failed:\n{message[1]}")
+        if message[0] != kind:
+            raise RuntimeError(f"ldpub helper: expected '{kind}', got '{message[0]}'")
+        payload = message[1:]
+        return payload[0] if len(payload) == 1 else payload
+
+    def close(self) -> None:
+        """Stop the helper (it is idle or finished)."""
+        if self.process.is_alive():
+            try:
+                self.send("stop")
+            except OSError:
+                pass
+            self.process.join(5)
+            if self.process.is_alive():
+                self.process.terminate()
+                self.process.join(5)
+        self.conn.close()
+
+
+def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
+    """The helper process: load, map, then (if asked) write the dataset files."""
+    import gc
+    import traceback
+
+    gc.disable()  # as the main process: millions of objects, none to free
+    try:
+        from .ontology import load_vocabulary
+
+        vocab = load_vocabulary(project.ontology_path)
+        records, problems = load_files(files, cache_dir)
+        conn.send(("loaded", problems, slug_entries(records), len(records)))
+        message = conn.recv()
+        if message[0] != "map":
+            return
+        try:
+            mapped = map_records(records, vocab, project.base_iri, project.language, message[1])
+        except RecordError as exc:
+            conn.send(("mapped", list(exc.problems), ""))
+            return
+        del records
+        lines = sorted(set(mapped.lines))
+        del mapped
+        conn.send(("mapped", [], "\n".join(lines)))
+        message = conn.recv()
+        if message[0] != "write":
+            return
+        _, other, folder, ctx = message
+        lines.extend(other.split("\n") if other else [])
+        del other
+        lines.sort()
+        from .pipeline import write_dataset
+
+        try:
+            names = write_dataset(Path(folder), lines, ctx)
+        except OSError as exc:
+            conn.send(("failed", f"cannot write output: {exc.strerror}", exc.filename or folder))
+            return
+        conn.send(("written", names))
+        conn.recv()  # "stop"
+    except (EOFError, KeyboardInterrupt):
+        pass
+    except BaseException:
+        try:
+            conn.send(("crash", traceback.format_exc()))
+        except OSError:
+            pass
+    finally:
+        conn.close()

@@ -1,0 +1,35 @@
+"""ldpub writes N-Triples text itself: it must be exactly what pyoxigraph prints."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ldpub import ntriples
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def test_every_code_point_is_escaped_as_pyoxigraph_escapes_it():
+    for start in range(0, 0x110000, 0x1000):
+        text = "".join(chr(c) for c in range(start, start + 0x1000) if not 0xD800 <= c <= 0xDFFF)
+        assert ntriples.literal(text) == str(ox.Literal(text)), hex(start)
+
+
+def test_typed_plain_and_language_literals_print_like_pyoxigraph():
+    cases = [
+        (ntriples.literal("42", XSD + "integer"), ox.Literal("42", datatype=ox.NamedNode(XSD + "integer"))),
+        (ntriples.literal("plain", XSD + "string"), ox.Literal("plain")),
+        (ntriples.literal('say "hi"\\\n', None), ox.Literal('say "hi"\\\n')),
+        (ntriples.literal("Taliban", suffix=ntriples.language_suffix("EN")), ox.Literal("Taliban", language="en")),
+        (ntriples.literal("x", suffix=ntriples.language_suffix("ps-AF")), ox.Literal("x", language="ps-AF")),
+    ]
+    for text, term in cases:
+        assert text == str(term)
+
+
+def test_lines_round_trip_through_the_parser():
+    s, p = ntriples.iri("https://example.org/a"), ntriples.iri("https://example.org/p")
+    lines = [f"{s} {p} {ntriples.literal(v)}" for v in ("a\tb", "é ü", "\x00\x7f", "")]
+    triples = ntriples.parse_lines(lines)
+    assert [str(t) for t in triples] == lines
+    assert ntriples.lines_bytes(lines) == ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
