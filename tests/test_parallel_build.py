@@ -99,3 +99,18 @@ def test_a_violation_found_while_the_helper_writes_keeps_the_previous_output(run
     assert "no-label-group" in err and "nothing written" in err
     assert _dist(project / "dist") == before
     assert not list(project.glob(".dist.tmp-*"))
+
+
+def test_a_script_without_a_main_guard_builds_in_two_processes(synthetic, tmp_path):
+    """The helper is a fresh interpreter: it never re-runs the caller's script (multiprocessing would)."""
+    import os
+    import subprocess
+
+    script = tmp_path / "count.py"
+    script.write_text("from ldpub import compile_project, load_project\n"
+                      f"build = compile_project(load_project({str(synthetic)!r}), jobs=2)\n"
+                      "print(build.record_count, build.report.conforms, len(build.lines) == len(set(build.lines)))\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1500", "True", "True"]

@@ -59,8 +59,9 @@ class MappedGraph:
 
 
 class _Mapper:
-    def __init__(self, vocab: Vocabulary, base_iri: str, language: str) -> None:
+    def __init__(self, vocab: Vocabulary, base_iri: str, language: str, track_sources: bool = True) -> None:
         self.vocab = vocab
+        self.track = track_sources
         self.base = base_iri
         self.language = language
         self.lang_suffix = ntriples.language_suffix(language)
@@ -94,7 +95,8 @@ class _Mapper:
     def map_record(self, rec: Record, iri: str, default_type: str | None = None) -> None:
         subject = self.node(iri)
         top = rec.top
-        self.source_map.nodes[iri] = Location(rec.file, rec.line, None, top.slug, None)
+        if self.track:
+            self.source_map.nodes[iri] = Location(rec.file, rec.line, None, top.slug, None)
         types = []
         for t in rec.types:
             term = self.vocab.classes.get(t.text)
@@ -112,7 +114,7 @@ class _Mapper:
         typed = f"{subject} {self.rdf_type} "
         for t in types:
             append(typed + self.node(t))
-        properties, key_lines, fields = self.vocab.properties, rec.key_lines, self.source_map.fields
+        properties, key_lines, fields, track = self.vocab.properties, rec.key_lines, self.source_map.fields, self.track
         for key, values in rec.fields.items():
             term = properties.get(key)
             line = key_lines.get(key)
@@ -120,7 +122,8 @@ class _Mapper:
                 self.problem(rec, key, line, f"unknown key '{key}'",
                              did_you_mean(key, self.vocab.properties) or "use a property of the ontology", "unknown-key")
                 continue
-            fields[(iri, term.iri)] = line or rec.line
+            if track:
+                fields[(iri, term.iri)] = line or rec.line
             head = f"{subject} {self.node(term.iri)} "
             if len(values) == 1:
                 obj = self.value(rec, key, term, values[0], iri, None)
@@ -188,14 +191,16 @@ class _Mapper:
             return None
         iri = self.child_iri(parent_iri, key, n)
         node = self.node(iri)
-        self.source_map.nodes[iri] = rec.location(key, value.line)
+        if self.track:
+            self.source_map.nodes[iri] = rec.location(key, value.line)
         append = self.lines.append
         append(f"{node} {self.rdf_type} {self.node(term.range)}")
         for slot, lit in slots.items():
             prop = spec.slots.get(slot)
             if prop is None:
                 continue
-            self.source_map.fields[(iri, prop)] = value.line
+            if self.track:
+                self.source_map.fields[(iri, prop)] = value.line
             append(f"{node} {self.node(prop)} {self.typed_literal(lit.lexical, lit.datatype)}")
         return node
 
@@ -234,13 +239,14 @@ class _Mapper:
 
 
 def map_records(records: list[Record], vocab: Vocabulary, base_iri: str, language: str = "en",
-                other_slugs: Iterable[str] = ()) -> MappedGraph:
+                other_slugs: Iterable[str] = (), track_sources: bool = True) -> MappedGraph:
     """Turn loaded records into triples; raise :class:`RecordError` listing every problem.
 
     ``other_slugs``: slugs defined by records mapped elsewhere (another process), which
-    references in these records may name.
+    references in these records may name. ``track_sources=False`` leaves the source map
+    empty (a parallel build maps again, in one process, only if a finding needs locations).
     """
-    mapper = _Mapper(vocab, base_iri, language)
+    mapper = _Mapper(vocab, base_iri, language, track_sources)
     mapper.index(records)
     for slug in other_slugs:
         mapper.slugs.setdefault(slug, base_iri + slug)

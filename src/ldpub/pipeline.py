@@ -217,16 +217,31 @@ def write_dataset(folder: Path, lines: list[str], ctx, triples: list | None = No
     N-Triples is the lines themselves; Turtle streams from pyoxigraph into the file. Both this
     process and the helper process of a parallel build (:mod:`ldpub.workers`) write with it.
     """
-    from .ntriples import LINE_END, parse_lines
-    from .serialize import FORMATS, stream_writer
+    import pyoxigraph as ox
 
+    from .ntriples import LINE_END, parse_lines
+    from .serialize import JsonLdWriter
+
+    batch = 65536
     with open(folder / "dataset.nt", "wb") as out:
-        for start in range(0, len(lines), 65536):
-            out.write((LINE_END.join(lines[start:start + 65536]) + LINE_END).encode("utf-8"))
-    if triples is None:
-        triples = parse_lines(lines)
-    stream_writer("turtle", triples, ctx)(folder / "dataset.ttl")
-    (folder / "dataset.jsonld").write_bytes(FORMATS["jsonld"].writer(triples, ctx))
+        for start in range(0, len(lines), batch):
+            out.write((LINE_END.join(lines[start:start + batch]) + LINE_END).encode("utf-8"))
+    jsonld = JsonLdWriter(ctx.jsonld_context)
+
+    def batches():
+        """Triples a batch at a time (never all of them in memory), fed to JSON-LD on the way."""
+        if triples is not None:
+            jsonld.feed(triples)
+            yield from triples
+            return
+        for start in range(0, len(lines), batch):
+            some = parse_lines(lines[start:start + batch])
+            jsonld.feed(some)
+            yield from some
+
+    # one pass: pyoxigraph streams Turtle into the file while pulling the batches
+    ox.serialize(batches(), output=str(folder / "dataset.ttl"), format=ox.RdfFormat.TURTLE, prefixes=ctx.prefixes)
+    (folder / "dataset.jsonld").write_bytes(jsonld.finish())
     return ["dataset.ttl", "dataset.nt", "dataset.jsonld"]
 
 

@@ -27,7 +27,7 @@ from typing import Iterator, Union
 from .errors import Location, Problem, RecordError
 
 __all__ = ["Scalar", "Record", "Value", "load_records", "load_file", "load_files", "data_files", "slug_entries",
-           "duplicate_slugs", "SLUG_PATTERN", "RESERVED_KEYS"]
+           "duplicate_slugs", "release", "SLUG_PATTERN", "RESERVED_KEYS"]
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RESERVED_KEYS = ("id", "type")
@@ -342,6 +342,16 @@ def duplicate_slugs(entries: list[SlugEntry]) -> list[Problem]:
         problems.append(Problem(f"duplicate slug '{slug}' (first defined at {first[1]}:{first[2]})",
                                 entry[3], "give this record another id", "duplicate-slug"))
     return problems
+
+
+def release(records: list[Record]) -> None:
+    """Unlink nested records from their parents, so dropping the list frees them at once.
+
+    Builds run with the cyclic garbage collector paused (:func:`ldpub.pipeline.compile_project`);
+    the parent links are the only cycles among records.
+    """
+    for rec in list(iter_all(records)):
+        rec.parent = None
 
 
 def iter_all(records: list[Record]) -> Iterator[Record]:

@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 
 from .rdfterms import RDF_LANGSTRING, RDF_TYPE, XSD
 
-__all__ = ["RdfFormat", "FORMATS", "get_format", "WriteContext", "write_jsonld", "stream_writer"]
+__all__ = ["RdfFormat", "FORMATS", "get_format", "WriteContext", "write_jsonld", "JsonLdWriter", "stream_writer"]
 
 
 @dataclass(frozen=True)
@@ -134,14 +134,46 @@ class _Compactor:
 
 def write_jsonld(triples: Iterable, context: dict) -> bytes:
     """Compacted JSON-LD (``@context`` inline, one node object per subject, ``@graph`` array)."""
-    comp = _Compactor(context)
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    blank = _ox().BlankNode
-    # bytes per node: the text of a large graph is never held twice (as str and as bytes)
-    chunks = [('{\n  "@context": ' + _indent(json.dumps(context, indent=2, ensure_ascii=False)) + ',\n  "@graph": [').encode("utf-8")]
-    first = True
-    predicate_names: dict[str, tuple] = {}  # predicate IRI -> (name, term key, definition)
-    for subject, pairs in _by_subject(triples):
+    writer = JsonLdWriter(context)
+    writer.feed(triples)
+    return writer.finish()
+
+
+class JsonLdWriter:
+    """Compacted JSON-LD written incrementally: :meth:`feed` triples (sorted by subject) in any
+    number of batches, then :meth:`finish` for the bytes. A node may span batches."""
+
+    def __init__(self, context: dict) -> None:
+        self.comp = _Compactor(context)
+        self.encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+        # bytes per node: the text of a large graph is never held twice (as str and as bytes)
+        self.chunks = [('{\n  "@context": ' + _indent(json.dumps(context, indent=2, ensure_ascii=False))
+                        + ',\n  "@graph": [').encode("utf-8")]
+        self.predicate_names: dict[str, tuple] = {}  # predicate IRI -> (name, term key, definition)
+        self.subject = None
+        self.pairs: list = []
+
+    def feed(self, triples: Iterable) -> None:
+        subject, pairs, flush = self.subject, self.pairs, self._node
+        for t in triples:
+            s = t.subject
+            if s != subject:
+                if subject is not None:
+                    flush(subject, pairs)
+                subject, pairs = s, []
+            pairs.append((t.predicate, t.object))
+        self.subject, self.pairs = subject, pairs
+
+    def finish(self) -> bytes:
+        if self.subject is not None:
+            self._node(self.subject, self.pairs)
+            self.subject, self.pairs = None, []
+        self.chunks.append(b"\n  ]\n}\n")
+        return b"".join(self.chunks)
+
+    def _node(self, subject, pairs: list) -> None:
+        comp, predicate_names = self.comp, self.predicate_names
+        blank = _ox().BlankNode
         node: dict = {"id": comp.compact(subject.value) if not isinstance(subject, blank) else f"_:{subject.value}"}
         types = []
         props: dict[str, list] = {}
@@ -165,10 +197,7 @@ def write_jsonld(triples: Iterable, context: dict) -> bytes:
         for name in sorted(props):
             values = props[name]
             node[name] = values[0] if len(values) == 1 else values
-        chunks.append((("\n    " if first else ",\n    ") + encode(node)).encode("utf-8"))
-        first = False
-    chunks.append(b"\n  ]\n}\n")
-    return b"".join(chunks)
+        self.chunks.append((("\n    " if len(self.chunks) == 1 else ",\n    ") + self.encode(node)).encode("utf-8"))
 
 
 def _indent(text: str) -> str:

@@ -2,7 +2,7 @@
 
 CPython runs Python code on one core at a time, so a large data folder is split in two by
 size. This process loads and maps the first half of the files while a helper process
-(started with ``spawn``: no fork of a process that may hold threads) loads and maps the
+(a fresh interpreter, see :class:`Helper`) loads and maps the
 second half. They exchange only small things (slugs, problems) and, at the end, the mapped
 triples as one N-Triples text (cheap to send, unlike millions of objects):
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .errors import RecordError
 from .mapping import MappedGraph, map_records
-from .records import Record, data_files, duplicate_slugs, load_files, slug_entries
+from .records import Record, data_files, duplicate_slugs, load_files, release, slug_entries
 
 __all__ = ["Loaded", "load_and_map", "default_jobs", "Helper", "PARALLEL_MIN_BYTES"]
 
@@ -49,6 +49,8 @@ class Loaded:
 
 def default_jobs(data_bytes: int) -> int:
     """Processes to use: ``LDPUB_JOBS`` if set, else 2 for large data on a multi-core machine."""
+    if os.name != "posix":  # the helper gets its socket by file descriptor inheritance
+        return 1
     wanted = os.environ.get("LDPUB_JOBS", "").strip()
     if wanted.isdigit() and int(wanted) > 0:
         return min(int(wanted), 2)
@@ -105,10 +107,13 @@ def _parallel(project, vocab, files, sizes, cache_dir) -> Loaded:
             raise RecordError(problems)
         helper.send("map", [e[0] for e in entries])
         try:
-            mapped = map_records(records, vocab, project.base_iri, project.language, [e[0] for e in their_entries])
+            mapped = map_records(records, vocab, project.base_iri, project.language, [e[0] for e in their_entries],
+                                 track_sources=False)
             problems, own = [], sorted(set(mapped.lines))
+            del mapped  # its source map is made again only if a finding needs it
         except RecordError as exc:
             problems, own = list(exc.problems), []
+        release(records)
         del records
         their_problems, text = helper.receive("mapped")
         if problems or their_problems:
@@ -125,17 +130,31 @@ def _parallel(project, vocab, files, sizes, cache_dir) -> Loaded:
 
 
 class Helper:
-    """The helper process and its end of the pipe (see the module docstring for the protocol)."""
+    """The helper process and its end of the connection (see the module docstring for the protocol).
+
+    The helper is a fresh ``python -c`` running :func:`helper_entry` with one end of a socket
+    pair: unlike ``multiprocessing``, it never re-imports the caller's main script (a script
+    calling :func:`ldpub.compile_project` without an ``if __name__ == "__main__"`` guard
+    works) and never forks a process that may hold threads.
+    """
 
     def __init__(self, project, files: list, cache_dir: Path | None) -> None:
-        import multiprocessing
+        import socket
+        import subprocess
+        import sys
+        from multiprocessing.connection import Connection
 
-        ctx = multiprocessing.get_context("spawn")
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_helper_main, args=(child, project, files, cache_dir),
-                                   name="ldpub-helper", daemon=True)
-        self.process.start()
-        child.close()
+        ours, theirs = socket.socketpair()
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = package_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        fd = theirs.fileno()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", f"from ldpub.workers import helper_entry; helper_entry({fd})"],
+            pass_fds=(fd,), env=env, stdin=subprocess.DEVNULL)
+        theirs.close()
+        self.conn = Connection(ours.detach())
+        self.send("start", project, files, cache_dir)
 
     def send(self, kind: str, *payload) -> None:
         self.conn.send((kind, *payload))
@@ -145,7 +164,7 @@ class Helper:
         try:
             message = self.conn.recv()
         except (EOFError, OSError) as exc:
-            code = self.process.exitcode
+            code = self.process.poll()
             raise RuntimeError(f"the ldpub helper process stopped unexpectedly (exit code {code})") from exc
         if message[0] == "failed":
             from .errors import OutputError
@@ -160,16 +179,33 @@ class Helper:
 
     def close(self) -> None:
         """Stop the helper (it is idle or finished)."""
-        if self.process.is_alive():
+        import subprocess
+
+        if self.process.poll() is None:
             try:
                 self.send("stop")
             except OSError:
                 pass
-            self.process.join(5)
-            if self.process.is_alive():
-                self.process.terminate()
-                self.process.join(5)
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         self.conn.close()
+
+
+def helper_entry(fd: int) -> None:
+    """The helper process's main: read the start message from ``fd`` and serve the protocol."""
+    from multiprocessing.connection import Connection
+
+    conn = Connection(fd)
+    try:
+        message = conn.recv()
+    except EOFError:
+        return
+    if message[0] == "start":
+        _helper_main(conn, *message[1:])
+    os._exit(0)  # nothing to tear down: skip freeing millions of objects
 
 
 def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
@@ -188,10 +224,11 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
         if message[0] != "map":
             return
         try:
-            mapped = map_records(records, vocab, project.base_iri, project.language, message[1])
+            mapped = map_records(records, vocab, project.base_iri, project.language, message[1], track_sources=False)
         except RecordError as exc:
             conn.send(("mapped", list(exc.problems), ""))
             return
+        release(records)
         del records
         lines = sorted(set(mapped.lines))
         del mapped
