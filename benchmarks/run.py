@@ -81,6 +81,7 @@ def _fast_child(project_dir: Path) -> dict:
     from ldpub.context import build_context
     from ldpub.graphstore import sorted_triples
     from ldpub.mapping import map_records
+    from ldpub.ntriples import lines_bytes, parse_lines
     from ldpub.ontology import load_vocabulary, parse_turtle_files
     from ldpub.records import load_records
     from ldpub.serialize import FORMATS, WriteContext
@@ -95,14 +96,17 @@ def _fast_child(project_dir: Path) -> dict:
     records = st.run("load records", lambda: load_records(project.data_path), len, "records")
     mapped = st.run("map to RDF", lambda: map_records(records, vocab, project.base_iri, project.language),
                     len(records), "records")
-    triples = st.run("sort triples", lambda: sorted_triples(mapped.triples), lambda t: len(t))
-    n = len(triples)
+    lines = st.run("sort triples", lambda: sorted(set(mapped.lines)), len)
+    n = len(lines)
+    triples = st.run("parse lines to Triples", lambda: parse_lines(lines), n)
     results = st.run("SHACL (fast engine)", lambda: ENGINES["fast"](triples, shapes, ontology, vocab.labels), n)
     ctx = WriteContext(prefixes={**vocab.prefixes, project.data_prefix: project.base_iri},
                        jsonld_context=build_context(vocab, project.data_prefix, project.base_iri, project.language))
     sizes = {}
-    for fmt in ("turtle", "ntriples", "jsonld"):
-        data = st.run(f"write {fmt}", lambda fmt=fmt: FORMATS[fmt].writer(triples, ctx), n)
+    writers = {"turtle": lambda: FORMATS["turtle"].writer(triples, ctx), "ntriples": lambda: lines_bytes(lines),
+               "jsonld": lambda: FORMATS["jsonld"].writer(triples, ctx)}
+    for fmt, write in writers.items():
+        data = st.run(f"write {fmt}", write, n)
         sizes[fmt] = len(data)
         del data
     queries = _named_queries(project, triples, ontology, mapped, st)
@@ -156,8 +160,8 @@ def _naive_child(project_dir: Path) -> dict:
     import rdflib
 
     from ldpub.config import load_project
-    from ldpub.graphstore import ntriples_bytes
     from ldpub.mapping import map_records
+    from ldpub.ntriples import lines_bytes
     from ldpub.ontology import load_vocabulary
     from ldpub.records import load_records
 
@@ -167,11 +171,11 @@ def _naive_child(project_dir: Path) -> dict:
     records = st.run("load records", lambda: load_records(project.data_path), len, "records")
     mapped = st.run("map to RDF", lambda: map_records(records, vocab, project.base_iri, project.language),
                     len(records), "records")
-    n = len(mapped.triples)
+    n = len(mapped.lines)
 
     def graph():
         g = rdflib.Graph()
-        g.parse(data=ntriples_bytes(mapped.triples), format="nt")
+        g.parse(data=lines_bytes(mapped.lines), format="nt")
         for path in vocab.files:
             g.parse(path, format="turtle")
         return g
@@ -194,9 +198,41 @@ def _env() -> dict:
     return env
 
 
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (Linux /proc)."""
+    found, stack = [], [pid]
+    while stack:
+        p = stack.pop()
+        found.append(p)
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                stack.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return found
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """The summed resident memory of a process and its descendants (a build's helper included)."""
+    total = 0
+    for p in _process_tree(pid):
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def _timed(cmd: list[str], timeout: float | None = None, env: dict | None = None) -> dict:
-    """Run a command; its wall time, exit code, peak RSS (os.wait4) and output."""
+    """Run a command; its wall time, exit code, CPU and peak RSS (os.wait4), and output.
+
+    ``tree_peak_rss_mb`` is the peak of the summed RSS of the process and its descendants
+    (``ldpub build`` on large data runs a helper process), sampled every 20 ms; wait4's
+    ``ru_maxrss`` is only the largest single process.
+    """
     t0 = time.perf_counter()
+    tree_peak, next_sample = 0.0, t0
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env={**_env(), **(env or {})}, cwd=ROOT)
         deadline = None if timeout is None else t0 + timeout
@@ -204,16 +240,21 @@ def _timed(cmd: list[str], timeout: float | None = None, env: dict | None = None
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            if deadline and time.perf_counter() > deadline:
+            now = time.perf_counter()
+            if deadline and now > deadline:
                 proc.kill()
                 pid, status, usage = os.wait4(proc.pid, 0)
                 return {"timed_out": True, "wall_s": round(time.perf_counter() - t0, 3)}
+            if now >= next_sample:
+                tree_peak = max(tree_peak, _tree_rss_mb(proc.pid))
+                next_sample = now + 0.02
             time.sleep(0.005)
         wall = time.perf_counter() - t0
         out.seek(0)
         err.seek(0)
         return {"timed_out": False, "wall_s": round(wall, 3), "code": os.waitstatus_to_exitcode(status),
-                "peak_rss_mb": round(usage.ru_maxrss / 1024), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+                "peak_rss_mb": round(usage.ru_maxrss / 1024), "tree_peak_rss_mb": round(max(tree_peak, usage.ru_maxrss / 1024)),
+                "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
                 "stdout": out.read().decode(errors="replace"), "stderr": err.read().decode(errors="replace")}
 
 
@@ -253,7 +294,7 @@ def _ldpub_build(project_dir: Path) -> dict:
                          env={"LDPUB_CACHE_DIR": cache})
         if run["code"] != 0:
             raise SystemExit(f"ldpub build failed:\n{run['stderr'][-3000:]}")
-        out[kind] = {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb")}
+        out[kind] = {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "tree_peak_rss_mb")}
     shutil.rmtree(cache, ignore_errors=True)
     return {**out["cold"], "warm": out["warm"]}
 
@@ -301,7 +342,7 @@ def _total(stages: list[dict], names: tuple[str, ...]) -> float:
     return sum(r["wall_s"] for r in stages if r["stage"] in names)
 
 
-PIPELINE = ("load records", "map to RDF", "sort triples", "SHACL (fast engine)", "write turtle", "write ntriples", "write jsonld")
+PIPELINE = ("load records", "map to RDF", "sort triples", "parse lines to Triples", "SHACL (fast engine)", "write turtle", "write ntriples", "write jsonld")
 NAIVE = ("load records", "map to RDF", "rdflib Graph", "SHACL (pyshacl.validate)", "write turtle", "write ntriples", "write jsonld")
 
 
@@ -337,7 +378,8 @@ def render(result: dict) -> str:
         b = s["build"]
         lines.append(f"fast pipeline stages total: {s['fast_total_s']:.2f} s; peak RSS {fast['process_peak_rss_mb']} MB")
         lines.append(f"`ldpub build` (fresh process, all files), cold: {b['wall_s']:.2f} s wall, {b['cpu_s']:.2f} s CPU, "
-                     f"peak RSS {b['peak_rss_mb']} MB; warm record cache: {b['warm']['wall_s']:.2f} s wall, "
+                     f"peak RSS {b.get('tree_peak_rss_mb', b['peak_rss_mb'])} MB (all processes; largest one "
+                     f"{b['peak_rss_mb']} MB); warm record cache: {b['warm']['wall_s']:.2f} s wall, "
                      f"{b['warm']['cpu_s']:.2f} s CPU")
         nv = s.get("naive")
         if nv and nv.get("timed_out"):
@@ -363,8 +405,9 @@ def _targets(result: dict) -> list[dict]:
     if parse_size(big) >= 100_000:
         out.append({"what": f"ldpub build at {big} records <= {TARGETS['build_100k_s']} s", "met": b["wall_s"] <= TARGETS["build_100k_s"],
                     "measured": f"{b['wall_s']:.2f} s"})
-        out.append({"what": f"ldpub build at {big} records peak RSS <= 1.5 GB", "met": b["peak_rss_mb"] <= TARGETS["build_100k_rss_mb"],
-                    "measured": f"{b['peak_rss_mb']} MB"})
+        peak = b.get("tree_peak_rss_mb", b["peak_rss_mb"])  # summed over the build's processes
+        out.append({"what": f"ldpub build at {big} records peak RSS <= 1.5 GB (all its processes together)",
+                    "met": peak <= TARGETS["build_100k_rss_mb"], "measured": f"{peak} MB"})
     r = runs[big].get("ratio")
     if r:
         label = " (naive extrapolated)" if runs[big]["naive"].get("extrapolated_from") else ""
