@@ -31,7 +31,7 @@ from .records import Record, data_files, duplicate_slugs, load_files, release, s
 
 __all__ = ["Loaded", "load_and_map", "default_jobs", "Helper", "PARALLEL_MIN_BYTES"]
 
-PARALLEL_MIN_BYTES = 3 * 2**20  # about 10k records: below this one process is as fast
+PARALLEL_MIN_BYTES = 2**20  # about 3k records: below this a second process does not pay for its start
 
 
 @dataclass
