@@ -114,3 +114,14 @@ def test_a_script_without_a_main_guard_builds_in_two_processes(synthetic, tmp_pa
     done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1500", "True", "True"]
+
+
+def test_a_helper_that_dies_stops_the_build_with_a_clear_error_and_no_output(synthetic, tmp_path, monkeypatch):
+    from ldpub.config import load_project
+    from ldpub.pipeline import build_project
+
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # the helper exits at once
+    with pytest.raises(RuntimeError, match="helper process stopped unexpectedly"):
+        build_project(load_project(synthetic), out_dir=tmp_path / "dist", jobs=2)
+    assert not (tmp_path / "dist").exists()
+    assert not list(tmp_path.glob(".dist.tmp-*"))
