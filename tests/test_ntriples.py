@@ -33,3 +33,33 @@ def test_lines_round_trip_through_the_parser():
     triples = ntriples.parse_lines(lines)
     assert [str(t) for t in triples] == lines
     assert ntriples.lines_bytes(lines) == ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def test_unescape_reverses_every_escape():
+    text = "".join(chr(c) for c in range(0, 0x3000) if not 0xD800 <= c <= 0xDFFF) + '\\ "q" \ufffe\uffff'
+    assert ntriples.unescape(ntriples.literal(text)[1:-1]) == text
+    assert ntriples.unescape(r"a\u00e9\U0001F600\'\\") == "aé\U0001F600'\\"
+
+
+def test_jsonld_from_lines_is_byte_identical_to_jsonld_from_triples():
+    from ldpub.serialize import JsonLdWriter
+
+    ex = "https://example.org/"
+    context = {"ex": ex, "name": {"@id": "ex:name", "@language": "en"}, "n": {"@id": "ex:n", "@type": "xsd:integer"},
+               "xsd": "http://www.w3.org/2001/XMLSchema#", "knows": {"@id": "ex:knows", "@type": "@id"}}
+    s, other = ntriples.iri(ex + "a"), ntriples.iri(ex + "b")
+    tricky, backslash = ntriples.literal('Ä "quoted" line\nbreak', suffix="@en"), ntriples.literal("x\\y")
+    lines = sorted([
+        f"{s} {ntriples.iri(ex + 'name')} {tricky}",
+        f"{s} {ntriples.iri(ex + 'name')} {ntriples.literal('fr', suffix='@fr')}",
+        f"{s} {ntriples.iri(ex + 'n')} {ntriples.literal('7', 'http://www.w3.org/2001/XMLSchema#integer')}",
+        f"{s} {ntriples.iri(ex + 'n')} {backslash}",
+        f"{s} {ntriples.iri(ex + 'knows')} {other}",
+        f"{s} {ntriples.iri(ex + 'other')} _:b0",
+        f"{other} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> {ntriples.iri(ex + 'Thing')}",
+        f"_:b0 {ntriples.iri(ex + 'v')} {ntriples.literal('2020-01', 'http://www.w3.org/2001/XMLSchema#gYearMonth')}",
+    ])
+    from_lines, from_triples = JsonLdWriter(context), JsonLdWriter(context)
+    from_lines.feed_lines(lines)
+    from_triples.feed(ntriples.parse_lines(lines))
+    assert from_lines.finish() == from_triples.finish()

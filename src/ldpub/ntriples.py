@@ -11,11 +11,12 @@ are made only when a consumer needs them (:func:`parse_lines`).
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from .rdfterms import XSD
 
-__all__ = ["iri", "literal", "language_suffix", "lines_bytes", "parse_lines", "LINE_END"]
+__all__ = ["iri", "literal", "unescape", "language_suffix", "lines_bytes", "parse_lines", "LINE_END"]
 
 LINE_END = " .\n"
 _XSD_STRING = XSD + "string"
@@ -38,6 +39,21 @@ def literal(lexical: str, datatype: str | None = None, suffix: str | None = None
     if datatype is None or datatype == _XSD_STRING:
         return text
     return f"{text}^^<{datatype}>"
+
+
+_UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_SHORT_UNESCAPE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _unescape_match(m: re.Match) -> str:
+    if m.group(3) is not None:
+        return _SHORT_UNESCAPE.get(m.group(3), m.group(0))
+    return chr(int(m.group(1) or m.group(2), 16))
+
+
+def unescape(lexical: str) -> str:
+    """The text of an escaped N-Triples literal body (``a\\nb`` -> a newline b)."""
+    return _UNESCAPE.sub(_unescape_match, lexical) if "\\" in lexical else lexical
 
 
 def language_suffix(language: str) -> str:

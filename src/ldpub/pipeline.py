@@ -130,10 +130,15 @@ def validate_build(build: Build, engine: str = "fast") -> None:
                                        _LazySourceMap(build), build.vocab, engine))
 
 
-def _compile(project: Project, data_dir: Path | None, jobs: int | None):
-    """The build (not validated), and how its data was loaded (with the helper process, if any)."""
+def _compile(project: Project, data_dir: Path | None, jobs: int | None, prewrite: Path | None = None):
+    """The build (not validated), and how its data was loaded (with the helper process, if any).
+
+    ``prewrite``: a folder where a helper process (if one is used) writes the Turtle and
+    JSON-LD files (:data:`ldpub.workers.HELPER_WRITES`).
+    """
     from .context import build_context
     from .graphstore import sorted_triples
+    from .serialize import WriteContext
     from .validate import load_shapes
     from .workers import load_and_map
 
@@ -141,7 +146,11 @@ def _compile(project: Project, data_dir: Path | None, jobs: int | None):
     ontology_store = vocab.store
     shapes_store, shape_prefixes = load_shapes(project.shapes_path)
     data_path = Path(data_dir) if data_dir else project.data_path
-    loaded = load_and_map(project, vocab, data_path, _cache_dir(project), jobs)
+    prefixes = {**vocab.prefixes, project.data_prefix: project.base_iri}
+    context = build_context(vocab, project.data_prefix, project.base_iri, project.language)
+    ctx = WriteContext(prefixes=prefixes, jsonld_context=context)
+    loaded = load_and_map(project, vocab, data_path, _cache_dir(project), jobs,
+                          (str(prewrite), ctx) if prewrite is not None else None)
     build = Build(
         project=project,
         vocab=vocab,
@@ -151,8 +160,8 @@ def _compile(project: Project, data_dir: Path | None, jobs: int | None):
         data_path=data_path,
         ontology_triples=sorted_triples(q.triple for q in ontology_store),
         shape_triples=sorted_triples(q.triple for q in shapes_store),
-        prefixes={**vocab.prefixes, project.data_prefix: project.base_iri},
-        context=build_context(vocab, project.data_prefix, project.base_iri, project.language),
+        prefixes=prefixes,
+        context=context,
         _records=loaded.records,
         _mapped=loaded.mapped,
     )
@@ -211,38 +220,42 @@ def build_files(build: Build) -> dict[str, bytes]:
     return {name: makers[name]() for name in DATASET_FILES}
 
 
-def write_dataset(folder: Path, lines: list[str], ctx, triples: list | None = None) -> list[str]:
-    """Write dataset.ttl, dataset.nt and dataset.jsonld of the data into ``folder``; their names.
+DATA_FILES = ("dataset.ttl", "dataset.nt", "dataset.jsonld")
 
-    N-Triples is the lines themselves; Turtle streams from pyoxigraph into the file. Both this
-    process and the helper process of a parallel build (:mod:`ldpub.workers`) write with it.
+
+def write_dataset(folder: Path, lines: list[str], ctx, names: tuple[str, ...] = DATA_FILES,
+                  triples: list | None = None) -> list[str]:
+    """Write the data files ``names`` (of :data:`DATA_FILES`) into ``folder``; their names.
+
+    N-Triples is the lines themselves; JSON-LD is written from the lines too; Turtle streams
+    from pyoxigraph into the file, parsing the lines a batch at a time (never all Triples in
+    memory). Both this process and the helper process of a parallel build
+    (:mod:`ldpub.workers`) write with it.
     """
-    import pyoxigraph as ox
-
     from .ntriples import LINE_END, parse_lines
     from .serialize import JsonLdWriter
 
     batch = 65536
-    with open(folder / "dataset.nt", "wb") as out:
-        for start in range(0, len(lines), batch):
-            out.write((LINE_END.join(lines[start:start + batch]) + LINE_END).encode("utf-8"))
-    jsonld = JsonLdWriter(ctx.jsonld_context)
+    if "dataset.nt" in names:
+        with open(folder / "dataset.nt", "wb") as out:
+            for start in range(0, len(lines), batch):
+                out.write((LINE_END.join(lines[start:start + batch]) + LINE_END).encode("utf-8"))
+    if "dataset.ttl" in names:
+        import pyoxigraph as ox
 
-    def batches():
-        """Triples a batch at a time (never all of them in memory), fed to JSON-LD on the way."""
-        if triples is not None:
-            jsonld.feed(triples)
-            yield from triples
-            return
-        for start in range(0, len(lines), batch):
-            some = parse_lines(lines[start:start + batch])
-            jsonld.feed(some)
-            yield from some
+        def batches():
+            if triples is not None:
+                yield from triples
+                return
+            for start in range(0, len(lines), batch):
+                yield from parse_lines(lines[start:start + batch])
 
-    # one pass: pyoxigraph streams Turtle into the file while pulling the batches
-    ox.serialize(batches(), output=str(folder / "dataset.ttl"), format=ox.RdfFormat.TURTLE, prefixes=ctx.prefixes)
-    (folder / "dataset.jsonld").write_bytes(jsonld.finish())
-    return ["dataset.ttl", "dataset.nt", "dataset.jsonld"]
+        ox.serialize(batches(), output=str(folder / "dataset.ttl"), format=ox.RdfFormat.TURTLE, prefixes=ctx.prefixes)
+    if "dataset.jsonld" in names:
+        jsonld = JsonLdWriter(ctx.jsonld_context)
+        jsonld.feed_lines(lines)
+        (folder / "dataset.jsonld").write_bytes(jsonld.finish())
+    return [name for name in DATA_FILES if name in names]
 
 
 def _write_small(build: Build, folder: Path) -> None:
@@ -256,7 +269,7 @@ def write_build(build: Build, out_dir: Path) -> list[Path]:
 
     with Staging(out_dir) as staging:
         try:
-            write_dataset(staging.path, build.lines, _write_context(build), build._triples)
+            write_dataset(staging.path, build.lines, _write_context(build), triples=build._triples)
             _write_small(build, staging.path)
         except OSError as exc:
             raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or out_dir) from exc
@@ -275,31 +288,32 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
     import gc
 
     from .output import Staging
+    from .workers import HELPER_WRITES
 
     out = Path(out_dir) if out_dir else project.out_path
     collecting = gc.isenabled()
     gc.disable()
     try:
-        build, loaded = _compile(project, data_dir, jobs)
-        helper = loaded.helper
-        if helper is None:
-            validate_build(build, engine)
-            return build, (write_build(build, out) if build.report.conforms else [])
-        try:
-            with Staging(out) as staging:
-                helper.send("write", "\n".join(loaded.own_lines), str(staging.path), _write_context(build))
-                loaded.own_lines = None
-                validate_build(build, engine)
-                helper.receive("written")
+        with Staging(out) as staging:
+            build, loaded = _compile(project, data_dir, jobs, prewrite=staging.path)
+            helper, finished = loaded.helper, False
+            try:
+                validate_build(build, engine)  # meanwhile a helper process writes Turtle and JSON-LD
                 if not build.report.conforms:
                     return build, []
+                mine = DATA_FILES if helper is None else tuple(n for n in DATA_FILES if n not in HELPER_WRITES)
                 try:
+                    write_dataset(staging.path, build.lines, _write_context(build), mine, triples=build._triples)
                     _write_small(build, staging.path)
                 except OSError as exc:
                     raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or out) from exc
+                if helper is not None:
+                    helper.receive("written")
+                finished = True
                 return build, staging.commit(list(DATASET_FILES))
-        finally:
-            helper.close()
+            finally:
+                if helper is not None:
+                    helper.close(wait=finished)  # a helper still writing for a failed build is stopped
     finally:
         if collecting:
             gc.enable()

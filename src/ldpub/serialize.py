@@ -107,29 +107,60 @@ class _Compactor:
         return hit
 
     def value(self, obj, key: str | None, definition: dict | None):
+        """The JSON-LD value of a pyoxigraph term."""
         ox = _OX or _ox()
         if isinstance(obj, ox.NamedNode):
-            if definition and definition.get("@type") == "@id":
-                return self.compact_memo(obj.value)
-            return {"@id": self.compact_memo(obj.value)}
+            return self.iri_value(obj.value, definition)
         if isinstance(obj, ox.BlankNode):
             return {"@id": f"_:{obj.value}"}
-        lang = obj.language
-        datatype = obj.datatype.value
+        return self.literal_value(obj.value, obj.language, obj.datatype.value, key, definition)
+
+    def text_value(self, text: str, key: str | None, definition: dict | None):
+        """The JSON-LD value of a term in N-Triples text (``<iri>``, ``_:b``, ``"literal"...``)."""
+        first = text[0]
+        if first == "<":
+            return self.iri_value(text[1:-1], definition)
+        if first == "_":
+            return {"@id": text}
+        lexical, lang, datatype = _literal_parts(text)
+        return self.literal_value(lexical, lang, datatype, key, definition)
+
+    def iri_value(self, iri: str, definition: dict | None):
+        if definition and definition.get("@type") == "@id":
+            return self.compact_memo(iri)
+        return {"@id": self.compact_memo(iri)}
+
+    def literal_value(self, lexical: str, lang: str | None, datatype: str, key: str | None, definition: dict | None):
         if definition is not None:
             if lang and definition.get("@language") == lang:
-                return obj.value
+                return lexical
             if not lang and "@type" in definition and definition["@type"] != "@id" and self._expanded_types[key] == datatype:
-                return obj.value
+                return lexical
             if not lang and datatype == XSD + "string" and "@type" not in definition and "@language" not in definition:
-                return obj.value
+                return lexical
         elif not lang and datatype == XSD + "string":
-            return obj.value
+            return lexical
         if lang:
-            return {"@value": obj.value, "@language": lang}
+            return {"@value": lexical, "@language": lang}
         if datatype == XSD + "string":
-            return {"@value": obj.value}
-        return {"@value": obj.value, "@type": self.compact_memo(datatype)}
+            return {"@value": lexical}
+        return {"@value": lexical, "@type": self.compact_memo(datatype)}
+
+
+def _literal_parts(text: str) -> tuple[str, str | None, str]:
+    """(lexical form, language or None, datatype IRI) of an N-Triples literal."""
+    end = text.rfind('"')
+    lexical = text[1:end]
+    if "\\" in lexical:
+        from .ntriples import unescape
+
+        lexical = unescape(lexical)
+    suffix = text[end + 1:]
+    if not suffix:
+        return lexical, None, XSD + "string"
+    if suffix[0] == "@":
+        return lexical, suffix[1:], RDF_LANGSTRING
+    return lexical, None, suffix[3:-1]
 
 
 def write_jsonld(triples: Iterable, context: dict) -> bytes:
@@ -164,12 +195,60 @@ class JsonLdWriter:
             pairs.append((t.predicate, t.object))
         self.subject, self.pairs = subject, pairs
 
+    def feed_lines(self, lines: Iterable[str]) -> None:
+        """Like :meth:`feed`, from N-Triples lines (see :mod:`ldpub.ntriples`): no term objects."""
+        if self.subject is not None and not isinstance(self.subject, str):
+            raise ValueError("feed_lines after feed: feed one kind of input")
+        subject, pairs, flush = self.subject, self.pairs, self._text_node
+        for line in lines:
+            s, p, o = line.split(" ", 2)
+            if s != subject:
+                if subject is not None:
+                    flush(subject, pairs)
+                subject, pairs = s, []
+            pairs.append((p, o))
+        self.subject, self.pairs = subject, pairs
+
     def finish(self) -> bytes:
         if self.subject is not None:
-            self._node(self.subject, self.pairs)
+            (self._text_node if isinstance(self.subject, str) else self._node)(self.subject, self.pairs)
             self.subject, self.pairs = None, []
         self.chunks.append(b"\n  ]\n}\n")
         return b"".join(self.chunks)
+
+    def _text_node(self, subject: str, pairs: list) -> None:
+        comp, predicate_names, value = self.comp, self.predicate_names, self.comp.text_value
+        node: dict = {"id": comp.compact(subject[1:-1]) if subject[0] == "<" else subject}
+        types = []
+        props: dict[str, list] = {}
+        rdf_type = self._rdf_type_text
+        for p, o in pairs:
+            if p == rdf_type:
+                iri = o[1:-1]
+                types.append(comp.classes.get(iri) or comp.compact_memo(iri))
+                continue
+            named = predicate_names.get(p)
+            if named is None:
+                piri = p[1:-1]
+                key, definition = comp.terms.get(piri, (None, None))
+                named = predicate_names[p] = (key or comp.compact(piri), key, definition)
+            name, key, definition = named
+            values = props.get(name)
+            if values is None:
+                props[name] = [value(o, key, definition)]
+            else:
+                values.append(value(o, key, definition))
+        self._emit(node, types, props)
+
+    _rdf_type_text = f"<{RDF_TYPE}>"
+
+    def _emit(self, node: dict, types: list, props: dict) -> None:
+        if types:
+            node["type"] = types[0] if len(types) == 1 else sorted(types)
+        for name in sorted(props):
+            values = props[name]
+            node[name] = values[0] if len(values) == 1 else values
+        self.chunks.append((("\n    " if len(self.chunks) == 1 else ",\n    ") + self.encode(node)).encode("utf-8"))
 
     def _node(self, subject, pairs: list) -> None:
         comp, predicate_names = self.comp, self.predicate_names
@@ -192,12 +271,7 @@ class JsonLdWriter:
                 props[name] = [comp.value(o, key, definition)]
             else:
                 values.append(comp.value(o, key, definition))
-        if types:
-            node["type"] = types[0] if len(types) == 1 else sorted(types)
-        for name in sorted(props):
-            values = props[name]
-            node[name] = values[0] if len(values) == 1 else values
-        self.chunks.append((("\n    " if len(self.chunks) == 1 else ",\n    ") + self.encode(node)).encode("utf-8"))
+        self._emit(node, types, props)
 
 
 def _indent(text: str) -> str:

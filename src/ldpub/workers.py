@@ -11,8 +11,9 @@ triples as one N-Triples text (cheap to send, unlike millions of objects):
 2. both map their records (references may name slugs of the other half) and sort their lines;
    the helper sends its lines; this process merges them (the halves never share a subject,
    so the merge needs no deduplication);
-3. optionally (``ldpub build``), the helper writes the dataset files into a staging folder
-   while this process validates (:func:`ldpub.pipeline.build_project`).
+3. optionally (``ldpub build``), this process sends its lines first, and the helper goes on to
+   write the Turtle and JSON-LD files into a staging folder while this process validates
+   (:func:`ldpub.pipeline.build_project`).
 
 Problems are reported in the same order, and the output is byte for byte the same, as with
 one process (``tests/test_parallel_build.py``). Small folders are mapped in one process: a
@@ -29,8 +30,9 @@ from .errors import RecordError
 from .mapping import MappedGraph, map_records
 from .records import Record, data_files, duplicate_slugs, load_files, release, slug_entries
 
-__all__ = ["Loaded", "load_and_map", "default_jobs", "Helper", "PARALLEL_MIN_BYTES"]
+__all__ = ["Loaded", "load_and_map", "default_jobs", "Helper", "PARALLEL_MIN_BYTES", "HELPER_WRITES"]
 
+HELPER_WRITES = ("dataset.ttl", "dataset.jsonld")  # while the main process validates, then writes dataset.nt
 PARALLEL_MIN_BYTES = 2**20  # about 3k records: below this a second process does not pay for its start
 
 
@@ -43,8 +45,7 @@ class Loaded:
     record_count: int
     records: list[Record] | None = None  # kept only when mapped in this process
     mapped: MappedGraph | None = None
-    helper: "Helper | None" = None  # the helper process, for writing files (close it when done)
-    own_lines: list[str] | None = None  # the lines this process mapped (the helper has the others)
+    helper: "Helper | None" = None  # the helper process (close it when done)
 
 
 def default_jobs(data_bytes: int) -> int:
@@ -57,14 +58,20 @@ def default_jobs(data_bytes: int) -> int:
     return 2 if (os.cpu_count() or 1) > 1 and data_bytes >= PARALLEL_MIN_BYTES else 1
 
 
-def load_and_map(project, vocab, data_path: Path, cache_dir: Path | None, jobs: int | None = None) -> Loaded:
-    """Load and map every record of ``data_path``; raise :class:`RecordError` with every problem."""
+def load_and_map(project, vocab, data_path: Path, cache_dir: Path | None, jobs: int | None = None,
+                 prewrite: tuple | None = None) -> Loaded:
+    """Load and map every record of ``data_path``; raise :class:`RecordError` with every problem.
+
+    ``prewrite``: ``(folder, WriteContext)``: if a helper process maps half of the records, it
+    goes on to write the Turtle and JSON-LD files of all the data into ``folder`` (collect
+    them with ``Loaded.helper.receive("written")``).
+    """
     files = data_files(data_path, project.root)
     sizes = [_size(path) for path, _ in files]
     jobs = jobs or default_jobs(sum(sizes))
     if jobs < 2 or len(files) < 2:
         return _serial(project, vocab, files, cache_dir)
-    return _parallel(project, vocab, files, sizes, cache_dir)
+    return _parallel(project, vocab, files, sizes, cache_dir, prewrite)
 
 
 def _size(path: Path) -> int:
@@ -93,7 +100,7 @@ def _halves(files: list, sizes: list[int]) -> int:
     return len(files) - 1
 
 
-def _parallel(project, vocab, files, sizes, cache_dir) -> Loaded:
+def _parallel(project, vocab, files, sizes, cache_dir, prewrite) -> Loaded:
     split = _halves(files, sizes)
     mine, theirs = files[:split], files[split:]
     helper = Helper(project, theirs, cache_dir)
@@ -115,18 +122,22 @@ def _parallel(project, vocab, files, sizes, cache_dir) -> Loaded:
             problems, own = list(exc.problems), []
         release(records)
         del records
+        # ours first, then theirs: one message at a time, so neither side blocks sending
+        # while the other is sending too
+        ok = not problems
+        helper.send("lines", ok, "\n".join(own) if ok and prewrite else "", prewrite if ok else None)
         their_problems, text = helper.receive("mapped")
         if problems or their_problems:
             raise RecordError(problems + their_problems)
         lines = own + (text.split("\n") if text else [])
-        del text
+        del text, own
         lines.sort()  # two sorted runs: a linear merge
     except BaseException:
         helper.close()
         raise
     base = project.base_iri
     slugs = {e[0]: base + e[0] for e in entries + their_entries}
-    return Loaded(lines, slugs, my_count + their_count, helper=helper, own_lines=own)
+    return Loaded(lines, slugs, my_count + their_count, helper=helper)
 
 
 class Helper:
@@ -177,10 +188,13 @@ class Helper:
         payload = message[1:]
         return payload[0] if len(payload) == 1 else payload
 
-    def close(self) -> None:
-        """Stop the helper (it is idle or finished)."""
+    def close(self, wait: bool = True) -> None:
+        """Stop the helper: ask it to end (``wait``), or end it at once (its work is not wanted)."""
         import subprocess
 
+        if not wait and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
         if self.process.poll() is None:
             try:
                 self.send("stop")
@@ -226,24 +240,29 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
         try:
             mapped = map_records(records, vocab, project.base_iri, project.language, message[1], track_sources=False)
         except RecordError as exc:
+            conn.recv()  # "lines"
             conn.send(("mapped", list(exc.problems), ""))
             return
         release(records)
         del records
         lines = sorted(set(mapped.lines))
         del mapped
-        conn.send(("mapped", [], "\n".join(lines)))
-        message = conn.recv()
-        if message[0] != "write":
+        _, ok, other, prewrite = conn.recv()  # "lines": the main process's, when it wants files written
+        if not ok:
+            conn.send(("mapped", [], ""))
             return
-        _, other, folder, ctx = message
+        conn.send(("mapped", [], "\n".join(lines)))
+        if prewrite is None:
+            conn.recv()  # "stop"
+            return
         lines.extend(other.split("\n") if other else [])
         del other
         lines.sort()
         from .pipeline import write_dataset
 
+        folder, ctx = prewrite
         try:
-            names = write_dataset(Path(folder), lines, ctx)
+            names = write_dataset(Path(folder), lines, ctx, HELPER_WRITES)
         except OSError as exc:
             conn.send(("failed", f"cannot write output: {exc.strerror}", exc.filename or folder))
             return
