@@ -2,25 +2,30 @@
 
 pySHACL (the reference engine) walks every focus node in Python and runs SHACL-SPARQL
 constraints once per focus node on rdflib's SPARQL engine: minutes at a million triples.
-This engine plans each targeted shape (:func:`plan_shapes`) into:
+This engine reads the data graph as **N-Triples lines** (``str(pyoxigraph.Triple)``: the
+pipeline's sorted, unique lines; no Triple objects needed) and plans each targeted shape
+(:func:`plan_shapes`) into:
 
-* **Python checks** for property shapes with a plain IRI path: the data graph (data plus
-  ontology) is indexed by predicate once, focus nodes come from ``sh:targetClass`` (with every
-  subclass), ``sh:targetNode``, ``sh:targetSubjectsOf`` and ``sh:targetObjectsOf``, and
-  ``sh:minCount``/``sh:maxCount`` become set operations; ``sh:datatype`` (ill-typed literals
-  included), ``sh:class``, ``sh:in``, ``sh:nodeKind``, ``sh:pattern``, ``sh:minLength``,
-  ``sh:maxLength``, ``sh:min/maxInclusive``, ``sh:min/maxExclusive`` and ``sh:hasValue`` are
-  checked per value;
+* **Python checks** for property shapes with a plain IRI path: the lines (data plus ontology)
+  are indexed by predicate in one pass (``line.split(" ", 2)``), nodes staying N-Triples text;
+  focus nodes come from ``sh:targetClass`` (with every subclass), ``sh:targetNode``,
+  ``sh:targetSubjectsOf`` and ``sh:targetObjectsOf``, and ``sh:minCount``/``sh:maxCount``
+  become set operations; ``sh:datatype`` (ill-typed literals included), ``sh:class``,
+  ``sh:in``, ``sh:nodeKind``, ``sh:pattern``, ``sh:minLength``, ``sh:maxLength``,
+  ``sh:min/maxInclusive``, ``sh:min/maxExclusive`` and ``sh:hasValue`` are checked once per
+  distinct value, a literal being parsed (and unescaped) only where a constraint reads it;
 * **SPARQL checks** on a pyoxigraph Store: each SPARQL-based constraint (``sh:sparql`` with
-  ``sh:select``) runs ONCE over the whole graph with ``$this`` joined to its targets instead of
-  pre-bound per focus node; complex property paths and node-level constraints compile to one
-  query per constraint. When the SPARQL queries provably name all their predicates, the Store
-  holds only those triples;
+  ``sh:select``) runs ONCE over the whole graph with ``$this`` joined to its focus nodes
+  (a ``VALUES`` block computed in Python) instead of pre-bound per focus node; complex
+  property paths and node-level constraints compile to one query per constraint. When the
+  SPARQL queries provably name all their predicates, the Store holds only those lines. It is
+  loaded and queried in a background thread while the Python checks run.
 
 Results are the same raw dicts as the pySHACL engine (focus, path, value, severity, message,
-shape, component). A shape using anything else (``sh:node``, ``sh:or``, ``sh:closed``, ...)
-is not skipped: it is handed to pySHACL on its own, so the verdict never depends on the engine.
-``tests/test_fast_validation.py`` checks that both engines report the same results.
+shape, component), sorted. A shape using anything else (``sh:node``, ``sh:or``,
+``sh:closed``, ...) is not skipped: it is handed to pySHACL on its own, so the verdict never
+depends on the engine. ``tests/test_fast_validation.py`` and ``tests/test_fastshacl_lines.py``
+check that both engines report the same results.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from typing import Iterable
 
 from .rdfterms import RDF, RDF_TYPE, RDFS, SH, XSD
 
-__all__ = ["fast_findings", "plan_shapes", "Plan", "PropertyCheck"]
+__all__ = ["fast_findings", "plan_shapes", "Plan", "PropertyCheck", "ntriples_lines", "parse_literal", "term_value", "unescape"]
 
 _FIRST, _REST, _NIL = RDF + "first", RDF + "rest", RDF + "nil"
 _VIOLATION = SH + "Violation"
@@ -949,8 +954,14 @@ def _load_store(selected: Iterable[list[str]]):
 
     store = ox.Store()
     text = " .\n".join(chain.from_iterable(selected))
-    if text:  # lines printed by pyoxigraph are valid: skip re-validating every IRI (~25% faster)
-        store.load(text + " .\n", format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    if not text:
+        return store
+    text += " .\n"
+    # lines printed by pyoxigraph are valid: skip re-validating every IRI (~25% faster)
+    if "_:" in text:  # Store.load renames blank nodes: parse (keeping the labels results must name) and add
+        store.extend(ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True))
+    else:
+        store.load(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
     return store
 
 
