@@ -357,7 +357,7 @@ class PropertyCheck:
     min_count: int | None = None
     max_count: int | None = None
     datatype: str | None = None
-    classes: list[frozenset] = field(default_factory=list)  # per sh:class: the class keys of its subclass closure
+    classes: list[str] = field(default_factory=list)  # the sh:class IRIs (closures are taken on the data)
     allowed: frozenset | None = None  # sh:in, as N-Triples texts
     node_kind: str | None = None
     patterns: list = field(default_factory=list)  # compiled regular expressions
@@ -426,6 +426,9 @@ class _Values:
 _NO_VALUES = _Values()
 
 
+_CHUNK = 200_000  # lines indexed between two hand-overs to the Store loader
+
+
 class _Index:
     """The data graph (data plus ontology) indexed by predicate, from N-Triples lines.
 
@@ -438,28 +441,42 @@ class _Index:
     Each argument is a list of lines, or of pyoxigraph Triples (converted).
     """
 
-    def __init__(self, *line_sets: Iterable) -> None:
+    def __init__(self, *line_sets: Iterable, feed=None, streamed: set[str] | None = None) -> None:
+        """``feed`` (optional) receives, every :data:`_CHUNK` lines, the new lines of the
+        ``streamed`` predicates (``<iri>`` keys; None: every predicate) as lists of lines."""
         import gc
 
         by_pred: dict[str, _Values] = {}
+        fed: dict[str, int] = {}
         paused = gc.isenabled()
         gc.disable()  # the collector would rescan the growing lists for nothing
         try:
             for lines in line_sets:
+                lines = ntriples_lines(lines)
                 before = {p: len(values.lines) for p, values in by_pred.items()}
                 prev = None
-                for line in ntriples_lines(lines):
-                    s, p, o = line.split(" ", 2)
-                    values = by_pred.get(p)
-                    if values is None:
-                        values = by_pred[p] = _Values()
-                    if s == prev:
-                        s = prev  # one string per subject, not one per line
-                    else:
-                        prev = s
-                    values.subjects.append(s)
-                    values.objects.append(o)
-                    values.lines.append(line)
+                for start in range(0, len(lines), _CHUNK):
+                    for line in lines[start:start + _CHUNK]:
+                        s, p, o = line.split(" ", 2)
+                        values = by_pred.get(p)
+                        if values is None:
+                            values = by_pred[p] = _Values()
+                        if s == prev:
+                            s = prev  # one string per subject, not one per line
+                        else:
+                            prev = s
+                        values.subjects.append(s)
+                        values.objects.append(o)
+                        values.lines.append(line)
+                    if feed is not None:
+                        new = []
+                        for p, values in by_pred.items():
+                            done = fed.get(p, 0)
+                            if len(values.lines) > done and (streamed is None or p in streamed):
+                                new.append(values.lines[done:])
+                                fed[p] = len(values.lines)
+                        if new:
+                            feed(new)
                 for p, count in before.items():  # a predicate fed by two sources may repeat a triple
                     if count and len(by_pred[p].lines) > count:
                         by_pred[p].mixed = True
@@ -505,8 +522,9 @@ class _Index:
 
     def members(self, closure: frozenset) -> frozenset:
         """The keys of the nodes typed with a class in ``closure`` (class keys)."""
-        instances = self.instances
-        return frozenset(n for c in closure for n in instances.get(c, ()))
+        from itertools import chain, repeat
+
+        return frozenset(chain.from_iterable(map(self.instances.get, closure, repeat(()))))
 
     def focus_nodes(self, g: _Graph, shape) -> frozenset:
         """The keys of the shape's focus nodes (shapes with the same targets share one set)."""
@@ -527,12 +545,13 @@ class _Index:
         focus = self._focus[targets] = frozenset(found)
         return focus
 
-    def store_lines(self, predicates: set[str] | None, type_classes: frozenset | None) -> list[list[str]]:
-        """The lines of the given predicates (all if None); ``rdf:type`` ones only for
-        ``type_classes`` (class keys) when that is given."""
+    def store_lines(self, predicates: set[str] | None, type_classes: frozenset | None,
+                    loaded: set[str] | None = None) -> list[list[str]]:
+        """The lines of the given predicates (all if None) but those ``loaded`` already
+        (``<iri>`` keys); ``rdf:type`` ones only for ``type_classes`` (class keys) if given."""
         out = []
         for p, values in self.by_pred.items():
-            if predicates is not None and p[1:-1] not in predicates:
+            if (predicates is not None and p[1:-1] not in predicates) or (loaded is not None and p in loaded):
                 continue
             if p == f"<{RDF_TYPE}>" and type_classes is not None:
                 out.append([line for line, cls in zip(values.lines, values.objects) if cls in type_classes])
@@ -662,7 +681,7 @@ def _comparable(text: str):
 _COMPARE = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, "<": lambda a, b: a < b}
 
 
-def _property_check(g: _Graph, index: _Index, root, prop) -> PropertyCheck:
+def _property_check(g: _Graph, root, prop) -> PropertyCheck:
     one = lambda p: g.one(prop, SH + p)  # noqa: E731
     check = PropertyCheck(root, _shape_id(prop), g.one(prop, SH + "path").value, _severity(g, prop), _message(g, prop))
     if one("minCount") is not None:
@@ -671,7 +690,7 @@ def _property_check(g: _Graph, index: _Index, root, prop) -> PropertyCheck:
         check.max_count = int(one("maxCount").value)
     if one("datatype") is not None:
         check.datatype = one("datatype").value
-    check.classes = [index.subclasses(c.value) for c in g.objects(prop, SH + "class")]
+    check.classes = [c.value for c in g.objects(prop, SH + "class")]
     if one("in") is not None:
         check.allowed = frozenset(map(str, g.items(one("in"))))  # N-Triples text, as the data
     if one("nodeKind") is not None:
@@ -704,8 +723,12 @@ class Plan:
     graph: _Graph | None = None
 
 
-def plan_shapes(shape_triples: Iterable, index: _Index) -> Plan:
-    """Sort every targeted shape into Python checks, SPARQL checks, or pySHACL fallback."""
+def plan_shapes(shape_triples: Iterable, index: _Index | None = None) -> Plan:
+    """Sort every targeted shape into Python checks, SPARQL checks, or pySHACL fallback.
+
+    The plan depends on the shapes only (``index`` is accepted for older callers), so it is
+    made before the data is read: the Store for the SPARQL checks loads while it is indexed.
+    """
     import pyoxigraph as ox
 
     g = _Graph(shape_triples)
@@ -731,7 +754,7 @@ def plan_shapes(shape_triples: Iterable, index: _Index) -> Plan:
             p in g.index.get(root, {}) for p in SUPPORTED)
         for prop in props:
             if isinstance(g.one(prop, SH + "path"), ox.NamedNode):
-                plan.property_checks.append(_property_check(g, index, root, prop))
+                plan.property_checks.append(_property_check(g, root, prop))
             else:
                 needs_sparql = True
         if needs_sparql:
@@ -824,8 +847,7 @@ def run_property_checks(plan: Plan, index: _Index, g: _Graph | None = None, focu
 
 def _failing_values(check: PropertyCheck, values: _Values, index: _Index, members_cache: dict) -> list[tuple[str, frozenset]]:
     """(component, the distinct objects of the path failing it) for each value constraint that fails."""
-    distinct = values.distinct()
-    if not distinct:
+    if not values.objects:
         return []
     cache = values.cache
 
@@ -838,24 +860,23 @@ def _failing_values(check: PropertyCheck, values: _Values, index: _Index, member
     out = []
     if check.datatype is not None:
         dt = check.datatype
-        out.append(("DatatypeConstraintComponent", failing(("datatype", dt), lambda: (
-            v for v in distinct if not _has_datatype(v, dt)))))
-    for closure in check.classes:
+        out.append(("DatatypeConstraintComponent", failing(("datatype", dt), lambda: _datatype_failures(values, dt))))
+    for closure in map(index.subclasses, check.classes):
         members = members_cache.get(closure)
         if members is None:
             members = members_cache[closure] = index.members(closure)
-        out.append(("ClassConstraintComponent", failing(("class", closure), lambda: distinct - members)))
+        out.append(("ClassConstraintComponent", failing(("class", closure), lambda: values.distinct() - members)))
     if check.allowed is not None:
         allowed = check.allowed
-        out.append(("InConstraintComponent", failing(("in", allowed), lambda: distinct - allowed)))
+        out.append(("InConstraintComponent", failing(("in", allowed), lambda: values.distinct() - allowed)))
     if check.node_kind is not None:
         firsts = _NODE_KIND_FIRST[check.node_kind]
         out.append(("NodeKindConstraintComponent", failing(("nodeKind", firsts), lambda: (
-            v for v in distinct if v[0] not in firsts))))
+            v for v in values.distinct() if v[0] not in firsts))))
     if check.patterns or check.min_length is not None or check.max_length is not None:
         texts = cache.get("texts")
         if texts is None:  # what sh:pattern and the lengths read: the IRI or lexical form (None: blank node)
-            texts = cache["texts"] = [(v, None if v[0] == "_" else term_value(v)) for v in distinct]
+            texts = cache["texts"] = [(v, None if v[0] == "_" else term_value(v)) for v in values.distinct()]
         for pattern in check.patterns:
             out.append(("PatternConstraintComponent", failing(("pattern", pattern), lambda: (
                 v for v, text in texts if text is None or not pattern.search(text)))))
@@ -870,13 +891,35 @@ def _failing_values(check: PropertyCheck, values: _Values, index: _Index, member
     if check.bounds:
         comparable = cache.get("comparable")
         if comparable is None:
-            comparable = cache["comparable"] = [(v, _comparable(v)) for v in distinct]
+            comparable = cache["comparable"] = [(v, _comparable(v)) for v in values.distinct()]
         for component, op, bound in check.bounds:
             compare = _COMPARE[op]
             out.append((component.removeprefix(SH), failing(("bound", op, bound), lambda: (
                 v for v, mine in comparable
                 if mine is None or bound is None or mine[0] != bound[0] or not compare(mine[1], bound[1])))))
     return [(component, found) for component, found in out if found]
+
+
+_LANG_TAIL = re.compile(r'"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*\Z')  # a language-tagged literal's end
+
+
+def _datatype_failures(values: _Values, datatype: str) -> set[str]:
+    """The objects failing ``sh:datatype``: first a test of each N-Triples text's end, in C
+    (``"`` a plain string, ``"@tag`` a tagged one, ``"^^<datatype>`` a typed one), then the
+    lexical forms of the distinct well-typed values where the datatype restricts them."""
+    from itertools import filterfalse
+    from operator import methodcaller
+
+    if datatype == _XSD_STRING:
+        well_typed = methodcaller("endswith", '"')
+    elif datatype == _LANG_STRING:
+        well_typed = _LANG_TAIL.search
+    else:
+        well_typed = methodcaller("endswith", f'"^^<{datatype}>')
+    failing = set(filterfalse(well_typed, values.objects))
+    if datatype in _LEXICAL:
+        failing.update(v for v in values.distinct() if v not in failing and not _has_datatype(v, datatype))
+    return failing
 
 
 def _has_datatype(v: str, datatype: str) -> bool:
@@ -947,12 +990,13 @@ def run_checks(checks: list[Check], store) -> list[dict]:
     return out
 
 
-def _load_store(selected: Iterable[list[str]]):
-    """A Store holding the given N-Triples lines, bulk-loaded from one text."""
+def _load_store(selected: Iterable[list[str]], store=None):
+    """A Store (new, or ``store``) with the given N-Triples lines added, loaded from one text."""
     import pyoxigraph as ox
     from itertools import chain
 
-    store = ox.Store()
+    if store is None:
+        store = ox.Store()
     text = " .\n".join(chain.from_iterable(selected))
     if not text:
         return store
@@ -1106,20 +1150,22 @@ def _values_targets(plan: Plan, index: _Index, focus_cache: dict) -> dict:
     """Root shape -> a group binding ``?this`` to its focus nodes (``VALUES``), for the roots with
     SHACL-SPARQL constraints whose focus nodes can all be written in a query (IRIs and
     literals; a blank node in a query would be a fresh variable, not the data's node)."""
-    out = {}
+    out, texts = {}, {}
     for _, root in plan.sparql_roots:
         focus = focus_cache.get(root)
         if focus is None:
             focus = focus_cache[root] = index.focus_nodes(plan.graph, root)
-        if not any(key.startswith("_:") for key in focus):
+        text = texts.get(id(focus))  # roots with the same targets share one focus set
+        if text is None:
+            text = texts[id(focus)] = " ".join(focus)
+        if not (text.startswith("_:") or " _:" in text):  # no blank node (a literal may look like one: fine)
             # a sub-select: oxigraph hash-joins it (a bare VALUES group is joined by nested loops)
-            out[root] = "{ SELECT ?this WHERE { VALUES ?this { " + " ".join(focus) + " } } }"
+            out[root] = "{ SELECT ?this WHERE { VALUES ?this { " + text + " } } }"
     return out
 
 
-def _sparql_results(plan: Plan, selected: list[list[str]], targets: dict) -> list[dict]:
-    """Load the selected lines into a Store and run the SPARQL checks on it."""
-    store = _load_store(selected)
+def _sparql_results(plan: Plan, store, targets: dict) -> list[dict]:
+    """Run the SPARQL checks on the loaded Store."""
     return run_checks(compile_sparql_checks(plan, store, targets), store)
 
 
@@ -1133,33 +1179,45 @@ def fast_findings(data_lines: list[str], shape_triples: list, ontology_triples: 
     ``data_lines`` is the data graph as sorted, unique N-Triples lines (``str(Triple)``: no
     final `` .``); a list of pyoxigraph Triples is accepted too (converted). Shapes and
     ontology are pyoxigraph Triples. Core constraints on plain-IRI paths run in Python over a
-    predicate index of the lines; meanwhile a background thread bulk-loads the lines the
-    SPARQL-based checks need into a pyoxigraph Store and runs them (pyoxigraph releases the
-    GIL while it loads and evaluates, so both use a core).
+    predicate index of the lines. A background thread loads the lines the SPARQL-based checks
+    need into a pyoxigraph Store while the lines are indexed, then runs those checks while
+    the Python checks run (pyoxigraph releases the GIL: each uses a core).
     """
     from concurrent.futures import ThreadPoolExecutor
 
     lines = ntriples_lines(data_lines)
-    index = _Index(lines, ontology_triples)
-    plan = plan_shapes(shape_triples, index)
-    results: list[dict] = []
+    plan = plan_shapes(shape_triples)
     focus_cache: dict = {}
     results: list[dict] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ldpub-shacl") as pool:
-        sparql = None
+        loads = []  # run in order by the one worker: the loads, then the queries
+        feed = streamed = store = selection = sparql = None
         if plan.sparql_roots:
-            targets = _values_targets(plan, index, focus_cache)
-            selection = _store_selection(plan, targets)
-            if selection is None:  # the whole graph, and targets joined from its rdf:type triples
-                targets, selected = {}, index.store_lines(None, None)
-            else:
+            import pyoxigraph as ox
+
+            store = ox.Store()
+            # first guess: every root's focus nodes go into its queries (VALUES), so no rdf:type
+            selection = _store_selection(plan, {root: None for _, root in plan.sparql_roots})
+            if selection is not None:
                 predicates, classes = selection
+                streamed = {f"<{p}>" for p in predicates if p != RDF_TYPE or classes is None}
+
+            def feed(selected: list[list[str]]) -> None:
+                loads.append(pool.submit(_load_store, selected, store))
+
+        index = _Index(lines, ontology_triples, feed=feed, streamed=streamed)
+        if store is not None:
+            targets = _values_targets(plan, index, focus_cache)
+            if selection is not None and len(targets) < len(plan.sparql_roots):
+                # a root with blank focus nodes joins its targets from the Store: add what they need
+                predicates, classes = _store_selection(plan, targets)
                 keys = None if classes is None else frozenset().union(*(index.subclasses(c) for c in classes))
-                selected = index.store_lines(predicates, keys)
-            sparql = pool.submit(_sparql_results, plan, selected, targets)
-            del selected
+                feed(index.store_lines(predicates, keys, loaded=streamed))
+            sparql = pool.submit(_sparql_results, plan, store, targets)
         results.extend(run_property_checks(plan, index, focus_cache=focus_cache))
         del index, focus_cache
+        for load in loads:
+            load.result()  # (raises what the load raised)
         if sparql is not None:
             results.extend(sparql.result())
     if plan.fallback_triples:
