@@ -204,3 +204,36 @@ def test_sparql_store_holds_no_type_triples_when_focus_nodes_are_bound_in_the_qu
     selected = [line for group in index.store_lines(predicates, frozenset()) for line in group]
     assert selected and not any(f"<{RDF}type>" in line for line in selected)
     assert _store_selection(plan, {})[1]  # without them, the targets' classes are loaded
+
+
+def test_store_loaded_in_small_chunks_gives_the_same_results(monkeypatch):
+    """The Store is loaded chunk by chunk while the lines are indexed: blank nodes keep one
+    identity across chunks (a SPARQL result on a blank focus node names the data's node)."""
+    import ldpub.fastshacl as fastshacl
+
+    shapes, lines = _triples(SHAPES), _lines(DATA)
+    whole = fast_findings(lines, shapes, [])
+    monkeypatch.setattr(fastshacl, "_CHUNK", 3)
+    assert fast_findings(lines, shapes, []) == whole
+    assert any(r["component"] == SH + "SPARQLConstraintComponent" for r in whole)
+
+
+def test_empty_data_graph():
+    assert fast_findings([], _triples(SHAPES), []) == []
+
+
+def test_whole_graph_store_with_blank_nodes_matches_pyshacl_in_any_chunking(monkeypatch):
+    """A variable predicate needs every line in the Store (and rdf:type for the targets)."""
+    import ldpub.fastshacl as fastshacl
+
+    shapes = _triples(SHAPES + """
+ex:NoBlankValues a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:sparql [ sh:message "blank value" ;
+                sh:select "SELECT $this ?value WHERE { $this ?p ?value . FILTER(isBlank(?value)) }" ] .
+""")
+    lines = _lines(DATA)
+    fast = fast_findings(lines, shapes, [])
+    assert _blank_safe(fast) == _blank_safe(ENGINES["pyshacl"](lines, shapes, [], None))
+    assert any(r["message"] == "blank value" for r in fast)
+    monkeypatch.setattr(fastshacl, "_CHUNK", 2)
+    assert fast_findings(lines, shapes, []) == fast

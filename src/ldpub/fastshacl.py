@@ -1173,6 +1173,25 @@ def _result_key(r: dict) -> tuple:
     return (r["focus"], r["path"] or "", r["component"], r["value"] or "", r["shape"], r["severity"], r["message"])
 
 
+class _Loader:
+    """Loads lines into one Store on a worker thread, in the order given, then runs the
+    SPARQL checks there (pyoxigraph releases the GIL while it loads and evaluates)."""
+
+    def __init__(self, pool) -> None:
+        import pyoxigraph as ox
+
+        self.pool, self.store, self.jobs = pool, ox.Store(), []
+
+    def feed(self, selected: list[list[str]]) -> None:
+        self.jobs.append(self.pool.submit(_load_store, selected, self.store))
+
+    def run(self, plan: Plan, targets: dict) -> None:
+        self.jobs.append(self.pool.submit(_sparql_results, plan, self.store, targets))
+
+    def results(self) -> list[dict]:
+        return [job.result() for job in self.jobs][-1]  # (raises what a load raised)
+
+
 def fast_findings(data_lines: list[str], shape_triples: list, ontology_triples: list, vocab_labels=None) -> list[dict]:
     """The ``fast`` engine of :data:`ldpub.validate.ENGINES`: raw results, sorted.
 
@@ -1181,7 +1200,7 @@ def fast_findings(data_lines: list[str], shape_triples: list, ontology_triples: 
     ontology are pyoxigraph Triples. Core constraints on plain-IRI paths run in Python over a
     predicate index of the lines. A background thread loads the lines the SPARQL-based checks
     need into a pyoxigraph Store while the lines are indexed, then runs those checks while
-    the Python checks run (pyoxigraph releases the GIL: each uses a core).
+    the Python checks run.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -1190,36 +1209,27 @@ def fast_findings(data_lines: list[str], shape_triples: list, ontology_triples: 
     focus_cache: dict = {}
     results: list[dict] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ldpub-shacl") as pool:
-        loads = []  # run in order by the one worker: the loads, then the queries
-        feed = streamed = store = selection = sparql = None
+        loader = streamed = selection = None
         if plan.sparql_roots:
-            import pyoxigraph as ox
-
-            store = ox.Store()
+            loader = _Loader(pool)
             # first guess: every root's focus nodes go into its queries (VALUES), so no rdf:type
             selection = _store_selection(plan, {root: None for _, root in plan.sparql_roots})
             if selection is not None:
                 predicates, classes = selection
                 streamed = {f"<{p}>" for p in predicates if p != RDF_TYPE or classes is None}
-
-            def feed(selected: list[list[str]]) -> None:
-                loads.append(pool.submit(_load_store, selected, store))
-
-        index = _Index(lines, ontology_triples, feed=feed, streamed=streamed)
-        if store is not None:
+        index = _Index(lines, ontology_triples, feed=loader and loader.feed, streamed=streamed)
+        if loader is not None:
             targets = _values_targets(plan, index, focus_cache)
             if selection is not None and len(targets) < len(plan.sparql_roots):
                 # a root with blank focus nodes joins its targets from the Store: add what they need
                 predicates, classes = _store_selection(plan, targets)
                 keys = None if classes is None else frozenset().union(*(index.subclasses(c) for c in classes))
-                feed(index.store_lines(predicates, keys, loaded=streamed))
-            sparql = pool.submit(_sparql_results, plan, store, targets)
+                loader.feed(index.store_lines(predicates, keys, loaded=streamed))
+            loader.run(plan, targets)
         results.extend(run_property_checks(plan, index, focus_cache=focus_cache))
         del index, focus_cache
-        for load in loads:
-            load.result()  # (raises what the load raised)
-        if sparql is not None:
-            results.extend(sparql.result())
+        if loader is not None:
+            results.extend(loader.results())
     if plan.fallback_triples:
         from .validate import ENGINES
 
