@@ -237,3 +237,13 @@ ex:NoBlankValues a sh:NodeShape ; sh:targetClass ex:Thing ;
     assert any(r["message"] == "blank value" for r in fast)
     monkeypatch.setattr(fastshacl, "_CHUNK", 2)
     assert fast_findings(lines, shapes, []) == fast
+
+
+def test_literal_focus_nodes_of_a_sparql_constraint_match_pyshacl():
+    shapes = _triples("""@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .
+ex:CodeShape a sh:NodeShape ; sh:targetObjectsOf ex:code ;
+    sh:sparql [ sh:message "short code" ; sh:select "SELECT $this WHERE { FILTER(strlen(str($this)) < 6) }" ] .""")
+    lines = _lines(DATA)
+    fast = fast_findings(lines, shapes, [])
+    assert _blank_safe(fast) == _blank_safe(ENGINES["pyshacl"](lines, shapes, [], None))
+    assert {r["focus"] for r in fast} == {"AB-12", "ab-1\n", "ÉT-\t1", "AB-7"}

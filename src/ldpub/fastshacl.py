@@ -1147,9 +1147,10 @@ def _store_selection(plan: Plan, targets: dict) -> tuple[set[str], set[str] | No
 
 
 def _values_targets(plan: Plan, index: _Index, focus_cache: dict) -> dict:
-    """Root shape -> a group binding ``?this`` to its focus nodes (``VALUES``), for the roots with
-    SHACL-SPARQL constraints whose focus nodes can all be written in a query (IRIs and
-    literals; a blank node in a query would be a fresh variable, not the data's node)."""
+    """Root shape -> a group binding ``?this`` to its focus nodes (``VALUES``), for the roots
+    whose focus nodes are all IRIs (a blank node in a query would be a fresh variable, not the
+    data's node; literals, rare focus nodes, keep the safe path too): the others join their
+    targets from the Store."""
     out, texts = {}, {}
     for _, root in plan.sparql_roots:
         focus = focus_cache.get(root)
@@ -1158,7 +1159,7 @@ def _values_targets(plan: Plan, index: _Index, focus_cache: dict) -> dict:
         text = texts.get(id(focus))  # roots with the same targets share one focus set
         if text is None:
             text = texts[id(focus)] = " ".join(focus)
-        if not (text.startswith("_:") or " _:" in text):  # no blank node (a literal may look like one: fine)
+        if not text or (text[0] == "<" and " _:" not in text and ' "' not in text):  # IRIs contain no space
             # a sub-select: oxigraph hash-joins it (a bare VALUES group is joined by nested loops)
             out[root] = "{ SELECT ?this WHERE { VALUES ?this { " + text + " } } }"
     return out
