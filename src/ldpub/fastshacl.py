@@ -3,7 +3,8 @@
 pySHACL (the reference engine) walks every focus node in Python and runs SHACL-SPARQL
 constraints once per focus node on rdflib's SPARQL engine: minutes at a million triples.
 This engine reads the data graph as **N-Triples lines** (``str(pyoxigraph.Triple)``: the
-pipeline's sorted, unique lines; no Triple objects needed) and plans each targeted shape
+pipeline's sorted, unique lines, although any order gives the same results; no Triple
+objects needed) and plans each targeted shape
 (:func:`plan_shapes`) into:
 
 * **Python checks** for property shapes with a plain IRI path: the lines (data plus ontology)
@@ -371,26 +372,26 @@ class PropertyCheck:
 def ntriples_lines(data: Iterable) -> list[str]:
     """The data graph as N-Triples lines (``<s> <p> <o>``, no final `` .``): the engines' input.
 
-    A list of lines is returned as it is (the caller promises sorted, unique lines, as the
-    pipeline makes them); pyoxigraph Triples (the older contract) become sorted unique lines.
+    A list of lines is returned as it is; pyoxigraph Triples (the older contract) become their
+    lines, in the same order. Sorted lines index a little faster (consecutive lines of one
+    subject share its string); a repeated line changes nothing (values are counted distinct).
     """
     if not isinstance(data, list):
         data = list(data)
     if not data or isinstance(data[0], str):
         return data
-    return sorted(set(map(str, data)))
+    return list(map(str, data))
 
 
 class _Values:
     """The triples of one predicate: parallel lists of subject keys, object texts and lines."""
 
-    __slots__ = ("subjects", "objects", "lines", "mixed", "_subject_set", "_distinct", "_counts", "cache")
+    __slots__ = ("subjects", "objects", "lines", "_subject_set", "_distinct", "_counts", "cache")
 
     def __init__(self) -> None:
         self.subjects: list[str] = []  # N-Triples text of each subject (``<iri>``, ``_:b0``)
         self.objects: list[str] = []  # N-Triples text of each object (IRI, blank node or literal)
         self.lines: list[str] = []  # the lines themselves (for the SPARQL Store)
-        self.mixed = False  # holds lines from more than one source (data and ontology): may repeat
         self._subject_set: frozenset | None = None
         self._distinct: frozenset | None = None
         self._counts: dict | None = None
@@ -412,14 +413,12 @@ class _Values:
         return len(self.subject_set()) != len(self.subjects)
 
     def counts(self) -> dict:
-        """Subject key -> number of distinct values."""
+        """Subject key -> number of distinct values (a triple given twice, e.g. in the data and
+        in the ontology, counts once)."""
         if self._counts is None:
             from collections import Counter
 
-            if self.mixed:  # the same triple may come from two sources: count it once
-                self._counts = Counter(s for s, _ in set(zip(self.subjects, self.objects)))
-            else:
-                self._counts = Counter(self.subjects)
+            self._counts = Counter(s for s, _ in set(zip(self.subjects, self.objects)))
         return self._counts
 
 
@@ -453,7 +452,6 @@ class _Index:
         try:
             for lines in line_sets:
                 lines = ntriples_lines(lines)
-                before = {p: len(values.lines) for p, values in by_pred.items()}
                 prev = None
                 for start in range(0, len(lines), _CHUNK):
                     for line in lines[start:start + _CHUNK]:
@@ -477,9 +475,6 @@ class _Index:
                                 fed[p] = len(values.lines)
                         if new:
                             feed(new)
-                for p, count in before.items():  # a predicate fed by two sources may repeat a triple
-                    if count and len(by_pred[p].lines) > count:
-                        by_pred[p].mixed = True
         finally:
             if paused:
                 gc.enable()
@@ -1196,8 +1191,9 @@ class _Loader:
 def fast_findings(data_lines: list[str], shape_triples: list, ontology_triples: list, vocab_labels=None) -> list[dict]:
     """The ``fast`` engine of :data:`ldpub.validate.ENGINES`: raw results, sorted.
 
-    ``data_lines`` is the data graph as sorted, unique N-Triples lines (``str(Triple)``: no
-    final `` .``); a list of pyoxigraph Triples is accepted too (converted). Shapes and
+    ``data_lines`` is the data graph as N-Triples lines (``str(Triple)``: no final `` .``),
+    as the pipeline makes them: sorted and unique (the fastest to index; another order or a
+    repeated line gives the same results); a list of pyoxigraph Triples is accepted too. Shapes and
     ontology are pyoxigraph Triples. Core constraints on plain-IRI paths run in Python over a
     predicate index of the lines. A background thread loads the lines the SPARQL-based checks
     need into a pyoxigraph Store while the lines are indexed, then runs those checks while

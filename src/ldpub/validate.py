@@ -6,8 +6,8 @@ SPARQL-based ones once each on pyoxigraph, and is tested to report the same resu
 
 The engine contract: ``ENGINES[name](data, shape_triples, ontology_triples, vocab_labels)``
 returns raw result dicts (focus, path, value, severity, message, shape, component), where
-``data`` is the data graph as sorted, unique N-Triples lines (``str(pyoxigraph.Triple)``, no
-final `` .``) or, for older callers, a list of pyoxigraph Triples; shapes and ontology are
+``data`` is the data graph as N-Triples lines (``str(pyoxigraph.Triple)``, no final `` .``;
+the pipeline's are sorted and unique) or, for older callers, a list of pyoxigraph Triples; shapes and ontology are
 pyoxigraph Triples. :func:`shacl_findings` maps the results to
 :class:`ldpub.report.Finding` objects located by the mapping's :class:`ldpub.mapping.SourceMap`.
 """
@@ -101,7 +101,7 @@ def shacl_findings(
 ) -> list[Finding]:
     """Validate and map every result to the record (file, line, slug) it came from.
 
-    ``data``: N-Triples lines (sorted, unique, no final `` .``) or pyoxigraph Triples.
+    ``data``: N-Triples lines (``str(Triple)``, no final `` .``) or pyoxigraph Triples.
     """
     raw = ENGINES[engine](data, shape_triples, ontology_triples, vocab.labels)
     findings = []
