@@ -2,25 +2,31 @@
 
 pySHACL (the reference engine) walks every focus node in Python and runs SHACL-SPARQL
 constraints once per focus node on rdflib's SPARQL engine: minutes at a million triples.
-This engine plans each targeted shape (:func:`plan_shapes`) into:
+This engine reads the data graph as **N-Triples lines** (``str(pyoxigraph.Triple)``: the
+pipeline's sorted, unique lines, although any order gives the same results; no Triple
+objects needed) and plans each targeted shape
+(:func:`plan_shapes`) into:
 
-* **Python checks** for property shapes with a plain IRI path: the data graph (data plus
-  ontology) is indexed by predicate once, focus nodes come from ``sh:targetClass`` (with every
-  subclass), ``sh:targetNode``, ``sh:targetSubjectsOf`` and ``sh:targetObjectsOf``, and
-  ``sh:minCount``/``sh:maxCount`` become set operations; ``sh:datatype`` (ill-typed literals
-  included), ``sh:class``, ``sh:in``, ``sh:nodeKind``, ``sh:pattern``, ``sh:minLength``,
-  ``sh:maxLength``, ``sh:min/maxInclusive``, ``sh:min/maxExclusive`` and ``sh:hasValue`` are
-  checked per value;
+* **Python checks** for property shapes with a plain IRI path: the lines (data plus ontology)
+  are indexed by predicate in one pass (``line.split(" ", 2)``), nodes staying N-Triples text;
+  focus nodes come from ``sh:targetClass`` (with every subclass), ``sh:targetNode``,
+  ``sh:targetSubjectsOf`` and ``sh:targetObjectsOf``, and ``sh:minCount``/``sh:maxCount``
+  become set operations; ``sh:datatype`` (ill-typed literals included), ``sh:class``,
+  ``sh:in``, ``sh:nodeKind``, ``sh:pattern``, ``sh:minLength``, ``sh:maxLength``,
+  ``sh:min/maxInclusive``, ``sh:min/maxExclusive`` and ``sh:hasValue`` are checked once per
+  distinct value, a literal being parsed (and unescaped) only where a constraint reads it;
 * **SPARQL checks** on a pyoxigraph Store: each SPARQL-based constraint (``sh:sparql`` with
-  ``sh:select``) runs ONCE over the whole graph with ``$this`` joined to its targets instead of
-  pre-bound per focus node; complex property paths and node-level constraints compile to one
-  query per constraint. When the SPARQL queries provably name all their predicates, the Store
-  holds only those triples;
+  ``sh:select``) runs ONCE over the whole graph with ``$this`` joined to its focus nodes
+  (a ``VALUES`` block computed in Python) instead of pre-bound per focus node; complex
+  property paths and node-level constraints compile to one query per constraint. When the
+  SPARQL queries provably name all their predicates, the Store holds only those lines. It is
+  loaded and queried in a background thread while the Python checks run.
 
 Results are the same raw dicts as the pySHACL engine (focus, path, value, severity, message,
-shape, component). A shape using anything else (``sh:node``, ``sh:or``, ``sh:closed``, ...)
-is not skipped: it is handed to pySHACL on its own, so the verdict never depends on the engine.
-``tests/test_fast_validation.py`` checks that both engines report the same results.
+shape, component), sorted. A shape using anything else (``sh:node``, ``sh:or``,
+``sh:closed``, ...) is not skipped: it is handed to pySHACL on its own, so the verdict never
+depends on the engine. ``tests/test_fast_validation.py`` and ``tests/test_fastshacl_lines.py``
+check that both engines report the same results.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from typing import Iterable
 
 from .rdfterms import RDF, RDF_TYPE, RDFS, SH, XSD
 
-__all__ = ["fast_findings", "plan_shapes", "Plan", "PropertyCheck"]
+__all__ = ["fast_findings", "plan_shapes", "Plan", "PropertyCheck", "ntriples_lines", "parse_literal", "term_value", "unescape"]
 
 _FIRST, _REST, _NIL = RDF + "first", RDF + "rest", RDF + "nil"
 _VIOLATION = SH + "Violation"
@@ -352,66 +358,155 @@ class PropertyCheck:
     min_count: int | None = None
     max_count: int | None = None
     datatype: str | None = None
-    classes: list[frozenset] = field(default_factory=list)  # one subclass closure per sh:class
-    allowed: frozenset | None = None  # sh:in
+    classes: list[str] = field(default_factory=list)  # the sh:class IRIs (closures are taken on the data)
+    allowed: frozenset | None = None  # sh:in, as N-Triples texts
     node_kind: str | None = None
     patterns: list = field(default_factory=list)  # compiled regular expressions
     min_length: int | None = None
     max_length: int | None = None
     bounds: list[tuple[str, str, object]] = field(default_factory=list)  # (component, operator, bound)
-    has_value: object = None
+    has_value: str | None = None  # N-Triples text
+
+
+# ---------------------------------------------------------------------------- the data graph as lines
+def ntriples_lines(data: Iterable) -> list[str]:
+    """The data graph as N-Triples lines (``<s> <p> <o>``, no final `` .``): the engines' input.
+
+    A list of lines is returned as it is; pyoxigraph Triples (the older contract) become their
+    lines, in the same order. Sorted lines index a little faster (consecutive lines of one
+    subject share its string); a repeated line changes nothing (values are counted distinct).
+    """
+    if not isinstance(data, list):
+        data = list(data)
+    if not data or isinstance(data[0], str):
+        return data
+    return list(map(str, data))
+
+
+class _Values:
+    """The triples of one predicate: parallel lists of subject keys, object texts and lines."""
+
+    __slots__ = ("subjects", "objects", "lines", "_subject_set", "_distinct", "_counts", "cache")
+
+    def __init__(self) -> None:
+        self.subjects: list[str] = []  # N-Triples text of each subject (``<iri>``, ``_:b0``)
+        self.objects: list[str] = []  # N-Triples text of each object (IRI, blank node or literal)
+        self.lines: list[str] = []  # the lines themselves (for the SPARQL Store)
+        self._subject_set: frozenset | None = None
+        self._distinct: frozenset | None = None
+        self._counts: dict | None = None
+        self.cache: dict = {}  # per-constraint results on the distinct objects (shapes repeat them)
+
+    def subject_set(self) -> frozenset:
+        if self._subject_set is None:
+            self._subject_set = frozenset(self.subjects)
+        return self._subject_set
+
+    def distinct(self) -> frozenset:
+        """The distinct objects (constraints on values are evaluated once per distinct value)."""
+        if self._distinct is None:
+            self._distinct = frozenset(self.objects)
+        return self._distinct
+
+    def repeats(self) -> bool:
+        """Whether some subject has more than one value."""
+        return len(self.subject_set()) != len(self.subjects)
+
+    def counts(self) -> dict:
+        """Subject key -> number of distinct values (a triple given twice, e.g. in the data and
+        in the ontology, counts once)."""
+        if self._counts is None:
+            from collections import Counter
+
+            self._counts = Counter(s for s, _ in set(zip(self.subjects, self.objects)))
+        return self._counts
+
+
+_NO_VALUES = _Values()
+
+
+_CHUNK = 200_000  # lines indexed between two hand-overs to the Store loader
 
 
 class _Index:
-    """The data graph (data plus ontology triples) indexed by predicate, for one-pass checks.
+    """The data graph (data plus ontology) indexed by predicate, from N-Triples lines.
 
-    Nodes are keyed by their N-Triples text (``<iri>``, ``_:b0``): Python caches string
-    hashes, so the many lookups cost less than hashing pyoxigraph terms each time.
+    One pass splits each line at its first two spaces (subjects and predicates never contain
+    one; objects may) and appends the subject, object and line to the predicate's lists:
+    nodes stay N-Triples text (``<iri>``, ``_:b0``, ``"lexical"^^<datatype>``), which Python
+    hashes once and compares in C, and a literal is parsed only where a constraint needs it.
+    Consecutive lines of one subject share one subject string, so the index is a few large
+    lists rather than millions of small objects (cheap to build and to free).
+    Each argument is a list of lines, or of pyoxigraph Triples (converted).
     """
 
-    def __init__(self, *triple_sets: Iterable) -> None:
+    def __init__(self, *line_sets: Iterable, feed=None, streamed: set[str] | None = None) -> None:
+        """``feed`` (optional) receives, every :data:`_CHUNK` lines, the new lines of the
+        ``streamed`` predicates (``<iri>`` keys; None: every predicate) as lists of lines."""
         import gc
-        from sys import intern
 
-        by_pred: dict[str, dict[str, list]] = {}
+        by_pred: dict[str, _Values] = {}
+        fed: dict[str, int] = {}
         paused = gc.isenabled()
-        gc.disable()  # millions of small lists: the cyclic collector would rescan them again and again
+        gc.disable()  # the collector would rescan the growing lists for nothing
         try:
-            for triples in triple_sets:
-                for t in triples:
-                    p = t.predicate.value
-                    m = by_pred.get(p)
-                    if m is None:
-                        m = by_pred[p] = {}
-                    s = intern(str(t.subject))  # one string per node, not one per triple
-                    values = m.get(s)
-                    if values is None:
-                        m[s] = [t.object]
-                    else:
-                        values.append(t.object)
+            for lines in line_sets:
+                lines = ntriples_lines(lines)
+                prev = None
+                for start in range(0, len(lines), _CHUNK):
+                    for line in lines[start:start + _CHUNK]:
+                        s, p, o = line.split(" ", 2)
+                        values = by_pred.get(p)
+                        if values is None:
+                            values = by_pred[p] = _Values()
+                        if s == prev:
+                            s = prev  # one string per subject, not one per line
+                        else:
+                            prev = s
+                        values.subjects.append(s)
+                        values.objects.append(o)
+                        values.lines.append(line)
+                    if feed is not None:
+                        new = []
+                        for p, values in by_pred.items():
+                            done = fed.get(p, 0)
+                            if len(values.lines) > done and (streamed is None or p in streamed):
+                                new.append(values.lines[done:])
+                                fed[p] = len(values.lines)
+                        if new:
+                            feed(new)
         finally:
             if paused:
                 gc.enable()
         self.by_pred = by_pred
-        self.types: dict[str, list] = by_pred.get(RDF_TYPE, {})
-        instances: dict[str, list[str]] = {}
-        for node, classes in self.types.items():
-            for c in classes:
-                instances.setdefault(c.value, []).append(node)
+        instances: dict[str, list[str]] = {}  # class key (``<iri>``) -> its instances' keys
+        types = by_pred.get(f"<{RDF_TYPE}>", _NO_VALUES)
+        for node, cls in zip(types.subjects, types.objects):
+            found = instances.get(cls)
+            if found is None:
+                instances[cls] = [node]
+            else:
+                found.append(node)
         self.instances = instances
         self._subclasses: dict[str, frozenset] = {}
         self._below: dict[str, list[str]] | None = None
+        self._focus: dict[tuple, frozenset] = {}
+
+    def values(self, predicate: str) -> _Values:
+        """The triples whose predicate is the IRI ``predicate`` (empty if none)."""
+        return self.by_pred.get(f"<{predicate}>", _NO_VALUES)
 
     def subclasses(self, cls: str) -> frozenset:
-        """``cls`` and every class below it by ``rdfs:subClassOf`` (transitively)."""
+        """``cls`` and every class below it by ``rdfs:subClassOf`` (transitively), as node keys."""
         hit = self._subclasses.get(cls)
         if hit is None:
             if self._below is None:
                 self._below = {}
-                for s, supers in self.by_pred.get(RDFS + "subClassOf", {}).items():
-                    for o in supers:
-                        self._below.setdefault(o.value, []).append(s[1:-1] if s.startswith("<") else s)
-            seen, stack = {cls}, [cls]
+                sub_of = self.values(RDFS + "subClassOf")
+                for s, o in zip(sub_of.subjects, sub_of.objects):
+                    self._below.setdefault(o, []).append(s)
+            key = _key(cls)
+            seen, stack = {key}, [key]
             while stack:
                 for sub in self._below.get(stack.pop(), ()):
                     if sub not in seen:
@@ -420,23 +515,99 @@ class _Index:
             hit = self._subclasses[cls] = frozenset(seen)
         return hit
 
-    def focus_nodes(self, g: _Graph, shape) -> set[str]:
-        focus: set[str] = set()
+    def members(self, closure: frozenset) -> frozenset:
+        """The keys of the nodes typed with a class in ``closure`` (class keys)."""
+        from itertools import chain, repeat
+
+        return frozenset(chain.from_iterable(map(self.instances.get, closure, repeat(()))))
+
+    def focus_nodes(self, g: _Graph, shape) -> frozenset:
+        """The keys of the shape's focus nodes (shapes with the same targets share one set)."""
+        targets = tuple(tuple(sorted(str(n) for n in g.objects(shape, SH + kind)))
+                        for kind in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"))
+        focus = self._focus.get(targets)
+        if focus is not None:
+            return focus
+        found: set[str] = set()
         for t in g.objects(shape, SH + "targetClass"):
             for cls in self.subclasses(t.value):
-                focus.update(self.instances.get(cls, ()))
-        focus.update(str(n) for n in g.objects(shape, SH + "targetNode"))
+                found.update(self.instances.get(cls, ()))
+        found.update(str(n) for n in g.objects(shape, SH + "targetNode"))
         for p in g.objects(shape, SH + "targetSubjectsOf"):
-            focus.update(self.by_pred.get(p.value, {}))
+            found.update(self.values(p.value).subject_set())
         for p in g.objects(shape, SH + "targetObjectsOf"):
-            for values in self.by_pred.get(p.value, {}).values():
-                focus.update(str(v) for v in values)
+            found.update(self.values(p.value).distinct())
+        focus = self._focus[targets] = frozenset(found)
         return focus
+
+    def store_lines(self, predicates: set[str] | None, type_classes: frozenset | None,
+                    loaded: set[str] | None = None) -> list[list[str]]:
+        """The lines of the given predicates (all if None) but those ``loaded`` already
+        (``<iri>`` keys); ``rdf:type`` ones only for ``type_classes`` (class keys) if given."""
+        out = []
+        for p, values in self.by_pred.items():
+            if (predicates is not None and p[1:-1] not in predicates) or (loaded is not None and p in loaded):
+                continue
+            if p == f"<{RDF_TYPE}>" and type_classes is not None:
+                out.append([line for line, cls in zip(values.lines, values.objects) if cls in type_classes])
+            else:
+                out.append(values.lines)
+        return out
+
+
+def _key(iri_or_blank: str) -> str:
+    """The node key (N-Triples text) of an IRI, or of a blank node given as ``_:label``."""
+    return iri_or_blank if iri_or_blank.startswith("_:") else f"<{iri_or_blank}>"
+
+
+# ---------------------------------------------------------------------------- N-Triples terms
+_UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_XSD_STRING = XSD + "string"
+_LANG_STRING = RDF + "langString"
+_DIR_LANG_STRING = RDF + "dirLangString"
+
+
+def _unescape_char(m: re.Match) -> str:
+    code = m.group(1) or m.group(2)
+    if code is not None:
+        return chr(int(code, 16))
+    return _ESCAPES.get(m.group(3), m.group(0))
+
+
+def unescape(text: str) -> str:
+    """The characters an N-Triples string body stands for (``\\n``, ``\\"``, ``\\u00E9`` ...)."""
+    return _UNESCAPE.sub(_unescape_char, text) if "\\" in text else text
+
+
+def parse_literal(text: str) -> tuple[str, str, str | None]:
+    """(lexical form, datatype IRI, language or None) of a literal in N-Triples text.
+
+    The closing quote is the last one: a datatype IRI or a language tag contains none.
+    """
+    end = text.rfind('"')
+    lexical = unescape(text[1:end])
+    tail = text[end + 1:]
+    if not tail:
+        return lexical, _XSD_STRING, None
+    if tail[0] == "@":
+        return lexical, _DIR_LANG_STRING if "--" in tail else _LANG_STRING, tail[1:]
+    return lexical, tail[3:-1], None  # ^^<datatype>
+
+
+def term_value(text: str) -> str:
+    """What ``.value`` gives for the term: the IRI, the blank node label or the lexical form."""
+    first = text[0]
+    if first == "<":
+        return text[1:-1]
+    if first == "_":
+        return text[2:]
+    return parse_literal(text)[0]
 
 
 def _node_value(key: str) -> str:
-    """The IRI or blank node label of a node key (``<iri>`` or ``_:label``)."""
-    return key[1:-1] if key.startswith("<") else key[2:]
+    """The IRI, blank node label or lexical form of a node key."""
+    return term_value(key)
 
 
 _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
@@ -483,29 +654,29 @@ def _well_formed_cached(lexical: str, datatype: str) -> bool:
     return hit
 
 
-def _comparable(term):
-    """A Python value to compare literals with (numbers and dates), or None if incomparable."""
-    import pyoxigraph as ox
-
-    if not isinstance(term, ox.Literal) or term.language:
+def _comparable(text: str):
+    """A Python value to compare a literal (N-Triples text) with: numbers and dates, else None."""
+    if not text.startswith('"'):
         return None
-    dt = term.datatype.value
-    if dt in _NUMERIC and _well_formed(term.value, dt):
+    lexical, dt, language = parse_literal(text)
+    if language is not None:
+        return None
+    if dt in _NUMERIC and _well_formed(lexical, dt):
         from decimal import Decimal, InvalidOperation
 
         try:
-            return ("n", Decimal(term.value.replace("INF", "Infinity")))
+            return ("n", Decimal(lexical.replace("INF", "Infinity")))
         except InvalidOperation:
             return None
-    if dt in (XSD + "date", XSD + "dateTime") and _well_formed(term.value, dt):
-        return ("d", term.value)
+    if dt in (XSD + "date", XSD + "dateTime") and _well_formed(lexical, dt):
+        return ("d", lexical)
     return None
 
 
 _COMPARE = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, "<": lambda a, b: a < b}
 
 
-def _property_check(g: _Graph, index: _Index, root, prop) -> PropertyCheck:
+def _property_check(g: _Graph, root, prop) -> PropertyCheck:
     one = lambda p: g.one(prop, SH + p)  # noqa: E731
     check = PropertyCheck(root, _shape_id(prop), g.one(prop, SH + "path").value, _severity(g, prop), _message(g, prop))
     if one("minCount") is not None:
@@ -514,9 +685,9 @@ def _property_check(g: _Graph, index: _Index, root, prop) -> PropertyCheck:
         check.max_count = int(one("maxCount").value)
     if one("datatype") is not None:
         check.datatype = one("datatype").value
-    check.classes = [index.subclasses(c.value) for c in g.objects(prop, SH + "class")]
+    check.classes = [c.value for c in g.objects(prop, SH + "class")]
     if one("in") is not None:
-        check.allowed = frozenset(g.items(one("in")))
+        check.allowed = frozenset(map(str, g.items(one("in"))))  # N-Triples text, as the data
     if one("nodeKind") is not None:
         check.node_kind = one("nodeKind").value
     flags = 0
@@ -530,8 +701,9 @@ def _property_check(g: _Graph, index: _Index, root, prop) -> PropertyCheck:
     for name, op in (("minInclusive", ">="), ("maxInclusive", "<="), ("minExclusive", ">"), ("maxExclusive", "<")):
         bound = one(name)
         if bound is not None:
-            check.bounds.append((SH + name[0].upper() + name[1:] + "ConstraintComponent", op, _comparable(bound)))
-    check.has_value = one("hasValue")
+            check.bounds.append((SH + name[0].upper() + name[1:] + "ConstraintComponent", op, _comparable(str(bound))))
+    if one("hasValue") is not None:
+        check.has_value = str(one("hasValue"))
     return check
 
 
@@ -546,8 +718,12 @@ class Plan:
     graph: _Graph | None = None
 
 
-def plan_shapes(shape_triples: Iterable, index: _Index) -> Plan:
-    """Sort every targeted shape into Python checks, SPARQL checks, or pySHACL fallback."""
+def plan_shapes(shape_triples: Iterable, index: _Index | None = None) -> Plan:
+    """Sort every targeted shape into Python checks, SPARQL checks, or pySHACL fallback.
+
+    The plan depends on the shapes only (``index`` is accepted for older callers), so it is
+    made before the data is read: the Store for the SPARQL checks loads while it is indexed.
+    """
     import pyoxigraph as ox
 
     g = _Graph(shape_triples)
@@ -573,7 +749,7 @@ def plan_shapes(shape_triples: Iterable, index: _Index) -> Plan:
             p in g.index.get(root, {}) for p in SUPPORTED)
         for prop in props:
             if isinstance(g.one(prop, SH + "path"), ox.NamedNode):
-                plan.property_checks.append(_property_check(g, index, root, prop))
+                plan.property_checks.append(_property_check(g, root, prop))
             else:
                 needs_sparql = True
         if needs_sparql:
@@ -582,15 +758,22 @@ def plan_shapes(shape_triples: Iterable, index: _Index) -> Plan:
     return plan
 
 
-def compile_sparql_checks(plan: Plan, store) -> list[Check]:
-    """SPARQL checks for what Python does not check: sh:sparql, complex paths, node-level constraints."""
+def compile_sparql_checks(plan: Plan, store, targets: dict | None = None) -> list[Check]:
+    """SPARQL checks for what Python does not check: sh:sparql, complex paths, node-level constraints.
+
+    ``targets`` (root shape -> a ``VALUES ?this`` group of its focus nodes, found in Python)
+    binds the SHACL-SPARQL constraints' ``$this`` without the Store holding ``rdf:type``
+    triples; a root without one joins its targets from the Store.
+    """
     import pyoxigraph as ox
 
     g, checks = plan.graph, []
     for number, root in plan.sparql_roots:
         constraints = [c for c in g.objects(root, SH + "sparql") if not _deactivated(g, c)]
         if constraints:  # each runs once: join the targets inline rather than materializing them
-            inline = "{ SELECT DISTINCT ?this WHERE { " + _target_union(g, store, root) + " } }"
+            inline = (targets or {}).get(root)
+            if inline is None:
+                inline = "{ SELECT DISTINCT ?this WHERE { " + _target_union(g, store, root) + " } }"
             checks.extend(_compile_sparql(g, root, c, inline, g.one(root, SH + "path")) for c in constraints)
         props = [p for p in g.objects(root, SH + "property")
                  if not _deactivated(g, p) and not isinstance(g.one(p, SH + "path"), ox.NamedNode)]
@@ -604,105 +787,160 @@ def compile_sparql_checks(plan: Plan, store) -> list[Check]:
     return checks
 
 
-def run_property_checks(plan: Plan, index: _Index, g: _Graph | None = None) -> list[dict]:
-    """Evaluate the Python checks: per check, one pass over the triples of its path."""
-    import pyoxigraph as ox
+def run_property_checks(plan: Plan, index: _Index, g: _Graph | None = None, focus_cache: dict | None = None) -> list[dict]:
+    """Evaluate the Python checks: set operations on each path's subjects and distinct objects.
 
+    Counts compare the focus nodes with the path's subjects; a value constraint is evaluated
+    once per distinct object (and remembered for other shapes on the same path), and only
+    when some object fails do the path's (subject, object) pairs get walked to report them.
+    """
     g = g or plan.graph
-    Literal, BlankNode, NamedNode = ox.Literal, ox.BlankNode, ox.NamedNode
     out: list[dict] = []
-    focus_cache: dict = {}
-    class_cache: dict = {}
+    focus_cache = {} if focus_cache is None else focus_cache  # root shape -> its focus node keys
+    members_cache: dict = {}
     for check in plan.property_checks:
         focus = focus_cache.get(check.root)
         if focus is None:
             focus = focus_cache[check.root] = index.focus_nodes(g, check.root)
         path = check.path
-        by_subject = index.by_pred.get(path, {})
+        values = index.values(path)
 
-        def report(node: str, component: str, value=None) -> None:
-            out.append({"focus": _node_value(node), "path": path, "value": None if value is None else value.value,
+        def report(node: str, component: str, value: str | None = None) -> None:
+            out.append({"focus": _node_value(node), "path": path, "value": None if value is None else term_value(value),
                         "severity": check.severity, "message": check.message, "shape": check.shape,
                         "component": SH + component})
 
         if check.min_count:
-            for node in focus - by_subject.keys():
+            for node in focus.difference(values.subject_set()):
                 report(node, "MinCountConstraintComponent")
             if check.min_count > 1:
-                for node, values in by_subject.items():
-                    if len(values) < check.min_count and node in focus:
+                for node, count in values.counts().items():
+                    if count < check.min_count and node in focus:
                         report(node, "MinCountConstraintComponent")
         if check.max_count is not None:
-            for node, values in by_subject.items():
-                if len(values) > check.max_count and node in focus:
+            if check.max_count == 0:
+                for node in focus.intersection(values.subject_set()):
                     report(node, "MaxCountConstraintComponent")
+            elif values.repeats():
+                for node, count in values.counts().items():
+                    if count > check.max_count and node in focus:
+                        report(node, "MaxCountConstraintComponent")
         if check.has_value is not None:
-            for node in focus:
-                if check.has_value not in by_subject.get(node, ()):
-                    report(node, "HasValueConstraintComponent")
-        if not (check.datatype or check.classes or check.allowed is not None or check.node_kind or check.patterns
-                or check.min_length is not None or check.max_length is not None or check.bounds):
-            continue
-        # the per-value parameters, read once per check (the loop below runs once per triple)
-        datatype, allowed, node_kind, bounds = check.datatype, check.allowed, check.node_kind, check.bounds
-        patterns, min_length, max_length = check.patterns, check.min_length, check.max_length
-        texts = bool(patterns) or min_length is not None or max_length is not None
-        lexical = datatype in _LEXICAL
-        # sh:class: the node keys having a type in the class's subclass closure (a Literal's
-        # key starts with a quote, so it is never a member)
-        members = []
-        for closure in check.classes:
-            found = class_cache.get(closure)
-            if found is None:
-                found = class_cache[closure] = frozenset(
-                    n for c in closure for n in index.instances.get(c, ()))
-            members.append(found)
-        for node, values in by_subject.items():
-            if node not in focus:
-                continue
-            for v in values:
-                if datatype is not None:
-                    if not isinstance(v, Literal):
-                        report(node, "DatatypeConstraintComponent", v)
-                    else:
-                        vdt = v.datatype.value
-                        if vdt != datatype or (lexical and not _well_formed_cached(v.value, vdt)):
-                            report(node, "DatatypeConstraintComponent", v)
-                if members:
-                    key = str(v)
-                    for found in members:
-                        if key not in found:
-                            report(node, "ClassConstraintComponent", v)
-                if allowed is not None and v not in allowed:
-                    report(node, "InConstraintComponent", v)
-                if node_kind is not None and not _node_kind_ok(v, node_kind, NamedNode, BlankNode, Literal):
-                    report(node, "NodeKindConstraintComponent", v)
-                if texts:
-                    blank = isinstance(v, BlankNode)
-                    for pattern in patterns:
-                        if blank or not pattern.search(v.value):
-                            report(node, "PatternConstraintComponent", v)
-                    if min_length is not None and (blank or len(v.value) < min_length):
-                        report(node, "MinLengthConstraintComponent", v)
-                    if max_length is not None and (blank or len(v.value) > max_length):
-                        report(node, "MaxLengthConstraintComponent", v)
-                if bounds:
-                    mine = _comparable(v)
-                    for component, op, bound in bounds:
-                        if mine is None or bound is None or mine[0] != bound[0] or not _COMPARE[op](mine[1], bound[1]):
-                            report(node, component.removeprefix(SH), v)
+            having = {node for node, v in zip(values.subjects, values.objects) if v == check.has_value}
+            for node in focus.difference(having):
+                report(node, "HasValueConstraintComponent")
+        failing = _failing_values(check, values, index, members_cache)
+        if failing:
+            suspects = frozenset().union(*(found for _, found in failing))
+            for node, v in zip(values.subjects, values.objects):
+                if v in suspects and node in focus:
+                    for component, found in failing:
+                        if v in found:
+                            report(node, component, v)
     return out
 
 
-def _node_kind_ok(v, kind: str, NamedNode, BlankNode, Literal) -> bool:
-    return {
-        SH + "IRI": isinstance(v, NamedNode),
-        SH + "BlankNode": isinstance(v, BlankNode),
-        SH + "Literal": isinstance(v, Literal),
-        SH + "BlankNodeOrIRI": not isinstance(v, Literal),
-        SH + "BlankNodeOrLiteral": not isinstance(v, NamedNode),
-        SH + "IRIOrLiteral": not isinstance(v, BlankNode),
-    }[kind]
+def _failing_values(check: PropertyCheck, values: _Values, index: _Index, members_cache: dict) -> list[tuple[str, frozenset]]:
+    """(component, the distinct objects of the path failing it) for each value constraint that fails."""
+    if not values.objects:
+        return []
+    cache = values.cache
+
+    def failing(key: tuple, test) -> frozenset:
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = frozenset(test())
+        return found
+
+    out = []
+    if check.datatype is not None:
+        dt = check.datatype
+        out.append(("DatatypeConstraintComponent", failing(("datatype", dt), lambda: _datatype_failures(values, dt))))
+    for closure in map(index.subclasses, check.classes):
+        members = members_cache.get(closure)
+        if members is None:
+            members = members_cache[closure] = index.members(closure)
+        out.append(("ClassConstraintComponent", failing(("class", closure), lambda: values.distinct() - members)))
+    if check.allowed is not None:
+        allowed = check.allowed
+        out.append(("InConstraintComponent", failing(("in", allowed), lambda: values.distinct() - allowed)))
+    if check.node_kind is not None:
+        firsts = _NODE_KIND_FIRST[check.node_kind]
+        out.append(("NodeKindConstraintComponent", failing(("nodeKind", firsts), lambda: (
+            v for v in values.distinct() if v[0] not in firsts))))
+    if check.patterns or check.min_length is not None or check.max_length is not None:
+        texts = cache.get("texts")
+        if texts is None:  # what sh:pattern and the lengths read: the IRI or lexical form (None: blank node)
+            texts = cache["texts"] = [(v, None if v[0] == "_" else term_value(v)) for v in values.distinct()]
+        for pattern in check.patterns:
+            out.append(("PatternConstraintComponent", failing(("pattern", pattern), lambda: (
+                v for v, text in texts if text is None or not pattern.search(text)))))
+        if check.min_length is not None:
+            low = check.min_length
+            out.append(("MinLengthConstraintComponent", failing(("minLength", low), lambda: (
+                v for v, text in texts if text is None or len(text) < low))))
+        if check.max_length is not None:
+            high = check.max_length
+            out.append(("MaxLengthConstraintComponent", failing(("maxLength", high), lambda: (
+                v for v, text in texts if text is None or len(text) > high))))
+    if check.bounds:
+        comparable = cache.get("comparable")
+        if comparable is None:
+            comparable = cache["comparable"] = [(v, _comparable(v)) for v in values.distinct()]
+        for component, op, bound in check.bounds:
+            compare = _COMPARE[op]
+            out.append((component.removeprefix(SH), failing(("bound", op, bound), lambda: (
+                v for v, mine in comparable
+                if mine is None or bound is None or mine[0] != bound[0] or not compare(mine[1], bound[1])))))
+    return [(component, found) for component, found in out if found]
+
+
+_LANG_TAIL = re.compile(r'"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*\Z')  # a language-tagged literal's end
+
+
+def _datatype_failures(values: _Values, datatype: str) -> set[str]:
+    """The objects failing ``sh:datatype``: first a test of each N-Triples text's end, in C
+    (``"`` a plain string, ``"@tag`` a tagged one, ``"^^<datatype>`` a typed one), then the
+    lexical forms of the distinct well-typed values where the datatype restricts them."""
+    from itertools import filterfalse
+    from operator import methodcaller
+
+    if datatype == _XSD_STRING:
+        well_typed = methodcaller("endswith", '"')
+    elif datatype == _LANG_STRING:
+        well_typed = _LANG_TAIL.search
+    else:
+        well_typed = methodcaller("endswith", f'"^^<{datatype}>')
+    failing = set(filterfalse(well_typed, values.objects))
+    if datatype in _LEXICAL:
+        failing.update(v for v in values.distinct() if v not in failing and not _has_datatype(v, datatype))
+    return failing
+
+
+def _has_datatype(v: str, datatype: str) -> bool:
+    """Whether the term (N-Triples text) is a literal of ``datatype`` with a valid lexical form."""
+    if v[0] != '"':
+        return False
+    end = v.rfind('"')
+    tail = v[end + 1:]
+    if datatype == _XSD_STRING:
+        return not tail
+    if datatype == _LANG_STRING:
+        return tail[:1] == "@" and "--" not in tail
+    if tail != f"^^<{datatype}>":
+        return False
+    return datatype not in _LEXICAL or _well_formed_cached(unescape(v[1:end]), datatype)
+
+
+# sh:nodeKind -> the first characters of the N-Triples terms it allows (IRI <, blank node _, literal ")
+_NODE_KIND_FIRST = {
+    SH + "IRI": frozenset("<"),
+    SH + "BlankNode": frozenset("_"),
+    SH + "Literal": frozenset('"'),
+    SH + "BlankNodeOrIRI": frozenset("<_"),
+    SH + "BlankNodeOrLiteral": frozenset('_"'),
+    SH + "IRIOrLiteral": frozenset('<"'),
+}
 
 
 # ---------------------------------------------------------------------------- running
@@ -747,15 +985,22 @@ def run_checks(checks: list[Check], store) -> list[dict]:
     return out
 
 
-def _load_store(data_triples: list, ontology_triples: list, predicates: set[str] | None = None):
-    """The data graph in a Store: all of it, or only the triples whose predicate is in ``predicates``."""
+def _load_store(selected: Iterable[list[str]], store=None):
+    """A Store (new, or ``store``) with the given N-Triples lines added, loaded from one text."""
     import pyoxigraph as ox
+    from itertools import chain
 
-    store = ox.Store()
-    for triples in (data_triples, ontology_triples):  # N-Triples bulk load beats building Quads in Python
-        if predicates is not None:
-            triples = [t for t in triples if t.predicate.value in predicates]
-        store.bulk_load(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
+    if store is None:
+        store = ox.Store()
+    text = " .\n".join(chain.from_iterable(selected))
+    if not text:
+        return store
+    text += " .\n"
+    # lines printed by pyoxigraph are valid: skip re-validating every IRI (~25% faster)
+    if "_:" in text:  # Store.load renames blank nodes: parse (keeping the labels results must name) and add
+        store.extend(ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True))
+    else:
+        store.load(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
     return store
 
 
@@ -859,44 +1104,132 @@ def _fixed_predicates(query: str) -> set[str] | None:
 
 def _store_predicates(plan: Plan) -> set[str] | None:
     """The predicates the SPARQL checks can match (None: they need the whole graph)."""
+    selection = _store_selection(plan, {})
+    return None if selection is None else selection[0]
+
+
+def _store_selection(plan: Plan, targets: dict) -> tuple[set[str], set[str] | None] | None:
+    """What the Store for the SPARQL checks must hold: (predicates, classes), or None when
+    the checks need the whole graph.
+
+    A root whose focus nodes are given in ``targets`` needs no triple to find them; the
+    others need their ``targetSubjectsOf``/``targetObjectsOf`` predicates and the ``rdf:type``
+    triples naming a ``targetClass`` (or a subclass): ``classes`` lists those classes, and
+    is None when a query itself names ``rdf:type`` (then every type triple is loaded).
+    """
     import pyoxigraph as ox
 
     g = plan.graph
     wanted = {RDF_TYPE, RDFS + "subClassOf"}
+    named: set[str] = set()  # every IRI the SHACL-SPARQL queries name
+    classes: set[str] = set()
     for _, root in plan.sparql_roots:
         if any(not isinstance(g.one(p, SH + "path"), ox.NamedNode) for p in g.objects(root, SH + "property")):
             return None
         if g.one(root, SH + "path") is not None or any(p in g.index.get(root, {}) for p in SUPPORTED):
             return None
-        wanted |= {p.value for p in g.objects(root, SH + "targetSubjectsOf")}
-        wanted |= {p.value for p in g.objects(root, SH + "targetObjectsOf")}
+        if root not in targets:
+            wanted |= {p.value for p in g.objects(root, SH + "targetSubjectsOf")}
+            wanted |= {p.value for p in g.objects(root, SH + "targetObjectsOf")}
+            classes |= {c.value for c in g.objects(root, SH + "targetClass")}
         for constraint in g.objects(root, SH + "sparql"):
             select = g.one(constraint, SH + "select")
             fixed = _fixed_predicates(_prefix_block(g, constraint) + "\n" + select.value) if select is not None else None
             if fixed is None:
                 return None
-            wanted |= fixed
-    return wanted
+            named |= fixed
+    return wanted | named, (None if RDF_TYPE in named else classes)
 
 
-def fast_findings(data_triples: list, shape_triples: list, ontology_triples: list, vocab_labels=None) -> list[dict]:
-    """The ``fast`` engine of :data:`ldpub.validate.ENGINES` (same contract as pySHACL's).
+def _values_targets(plan: Plan, index: _Index, focus_cache: dict) -> dict:
+    """Root shape -> a group binding ``?this`` to its focus nodes (``VALUES``), for the roots
+    whose focus nodes are all IRIs (a blank node in a query would be a fresh variable, not the
+    data's node; literals, rare focus nodes, keep the safe path too): the others join their
+    targets from the Store."""
+    out, texts = {}, {}
+    for _, root in plan.sparql_roots:
+        focus = focus_cache.get(root)
+        if focus is None:
+            focus = focus_cache[root] = index.focus_nodes(plan.graph, root)
+        text = texts.get(id(focus))  # roots with the same targets share one focus set
+        if text is None:
+            text = texts[id(focus)] = " ".join(focus)
+        if not text or (text[0] == "<" and " _:" not in text and ' "' not in text):  # IRIs contain no space
+            # a sub-select: oxigraph hash-joins it (a bare VALUES group is joined by nested loops)
+            out[root] = "{ SELECT ?this WHERE { VALUES ?this { " + text + " } } }"
+    return out
 
-    Core constraints on plain-IRI paths run in Python over a predicate index; the index is
-    dropped before pyoxigraph loads the Store for the SPARQL-based checks, so both never
-    take memory at the same time.
+
+def _sparql_results(plan: Plan, store, targets: dict) -> list[dict]:
+    """Run the SPARQL checks on the loaded Store."""
+    return run_checks(compile_sparql_checks(plan, store, targets), store)
+
+
+def _result_key(r: dict) -> tuple:
+    return (r["focus"], r["path"] or "", r["component"], r["value"] or "", r["shape"], r["severity"], r["message"])
+
+
+class _Loader:
+    """Loads lines into one Store on a worker thread, in the order given, then runs the
+    SPARQL checks there (pyoxigraph releases the GIL while it loads and evaluates)."""
+
+    def __init__(self, pool) -> None:
+        import pyoxigraph as ox
+
+        self.pool, self.store, self.jobs = pool, ox.Store(), []
+
+    def feed(self, selected: list[list[str]]) -> None:
+        self.jobs.append(self.pool.submit(_load_store, selected, self.store))
+
+    def run(self, plan: Plan, targets: dict) -> None:
+        self.jobs.append(self.pool.submit(_sparql_results, plan, self.store, targets))
+
+    def results(self) -> list[dict]:
+        return [job.result() for job in self.jobs][-1]  # (raises what a load raised)
+
+
+def fast_findings(data_lines: list[str], shape_triples: list, ontology_triples: list, vocab_labels=None) -> list[dict]:
+    """The ``fast`` engine of :data:`ldpub.validate.ENGINES`: raw results, sorted.
+
+    ``data_lines`` is the data graph as N-Triples lines (``str(Triple)``: no final `` .``),
+    as the pipeline makes them: sorted and unique (the fastest to index; another order or a
+    repeated line gives the same results); a list of pyoxigraph Triples is accepted too. Shapes and
+    ontology are pyoxigraph Triples. Core constraints on plain-IRI paths run in Python over a
+    predicate index of the lines. A background thread loads the lines the SPARQL-based checks
+    need into a pyoxigraph Store while the lines are indexed, then runs those checks while
+    the Python checks run.
     """
-    index = _Index(data_triples, ontology_triples)
-    plan = plan_shapes(shape_triples, index)
-    results = run_property_checks(plan, index)
-    del index
-    if plan.sparql_roots:
-        store = _load_store(data_triples, ontology_triples, _store_predicates(plan))
-        results.extend(run_checks(compile_sparql_checks(plan, store), store))
-        del store
+    from concurrent.futures import ThreadPoolExecutor
+
+    lines = ntriples_lines(data_lines)
+    plan = plan_shapes(shape_triples)
+    focus_cache: dict = {}
+    results: list[dict] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ldpub-shacl") as pool:
+        loader = streamed = selection = None
+        if plan.sparql_roots:
+            loader = _Loader(pool)
+            # first guess: every root's focus nodes go into its queries (VALUES), so no rdf:type
+            selection = _store_selection(plan, {root: None for _, root in plan.sparql_roots})
+            if selection is not None:
+                predicates, classes = selection
+                streamed = {f"<{p}>" for p in predicates if p != RDF_TYPE or classes is None}
+        index = _Index(lines, ontology_triples, feed=loader and loader.feed, streamed=streamed)
+        if loader is not None:
+            targets = _values_targets(plan, index, focus_cache)
+            if selection is not None and len(targets) < len(plan.sparql_roots):
+                # a root with blank focus nodes joins its targets from the Store: add what they need
+                predicates, classes = _store_selection(plan, targets)
+                keys = None if classes is None else frozenset().union(*(index.subclasses(c) for c in classes))
+                loader.feed(index.store_lines(predicates, keys, loaded=streamed))
+            loader.run(plan, targets)
+        results.extend(run_property_checks(plan, index, focus_cache=focus_cache))
+        del index, focus_cache
+        if loader is not None:
+            results.extend(loader.results())
     if plan.fallback_triples:
         from .validate import ENGINES
 
-        results.extend(ENGINES["pyshacl"](data_triples, plan.fallback_triples, ontology_triples, vocab_labels))
+        results.extend(ENGINES["pyshacl"](lines, plan.fallback_triples, ontology_triples, vocab_labels))
     unique = {tuple(sorted(r.items(), key=lambda kv: kv[0])): r for r in results}
-    return list(unique.values())
+    return sorted(unique.values(), key=_result_key)

@@ -126,7 +126,7 @@ def validate_build(build: Build, engine: str = "fast") -> None:
     from .validate import shacl_findings
 
     build.report.checks.append("shacl")
-    build.report.extend(shacl_findings(build.triples, build.shape_triples, build.ontology_triples,
+    build.report.extend(shacl_findings(build.lines, build.shape_triples, build.ontology_triples,
                                        _LazySourceMap(build), build.vocab, engine))
 
 

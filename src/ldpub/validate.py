@@ -1,10 +1,15 @@
 """SHACL validation behind one function, with results mapped back to the YAML records.
 
 Engines are a registry: ``pyshacl`` is the reference implementation; ``fast`` (the default,
-:mod:`ldpub.fastshacl`) compiles the shapes to whole-graph SPARQL on pyoxigraph and is tested
-to report the same results. Each engine takes the
-data triples, the shapes and the ontology and returns :class:`ldpub.report.Finding` objects
-whose locations come from the mapping's :class:`ldpub.mapping.SourceMap`.
+:mod:`ldpub.fastshacl`) checks core constraints in Python over the N-Triples lines and runs the
+SPARQL-based ones once each on pyoxigraph, and is tested to report the same results.
+
+The engine contract: ``ENGINES[name](data, shape_triples, ontology_triples, vocab_labels)``
+returns raw result dicts (focus, path, value, severity, message, shape, component), where
+``data`` is the data graph as N-Triples lines (``str(pyoxigraph.Triple)``, no final `` .``;
+the pipeline's are sorted and unique) or, for older callers, a list of pyoxigraph Triples; shapes and ontology are
+pyoxigraph Triples. :func:`shacl_findings` maps the results to
+:class:`ldpub.report.Finding` objects located by the mapping's :class:`ldpub.mapping.SourceMap`.
 """
 
 from __future__ import annotations
@@ -29,7 +34,17 @@ def load_shapes(folder: Path):
     return parse_turtle_files(_turtle_files(folder, "shapes"), "shapes")
 
 
-def _pyshacl_findings(data_triples: list, shape_triples: list, ontology_triples: list, vocab_labels) -> list[dict]:
+def _data_triples(data: list) -> list:
+    """The data graph as pyoxigraph Triples, from N-Triples lines (or Triples, kept)."""
+    if not data or not isinstance(data[0], str):
+        return data
+    import pyoxigraph as ox
+
+    text = " .\n".join(data) + " .\n"
+    return [q.triple for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def _pyshacl_findings(data: list, shape_triples: list, ontology_triples: list, vocab_labels) -> list[dict]:
     """Run pySHACL on the whole graph; return raw results as dicts of IRIs and texts."""
     import pyshacl
     from rdflib import RDF, Namespace, URIRef
@@ -37,7 +52,7 @@ def _pyshacl_findings(data_triples: list, shape_triples: list, ontology_triples:
     from .graphstore import to_rdflib
 
     sh = Namespace(SH)
-    data = to_rdflib(data_triples, ontology_triples)
+    data = to_rdflib(_data_triples(list(data)), ontology_triples)
     shapes = to_rdflib(shape_triples)
     conforms, results, _ = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, abort_on_first=False
@@ -64,26 +79,31 @@ def _pyshacl_findings(data_triples: list, shape_triples: list, ontology_triples:
     return out
 
 
-def _fast_findings(data_triples: list, shape_triples: list, ontology_triples: list, vocab_labels) -> list[dict]:
-    """Shapes compiled to whole-graph SPARQL on pyoxigraph (see :mod:`ldpub.fastshacl`)."""
+def _fast_findings(data: list, shape_triples: list, ontology_triples: list, vocab_labels) -> list[dict]:
+    """Core constraints in Python over the N-Triples lines, SPARQL ones on pyoxigraph (:mod:`ldpub.fastshacl`)."""
     from .fastshacl import fast_findings
 
-    return fast_findings(data_triples, shape_triples, ontology_triples, vocab_labels)
+    return fast_findings(data, shape_triples, ontology_triples, vocab_labels)
 
 
+# name -> engine(data, shape_triples, ontology_triples, vocab_labels) -> raw result dicts;
+# data: N-Triples lines or pyoxigraph Triples (see the module docstring)
 ENGINES: dict[str, Callable] = {"pyshacl": _pyshacl_findings, "fast": _fast_findings}
 
 
 def shacl_findings(
-    data_triples: list,
+    data: list,
     shape_triples: list,
     ontology_triples: list,
     source_map: SourceMap,
     vocab,
     engine: str = "fast",
 ) -> list[Finding]:
-    """Validate and map every result to the record (file, line, slug) it came from."""
-    raw = ENGINES[engine](data_triples, shape_triples, ontology_triples, vocab.labels)
+    """Validate and map every result to the record (file, line, slug) it came from.
+
+    ``data``: N-Triples lines (``str(Triple)``, no final `` .``) or pyoxigraph Triples.
+    """
+    raw = ENGINES[engine](data, shape_triples, ontology_triples, vocab.labels)
     findings = []
     for r in raw:
         loc = source_map.locate(r["focus"], r["path"]) or Location()
