@@ -34,6 +34,7 @@ __all__ = ["Loaded", "load_and_map", "default_jobs", "Helper", "PARALLEL_MIN_BYT
 
 HELPER_WRITES = ("dataset.ttl", "dataset.jsonld")  # while the main process validates, then writes dataset.nt
 PARALLEL_MIN_BYTES = 2**20  # about 3k records: below this a second process does not pay for its start
+MAIN_SHARE = 0.5  # of the record bytes, loaded and mapped by this process (the helper starts later)
 
 
 @dataclass
@@ -90,18 +91,18 @@ def _serial(project, vocab, files, cache_dir) -> Loaded:
     return Loaded(sorted(set(mapped.lines)), mapped.slugs, len(records), records, mapped)
 
 
-def _halves(files: list, sizes: list[int]) -> int:
-    """Where to split the files so both halves hold about as many bytes."""
-    total, running = sum(sizes), 0
+def _split(sizes: list[int], share: float) -> int:
+    """Where to cut the files so the first part holds about ``share`` of the bytes (both non-empty)."""
+    wanted, running = sum(sizes) * share, 0
     for i, size in enumerate(sizes):
-        if running + size / 2 >= total / 2:
-            return max(1, min(i, len(files) - 1)) if i else 1
+        if running + size / 2 >= wanted:
+            return min(max(i, 1), len(sizes) - 1)
         running += size
-    return len(files) - 1
+    return len(sizes) - 1
 
 
 def _parallel(project, vocab, files, sizes, cache_dir, prewrite) -> Loaded:
-    split = _halves(files, sizes)
+    split = _split(sizes, MAIN_SHARE)
     mine, theirs = files[:split], files[split:]
     helper = Helper(project, theirs, cache_dir)
     try:
