@@ -186,33 +186,42 @@ def check_header(ctx: _Context) -> list[Finding]:
 def check_data_terms(ctx: _Context) -> list[Finding]:
     """Properties and classes the data uses must be declared; instances need a shape."""
     out = []
-    source_map = ctx.build.mapped.source_map
-    first_use: dict[str, Location] = {}
-    used_classes: dict[str, Location] = {}
-    for t in ctx.build.triples:
-        s, p = t.subject.value, t.predicate.value
-        loc = source_map.locate(s, p) or Location()
-        if p == RDF_TYPE:
-            used_classes.setdefault(t.object.value, source_map.locate(s, None) or Location())
-            if not ctx.declared(t.object.value):
-                first_use.setdefault(t.object.value, loc)
-        elif not ctx.declared(p):
-            first_use.setdefault(p, loc)
-    for iri, loc in sorted(first_use.items()):
+    # one pass over the N-Triples lines; the source map (made again in a parallel build) is
+    # consulted only for the few terms that get a finding
+    first_use: dict[str, tuple[str, str | None]] = {}  # term -> (subject, predicate) of its first use
+    used_classes: dict[str, str] = {}  # class -> first subject typed with it
+    rdf_type, predicates_seen = f"<{RDF_TYPE}>", set()
+    for line in ctx.build.lines:
+        s, p, o = line.split(" ", 2)
+        if p == rdf_type:
+            if o[0] == "<" and o not in used_classes:
+                used_classes[o] = s
+                if not ctx.declared(o[1:-1]):
+                    first_use.setdefault(o[1:-1], (s, p[1:-1]))
+        elif p not in predicates_seen:
+            predicates_seen.add(p)
+            if not ctx.declared(p[1:-1]):
+                first_use.setdefault(p[1:-1], (s, p[1:-1]))
+
+    def where(subject: str, predicate: str | None) -> Location:
+        node = subject[1:-1] if subject[0] == "<" else subject[2:]
+        return ctx.build.mapped.source_map.locate(node, predicate) or Location()
+
+    for iri, (subject, predicate) in sorted(first_use.items()):
         out.append(ctx.finding("undeclared_term", f"the data uses {ctx.name(iri)}, which the ontology does not declare",
-                               loc, iri, "declare it in the ontology or fix the record"))
+                               where(subject, predicate), iri, "declare it in the ontology or fix the record"))
     targeted = {t.object.value for t in ctx.shapes.triples if t.predicate.value == SH + "targetClass"}
     targeted |= {t.subject.value for t in ctx.shapes.triples
                  if t.predicate.value == RDF_TYPE and t.object.value == SH + "NodeShape"
                  and ctx.terms.get(t.subject.value) == "class"}
     supers = _superclasses(ctx)
-    for cls, loc in sorted(used_classes.items()):
+    for cls, subject in sorted((o[1:-1], s) for o, s in used_classes.items()):
         if not ctx.declared(cls) or cls.startswith(BUILT_IN):
             continue
         if not ({cls} | supers.get(cls, set())) & targeted:
             out.append(ctx.finding("class_without_shape",
                                    f"records of class {ctx.name(cls)} are not checked by any shape",
-                                   loc, cls, f"add a sh:NodeShape with sh:targetClass {ctx.name(cls)}"))
+                                   where(subject, None), cls, f"add a sh:NodeShape with sh:targetClass {ctx.name(cls)}"))
     return out
 
 
