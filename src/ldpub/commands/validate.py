@@ -57,8 +57,8 @@ def validate(ctx: click.Context, data_dir: str | None, format_name: str, fail_on
         root=project.root,
         fail_on=fail_on,
         prefixes={**(build.prefixes if build else {}), **_SHAPE_PREFIXES},
-        records=len(build.records) if build else None,
-        triples=len(build.triples) if build else None,
+        records=build.record_count if build else None,
+        triples=len(build.lines) if build else None,
     )
     text = REPORTERS[format_name].render(result.report, context)
     if output:

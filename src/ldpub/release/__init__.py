@@ -119,7 +119,7 @@ def build_release(build, version: str, settings, previous: Path | None = None, d
     dataset_iri = release_url + "#dataset"
     files = dict(build_files(build))
     files["ontology.rdf"] = FORMATS["rdfxml"].writer(build.ontology_triples, WriteContext(prefixes=vocab.prefixes))
-    stats = dataset_stats(build.triples, project.base_iri, AG + "earliest", AG + "latest", records=len(build.records))
+    stats = dataset_stats(build.triples, project.base_iri, AG + "earliest", AG + "latest", records=build.record_count)
 
     diff = None
     if previous is not None:
