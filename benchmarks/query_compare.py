@@ -6,7 +6,7 @@ or more projects (data + ontology, as ``ldpub query`` builds it), checks that th
 identical (rows as strings, in order), and prints the median time of each. The Store of a
 large project is cached as N-Triples under ``--cache`` so reruns load in seconds. Not a test.
 
-    python benchmarks/query_compare.py --old main .  /tmp/hQ10k /tmp/hQ100k
+    python benchmarks/query_compare.py --old tests/query_reference .  /tmp/hQ10k /tmp/hQ100k
     python benchmarks/query_compare.py --old /tmp/old-queries --only events,meetings /tmp/hQ100k
 """
 
