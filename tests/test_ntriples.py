@@ -63,3 +63,19 @@ def test_jsonld_from_lines_is_byte_identical_to_jsonld_from_triples():
     from_lines.feed_lines(lines)
     from_triples.feed(ntriples.parse_lines(lines))
     assert from_lines.finish() == from_triples.finish()
+
+
+def test_jsonld_written_in_two_parts_is_the_jsonld_written_at_once(built):
+    from ldpub.pipeline import _write_context, jsonld_cut, jsonld_part
+    from ldpub.serialize import JsonLdWriter
+
+    build, out = built
+    ctx = _write_context(build)
+    whole = (out / "dataset.jsonld").read_bytes()
+    for share in (0.1, 0.45, 0.9):
+        cut = jsonld_cut(build.lines, share)
+        assert 0 < cut < len(build.lines)
+        assert build.lines[cut].split(" ")[0] != build.lines[cut - 1].split(" ")[0], "cut between two subjects"
+        parts = jsonld_part(build.lines[:cut], ctx, False) + jsonld_part(build.lines[cut:], ctx, True)
+        assert parts + JsonLdWriter.FOOTER == whole
+    assert jsonld_cut(build.lines[:1], 0.5) == 0

@@ -17,7 +17,7 @@ from .records import Record, load_records
 from .report import Report
 
 __all__ = ["Build", "compile_project", "build_project", "validate_build", "write_build", "write_dataset", "build_files",
-           "DATASET_FILES"]
+           "jsonld_cut", "jsonld_part", "DATASET_FILES"]
 
 DATASET_FILES = ("dataset.ttl", "dataset.nt", "dataset.jsonld", "context.jsonld", "ontology.ttl", "shapes.ttl")
 
@@ -133,8 +133,8 @@ def validate_build(build: Build, engine: str = "fast") -> None:
 def _compile(project: Project, data_dir: Path | None, jobs: int | None, prewrite: Path | None = None):
     """The build (not validated), and how its data was loaded (with the helper process, if any).
 
-    ``prewrite``: a folder where a helper process (if one is used) writes the Turtle and
-    JSON-LD files (:data:`ldpub.workers.HELPER_WRITES`).
+    ``prewrite``: a folder where a helper process (if one is used) writes the Turtle file and
+    makes the second part of the JSON-LD (:data:`ldpub.workers.JSONLD_MAIN_SHARE`).
     """
     from .context import build_context
     from .graphstore import sorted_triples
@@ -258,6 +258,26 @@ def write_dataset(folder: Path, lines: list[str], ctx, names: tuple[str, ...] = 
     return [name for name in DATA_FILES if name in names]
 
 
+def jsonld_cut(lines: list[str], share: float) -> int:
+    """A line index near ``share`` of the lines where a new subject starts (0: none)."""
+    cut = int(len(lines) * share)
+    if cut <= 0 or cut >= len(lines):
+        return 0
+    previous = lines[cut - 1].split(" ", 1)[0] + " "
+    while cut < len(lines) and lines[cut].startswith(previous):
+        cut += 1
+    return cut if cut < len(lines) else 0
+
+
+def jsonld_part(lines: list[str], ctx, continuation: bool) -> bytes:
+    """The JSON-LD of some lines without the closing brackets (see :class:`ldpub.serialize.JsonLdWriter`)."""
+    from .serialize import JsonLdWriter
+
+    writer = JsonLdWriter(ctx.jsonld_context, continuation)
+    writer.feed_lines(lines)
+    return writer.finish(footer=False)
+
+
 def _write_small(build: Build, folder: Path) -> None:
     for name, make in _small_files(build).items():
         (folder / name).write_bytes(make())
@@ -281,14 +301,15 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
     """Compile, validate and, when the data conforms, write the files: ``ldpub build``.
 
     Returns the build and the paths written (none when validation failed: the previous
-    output is left as it was). In a parallel build the helper process writes the dataset
-    files into a staging folder while this process validates; they are moved into place
-    only if the data conforms.
+    output is left as it was). In a parallel build the helper process writes Turtle and the
+    second part of the JSON-LD while this process validates, then writes N-Triples and the
+    first part of the JSON-LD; files are moved into place only if the data conforms.
     """
     import gc
 
     from .output import Staging
-    from .workers import HELPER_WRITES
+    from .serialize import JsonLdWriter
+    from .workers import JSONLD_MAIN_SHARE
 
     out = Path(out_dir) if out_dir else project.out_path
     collecting = gc.isenabled()
@@ -298,17 +319,26 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
             build, loaded = _compile(project, data_dir, jobs, prewrite=staging.path)
             helper, finished = loaded.helper, False
             try:
-                validate_build(build, engine)  # meanwhile a helper process writes Turtle and JSON-LD
+                validate_build(build, engine)  # meanwhile a helper process writes Turtle and part of the JSON-LD
                 if not build.report.conforms:
                     return build, []
-                mine = DATA_FILES if helper is None else tuple(n for n in DATA_FILES if n not in HELPER_WRITES)
+                ctx = _write_context(build)
                 try:
-                    write_dataset(staging.path, build.lines, _write_context(build), mine, triples=build._triples)
+                    if helper is None:
+                        write_dataset(staging.path, build.lines, ctx, triples=build._triples)
+                    else:  # the helper writes Turtle and the second part of the JSON-LD
+                        write_dataset(staging.path, build.lines, ctx, ("dataset.nt",))
+                        cut = jsonld_cut(build.lines, JSONLD_MAIN_SHARE)
+                        head = jsonld_part(build.lines[:cut], ctx, continuation=False) if cut else b""
+                        their_cut, rest = helper.receive("written")
+                        assert their_cut == cut, "both processes cut the JSON-LD at the same subject"
+                        with open(staging.path / "dataset.jsonld", "wb") as jsonld:
+                            jsonld.write(head)
+                            jsonld.write(rest)
+                            jsonld.write(JsonLdWriter.FOOTER)
                     _write_small(build, staging.path)
                 except OSError as exc:
                     raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or out) from exc
-                if helper is not None:
-                    helper.receive("written")
                 finished = True
                 return build, staging.commit(list(DATASET_FILES))
             finally:

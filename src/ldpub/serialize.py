@@ -172,14 +172,22 @@ def write_jsonld(triples: Iterable, context: dict) -> bytes:
 
 class JsonLdWriter:
     """Compacted JSON-LD written incrementally: :meth:`feed` triples (sorted by subject) in any
-    number of batches, then :meth:`finish` for the bytes. A node may span batches."""
+    number of batches, then :meth:`finish` for the bytes. A node may span batches.
 
-    def __init__(self, context: dict) -> None:
+    ``continuation=True`` writes only node objects that continue another writer's graph (each
+    preceded by a comma): ``first.finish(footer=False) + rest.finish(footer=False) + FOOTER`` is
+    the document of both parts, when the parts split the triples between two subjects.
+    """
+
+    FOOTER = b"\n  ]\n}\n"
+
+    def __init__(self, context: dict, continuation: bool = False) -> None:
         self.comp = _Compactor(context)
         self.encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
         # bytes per node: the text of a large graph is never held twice (as str and as bytes)
-        self.chunks = [('{\n  "@context": ' + _indent(json.dumps(context, indent=2, ensure_ascii=False))
-                        + ',\n  "@graph": [').encode("utf-8")]
+        self.chunks = [b"" if continuation else ('{\n  "@context": '
+                       + _indent(json.dumps(context, indent=2, ensure_ascii=False)) + ',\n  "@graph": [').encode("utf-8")]
+        self.continuation = continuation
         self.predicate_names: dict[str, tuple] = {}  # predicate IRI -> (name, term key, definition)
         self.subject = None
         self.pairs: list = []
@@ -209,11 +217,13 @@ class JsonLdWriter:
             pairs.append((p, o))
         self.subject, self.pairs = subject, pairs
 
-    def finish(self) -> bytes:
+    def finish(self, footer: bool = True) -> bytes:
+        """The bytes written (with the closing of the graph and the document, unless ``footer=False``)."""
         if self.subject is not None:
             (self._text_node if isinstance(self.subject, str) else self._node)(self.subject, self.pairs)
             self.subject, self.pairs = None, []
-        self.chunks.append(b"\n  ]\n}\n")
+        if footer:
+            self.chunks.append(self.FOOTER)
         return b"".join(self.chunks)
 
     def _text_node(self, subject: str, pairs: list) -> None:
@@ -248,7 +258,8 @@ class JsonLdWriter:
         for name in sorted(props):
             values = props[name]
             node[name] = values[0] if len(values) == 1 else values
-        self.chunks.append((("\n    " if len(self.chunks) == 1 else ",\n    ") + self.encode(node)).encode("utf-8"))
+        first = len(self.chunks) == 1 and not self.continuation
+        self.chunks.append((("\n    " if first else ",\n    ") + self.encode(node)).encode("utf-8"))
 
     def _node(self, subject, pairs: list) -> None:
         comp, predicate_names = self.comp, self.predicate_names

@@ -12,8 +12,9 @@ triples as one N-Triples text (cheap to send, unlike millions of objects):
    the helper sends its lines; this process merges them (the halves never share a subject,
    so the merge needs no deduplication);
 3. optionally (``ldpub build``), this process sends its lines first, and the helper goes on to
-   write the Turtle and JSON-LD files into a staging folder while this process validates
-   (:func:`ldpub.pipeline.build_project`).
+   write the Turtle file into a staging folder and the JSON-LD of the second part of the
+   lines while this process validates, then writes N-Triples and the first part of the
+   JSON-LD (:func:`ldpub.pipeline.build_project`).
 
 Problems are reported in the same order, and the output is byte for byte the same, as with
 one process (``tests/test_parallel_build.py``). Small folders are mapped in one process: a
@@ -30,9 +31,11 @@ from .errors import RecordError
 from .mapping import MappedGraph, map_records
 from .records import Record, data_files, duplicate_slugs, load_files, release, slug_entries
 
-__all__ = ["Loaded", "load_and_map", "default_jobs", "Helper", "PARALLEL_MIN_BYTES", "HELPER_WRITES"]
+__all__ = ["Loaded", "load_and_map", "default_jobs", "Helper", "PARALLEL_MIN_BYTES", "JSONLD_MAIN_SHARE"]
 
-HELPER_WRITES = ("dataset.ttl", "dataset.jsonld")  # while the main process validates, then writes dataset.nt
+# while the main process validates, the helper writes dataset.ttl and the JSON-LD of the last
+# (1 - share) of the lines; the main process then writes dataset.nt and the first part
+JSONLD_MAIN_SHARE = 0.45
 PARALLEL_MIN_BYTES = 2**20  # about 3k records: below this a second process does not pay for its start
 MAIN_SHARE = 0.5  # of the record bytes, loaded and mapped by this process (the helper starts later)
 
@@ -259,15 +262,16 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
         lines.extend(other.split("\n") if other else [])
         del other
         lines.sort()
-        from .pipeline import write_dataset
+        from .pipeline import jsonld_cut, jsonld_part, write_dataset
 
         folder, ctx = prewrite
         try:
-            names = write_dataset(Path(folder), lines, ctx, HELPER_WRITES)
+            write_dataset(Path(folder), lines, ctx, ("dataset.ttl",))
         except OSError as exc:
             conn.send(("failed", f"cannot write output: {exc.strerror}", exc.filename or folder))
             return
-        conn.send(("written", names))
+        cut = jsonld_cut(lines, JSONLD_MAIN_SHARE)
+        conn.send(("written", cut, jsonld_part(lines[cut:], ctx, continuation=cut > 0)))
         conn.recv()  # "stop"
     except (EOFError, KeyboardInterrupt):
         pass
