@@ -66,7 +66,8 @@ def test_jsonld_from_lines_is_byte_identical_to_jsonld_from_triples():
 
 
 def test_jsonld_written_in_two_parts_is_the_jsonld_written_at_once(built):
-    from ldpub.pipeline import _write_context, jsonld_cut, jsonld_part
+    from ldpub.datafiles import jsonld_cut, jsonld_part
+    from ldpub.pipeline import _write_context
     from ldpub.serialize import JsonLdWriter
 
     build, out = built

@@ -262,7 +262,7 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
         lines.extend(other.split("\n") if other else [])
         del other
         lines.sort()
-        from .pipeline import jsonld_cut, jsonld_part, write_dataset
+        from .datafiles import jsonld_cut, jsonld_part, write_dataset
 
         folder, ctx = prewrite
         try:
