@@ -116,7 +116,7 @@ def check_excerpts(build, sources_dir: Path | None) -> ExcerptCheck:
         recorded = row["sha"].value if row["sha"] is not None else None
         actual = sha256_hex(data)
         if recorded != actual:
-            loc = build.mapped.source_map.locate(source, iri["sha256"]) or Location()
+            loc = build.mapped.source_map.locate(source, iri["sha256"]) or Location()  # a finding: locate it
             result.findings.append(Finding(
                 "violation",
                 f"sha256: {file_name} has SHA-256 {actual} but the record says {recorded}: the text changed "
@@ -128,16 +128,20 @@ def check_excerpts(build, sources_dir: Path | None) -> ExcerptCheck:
         f"SELECT ?e ?q ?s ?p WHERE {{ ?e <{iri['quote']}> ?q ; <{iri['inSource']}> ?s . "
         f"OPTIONAL {{ ?e <{iri['paragraph']}> ?p }} }}"
     )
+    def locate(node: str, *predicates: str) -> Location:
+        """Where a node's property is in the YAML (the source map is made only for a finding)."""
+        source_map = build.mapped.source_map
+        return next((loc for p in predicates if (loc := source_map.locate(node, p))), None) or Location()
+
     for row in sorted(rows, key=lambda r: r["e"].value):
         excerpt, quote, source = row["e"].value, row["q"].value, row["s"].value
         if source not in texts:
             continue
         result.excerpts += 1
         file_name, text = texts[source]
-        where = build.mapped.source_map.locate(excerpt, iri["quote"]) or Location()
         if quote not in text:
             result.findings.append(Finding(
-                "violation", _mismatch_message(quote, text, file_name), where, focus=excerpt, path=iri["quote"],
+                "violation", _mismatch_message(quote, text, file_name), locate(excerpt, iri["quote"]), focus=excerpt, path=iri["quote"],
                 value=quote, rule="excerpt-verbatim", check="excerpts"))
             continue
         if row["p"] is None:
@@ -146,7 +150,7 @@ def check_excerpts(build, sources_dir: Path | None) -> ExcerptCheck:
         holding = [n for n, para in enumerate(numbered[source], start=1) if quote in para]
         if given not in holding:
             actual_para = ", ".join(map(str, holding)) or "none (it spans paragraphs or lies outside them)"
-            loc = build.mapped.source_map.locate(excerpt, iri["paragraph"]) or where
+            loc = locate(excerpt, iri["paragraph"], iri["quote"])
             result.findings.append(Finding(
                 "violation", f"paragraph: the quote is in paragraph {actual_para} of {file_name}, not {given}",
                 loc, focus=excerpt, path=iri["paragraph"], value=str(given), rule="excerpt-paragraph", check="excerpts"))

@@ -535,7 +535,7 @@ class EmbeddedTarget(Target):
 
         build = compile_project(project, data_dir, validate=False)
         store = new_store([*build.triples, *build.ontology_triples])
-        terms = Terms(project.base_iri, build.prefixes, build.mapped.slugs)
+        terms = Terms(project.base_iri, build.prefixes, build.slugs)
         target = cls(store, terms, f"{project.name} built from {data_dir or project.data_path}")
         target.jsonld_context = build.context
         return target
