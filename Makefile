@@ -22,4 +22,4 @@ test: venv
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) dist
+	rm -rf $(VENV)
