@@ -169,18 +169,24 @@ class Helper:
             pass_fds=(fd,), env=env, stdin=subprocess.DEVNULL)
         theirs.close()
         self.conn = Connection(ours.detach())
-        self.send("start", project, files, cache_dir)
+        try:
+            self.send("start", project, files, cache_dir)
+        except RuntimeError:
+            self.conn.close()
+            raise
 
     def send(self, kind: str, *payload) -> None:
-        self.conn.send((kind, *payload))
+        try:
+            self.conn.send((kind, *payload))
+        except OSError as exc:  # the helper is gone (broken pipe)
+            raise self._gone() from exc
 
     def receive(self, kind: str):
         """The payload of the next message, which must be ``kind``."""
         try:
             message = self.conn.recv()
         except (EOFError, OSError) as exc:
-            code = self.process.poll()
-            raise RuntimeError(f"the ldpub helper process stopped unexpectedly (exit code {code})") from exc
+            raise self._gone() from exc
         if message[0] == "failed":
             from .errors import OutputError
 
@@ -192,6 +198,13 @@ class Helper:
         payload = message[1:]
         return payload[0] if len(payload) == 1 else payload
 
+    def _gone(self) -> RuntimeError:
+        try:
+            code = self.process.wait(5)
+        except Exception:  # still running after all: report it as such
+            code = None
+        return RuntimeError(f"the ldpub helper process stopped unexpectedly (exit code {code})")
+
     def close(self, wait: bool = True) -> None:
         """Stop the helper: ask it to end (``wait``), or end it at once (its work is not wanted)."""
         import subprocess
@@ -202,7 +215,7 @@ class Helper:
         if self.process.poll() is None:
             try:
                 self.send("stop")
-            except OSError:
+            except RuntimeError:
                 pass
             try:
                 self.process.wait(5)
