@@ -73,7 +73,7 @@ def load_and_map(project, vocab, data_path: Path, cache_dir: Path | None, jobs: 
     files = data_files(data_path, project.root)
     sizes = [_size(path) for path, _ in files]
     jobs = jobs or default_jobs(sum(sizes))
-    if jobs < 2 or len(files) < 2:
+    if jobs < 2 or len(files) < 2 or os.name != "posix":
         return _serial(project, vocab, files, cache_dir)
     return _parallel(project, vocab, files, sizes, cache_dir, prewrite)
 
