@@ -530,11 +530,14 @@ class EmbeddedTarget(Target):
     @classmethod
     def from_project(cls, project: "Project", data_dir: Path | None = None) -> "EmbeddedTarget":
         """The project's records built in memory (no validation), with its ontology."""
-        from .graphstore import new_store
+        import pyoxigraph as ox
+
+        from .graphstore import store_from_lines
         from .pipeline import compile_project
 
         build = compile_project(project, data_dir, validate=False)
-        store = new_store([*build.triples, *build.ontology_triples])
+        store = store_from_lines(build.lines)  # in their (sorted) order, then the ontology
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in build.ontology_triples)
         terms = Terms(project.base_iri, build.prefixes, build.slugs)
         target = cls(store, terms, f"{project.name} built from {data_dir or project.data_path}")
         target.jsonld_context = build.context
