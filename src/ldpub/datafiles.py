@@ -22,7 +22,7 @@ def write_dataset(folder: Path, lines: list[str], ctx, names: tuple[str, ...] = 
     memory). Both this process and the helper process of a parallel build
     (:mod:`ldpub.workers`) write with it.
     """
-    from .ntriples import LINE_END, parse_lines
+    from .ntriples import LINE_END, parse_quads
     from .serialize import JsonLdWriter
 
     batch = 65536
@@ -38,7 +38,7 @@ def write_dataset(folder: Path, lines: list[str], ctx, names: tuple[str, ...] = 
                 yield from triples
                 return
             for start in range(0, len(lines), batch):
-                yield from parse_lines(lines[start:start + batch])
+                yield from parse_quads(lines[start:start + batch])
 
         ox.serialize(batches(), output=str(folder / "dataset.ttl"), format=ox.RdfFormat.TURTLE, prefixes=ctx.prefixes)
     if "dataset.jsonld" in names:

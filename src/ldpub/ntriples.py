@@ -16,7 +16,7 @@ from typing import Iterable
 
 from .rdfterms import XSD
 
-__all__ = ["iri", "literal", "unescape", "language_suffix", "lines_bytes", "parse_lines", "LINE_END"]
+__all__ = ["iri", "literal", "unescape", "language_suffix", "lines_bytes", "parse_lines", "parse_quads", "LINE_END"]
 
 LINE_END = " .\n"
 _XSD_STRING = XSD + "string"
@@ -74,6 +74,12 @@ def lines_bytes(lines: Iterable[str]) -> bytes:
 
 def parse_lines(lines: Iterable[str]) -> list:
     """pyoxigraph Triples of the lines, in the order given (parsed in Rust)."""
+    return [quad.triple for quad in parse_quads(lines)]
+
+
+def parse_quads(lines: Iterable[str]) -> list:
+    """The lines parsed as pyoxigraph Quads in the default graph (one object less per triple than
+    :func:`parse_lines`; writers of triple formats take them as they are)."""
     import pyoxigraph as ox
 
     data = lines_bytes(lines)

@@ -38,10 +38,9 @@ def _data_triples(data: list) -> list:
     """The data graph as pyoxigraph Triples, from N-Triples lines (or Triples, kept)."""
     if not data or not isinstance(data[0], str):
         return data
-    import pyoxigraph as ox
+    from .ntriples import parse_lines
 
-    text = " .\n".join(data) + " .\n"
-    return [q.triple for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
+    return parse_lines(data)
 
 
 def _pyshacl_findings(data: list, shape_triples: list, ontology_triples: list, vocab_labels) -> list[dict]:
