@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .ntriples import parse_literal, term_value, unescape
 from .rdfterms import RDF, RDF_TYPE, RDFS, SH, XSD
 
 __all__ = ["fast_findings", "plan_shapes", "Plan", "PropertyCheck", "ntriples_lines", "parse_literal", "term_value", "unescape"]
@@ -561,48 +562,8 @@ def _key(iri_or_blank: str) -> str:
 
 
 # ---------------------------------------------------------------------------- N-Triples terms
-_UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
-_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 _XSD_STRING = XSD + "string"
 _LANG_STRING = RDF + "langString"
-_DIR_LANG_STRING = RDF + "dirLangString"
-
-
-def _unescape_char(m: re.Match) -> str:
-    code = m.group(1) or m.group(2)
-    if code is not None:
-        return chr(int(code, 16))
-    return _ESCAPES.get(m.group(3), m.group(0))
-
-
-def unescape(text: str) -> str:
-    """The characters an N-Triples string body stands for (``\\n``, ``\\"``, ``\\u00E9`` ...)."""
-    return _UNESCAPE.sub(_unescape_char, text) if "\\" in text else text
-
-
-def parse_literal(text: str) -> tuple[str, str, str | None]:
-    """(lexical form, datatype IRI, language or None) of a literal in N-Triples text.
-
-    The closing quote is the last one: a datatype IRI or a language tag contains none.
-    """
-    end = text.rfind('"')
-    lexical = unescape(text[1:end])
-    tail = text[end + 1:]
-    if not tail:
-        return lexical, _XSD_STRING, None
-    if tail[0] == "@":
-        return lexical, _DIR_LANG_STRING if "--" in tail else _LANG_STRING, tail[1:]
-    return lexical, tail[3:-1], None  # ^^<datatype>
-
-
-def term_value(text: str) -> str:
-    """What ``.value`` gives for the term: the IRI, the blank node label or the lexical form."""
-    first = text[0]
-    if first == "<":
-        return text[1:-1]
-    if first == "_":
-        return text[2:]
-    return parse_literal(text)[0]
 
 
 def _node_value(key: str) -> str:
@@ -1026,7 +987,7 @@ def _fixed_predicates(query: str) -> set[str] | None:
         return None
     iris: set[str] = set()
     tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(body[where.start():]) if m.lastgroup != "comment"]
-    position, depth_expr, i = 0, 0, 0  # position in a triple pattern: 0 subject, 1 predicate, 2 object
+    position, i = 0, 0  # position in a triple pattern: 0 subject, 1 predicate, 2 object
     while i < len(tokens):
         kind, text = tokens[i]
         upper = text.upper()

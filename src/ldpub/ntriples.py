@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from .rdfterms import XSD
+from .rdfterms import RDF, XSD
 
-__all__ = ["iri", "literal", "unescape", "language_suffix", "lines_bytes", "parse_lines", "parse_quads", "LINE_END"]
+__all__ = ["iri", "literal", "unescape", "parse_literal", "term_value", "language_suffix", "lines_bytes", "parse_lines", "parse_quads", "LINE_END"]
 
 LINE_END = " .\n"
 _XSD_STRING = XSD + "string"
@@ -43,6 +43,8 @@ def literal(lexical: str, datatype: str | None = None, suffix: str | None = None
 
 _UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
 _SHORT_UNESCAPE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_LANG_STRING = RDF + "langString"
+_DIR_LANG_STRING = RDF + "dirLangString"
 
 
 def _unescape_match(m: re.Match) -> str:
@@ -52,8 +54,33 @@ def _unescape_match(m: re.Match) -> str:
 
 
 def unescape(lexical: str) -> str:
-    """The text of an escaped N-Triples literal body (``a\\nb`` -> a newline b)."""
+    """The characters an N-Triples string body stands for (``\\n``, ``\\"``, ``\\u00E9`` ...)."""
     return _UNESCAPE.sub(_unescape_match, lexical) if "\\" in lexical else lexical
+
+
+def parse_literal(text: str) -> tuple[str, str, str | None]:
+    """(lexical form, datatype IRI, language or None) of a literal in N-Triples text.
+
+    The closing quote is the last one: a datatype IRI or a language tag contains none.
+    """
+    end = text.rfind('"')
+    lexical = unescape(text[1:end])
+    tail = text[end + 1:]
+    if not tail:
+        return lexical, _XSD_STRING, None
+    if tail[0] == "@":
+        return lexical, _DIR_LANG_STRING if "--" in tail else _LANG_STRING, tail[1:]
+    return lexical, tail[3:-1], None  # ^^<datatype>
+
+
+def term_value(text: str) -> str:
+    """What ``.value`` gives for a term in N-Triples text: the IRI, the blank node label or the lexical form."""
+    first = text[0]
+    if first == "<":
+        return text[1:-1]
+    if first == "_":
+        return text[2:]
+    return parse_literal(text)[0]
 
 
 def language_suffix(language: str) -> str:

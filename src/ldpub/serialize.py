@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from .rdfterms import RDF_LANGSTRING, RDF_TYPE, XSD
+from .rdfterms import RDF_TYPE, XSD
 
 __all__ = ["RdfFormat", "FORMATS", "get_format", "WriteContext", "write_jsonld", "JsonLdWriter", "stream_writer"]
 
@@ -122,7 +122,9 @@ class _Compactor:
             return self.iri_value(text[1:-1], definition)
         if first == "_":
             return {"@id": text}
-        lexical, lang, datatype = _literal_parts(text)
+        from .ntriples import parse_literal
+
+        lexical, datatype, lang = parse_literal(text)
         return self.literal_value(lexical, lang, datatype, key, definition)
 
     def iri_value(self, iri: str, definition: dict | None):
@@ -145,22 +147,6 @@ class _Compactor:
         if datatype == XSD + "string":
             return {"@value": lexical}
         return {"@value": lexical, "@type": self.compact_memo(datatype)}
-
-
-def _literal_parts(text: str) -> tuple[str, str | None, str]:
-    """(lexical form, language or None, datatype IRI) of an N-Triples literal."""
-    end = text.rfind('"')
-    lexical = text[1:end]
-    if "\\" in lexical:
-        from .ntriples import unescape
-
-        lexical = unescape(lexical)
-    suffix = text[end + 1:]
-    if not suffix:
-        return lexical, None, XSD + "string"
-    if suffix[0] == "@":
-        return lexical, suffix[1:], RDF_LANGSTRING
-    return lexical, None, suffix[3:-1]
 
 
 def write_jsonld(triples: Iterable, context: dict) -> bytes:
@@ -303,19 +289,6 @@ def _ox():
 
 def _is_blank(node) -> bool:
     return isinstance(node, _ox().BlankNode)
-
-
-def _by_subject(triples: Iterable):
-    current = None
-    pairs: list = []
-    for t in triples:
-        if current is not None and t.subject != current:
-            yield current, pairs
-            pairs = []
-        current = t.subject
-        pairs.append((t.predicate, t.object))
-    if current is not None:
-        yield current, pairs
 
 
 def _jsonld(triples: list, ctx: WriteContext) -> bytes:
