@@ -224,12 +224,15 @@ def _write_small(build: Build, folder: Path) -> None:
         (folder / name).write_bytes(make())
 
 
-def write_build(build: Build, out_dir: Path) -> list[Path]:
-    """Write the build's files into ``out_dir`` atomically."""
-    from .datafiles import write_dataset
-    from .output import Staging
+def write_build(build: Build, out_dir: Path, *, notify=None) -> list[Path]:
+    """Write the build's files into ``out_dir`` all or nothing, in one step (:class:`ldpub.output.OutputSet`).
 
-    with Staging(out_dir) as staging:
+    ``notify`` receives a sentence for each leftover of an earlier run that was cleaned up.
+    """
+    from .datafiles import write_dataset
+    from .output import OutputSet
+
+    with OutputSet(out_dir, notify=notify) as staging:
         try:
             write_dataset(staging.path, build.lines, _write_context(build), triples=build._triples)
             _write_small(build, staging.path)
@@ -239,18 +242,20 @@ def write_build(build: Build, out_dir: Path) -> list[Path]:
 
 
 def build_project(project: Project, data_dir: Path | None = None, out_dir: Path | None = None, *,
-                  engine: str = "fast", jobs: int | None = None) -> tuple[Build, list[Path]]:
+                  engine: str = "fast", jobs: int | None = None, notify=None) -> tuple[Build, list[Path]]:
     """Compile, validate and, when the data conforms, write the files: ``ldpub build``.
 
     Returns the build and the paths written (none when validation failed: the previous
     output is left as it was). In a parallel build the helper process writes Turtle and the
     second part of the JSON-LD while this process validates, then writes N-Triples and the
-    first part of the JSON-LD; files are moved into place only if the data conforms.
+    first part of the JSON-LD; files are moved into place only if the data conforms, all in
+    one step (:class:`ldpub.output.OutputSet`: a second build into the same folder is refused
+    from the start; ``notify`` hears of leftovers of earlier runs that were cleaned up).
     """
     import gc
 
     from .datafiles import jsonld_cut, jsonld_part, write_dataset
-    from .output import Staging
+    from .output import OutputSet
     from .serialize import JsonLdWriter
     from .workers import JSONLD_MAIN_SHARE
 
@@ -258,7 +263,7 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with Staging(out) as staging:
+        with OutputSet(out, notify=notify) as staging:
             build, loaded = _compile(project, data_dir, jobs, prewrite=staging.path)
             helper, finished = loaded.helper, False
             try:
