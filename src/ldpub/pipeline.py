@@ -106,18 +106,29 @@ def compile_project(project: Project, data_dir: Path | None = None, *, validate:
     """
     import gc
 
+    from .limits import memory_guard
+
+    shown = _shown_data(project, data_dir)
     collecting = gc.isenabled()
     gc.disable()  # the pipeline allocates millions of small objects and frees none: skip the cyclic GC scans
     try:
-        build, loaded = _compile(project, data_dir, jobs)
+        with memory_guard("reading and mapping the records", shown):
+            build, loaded = _compile(project, data_dir, jobs)
         if loaded.helper is not None:
             loaded.helper.close()
         if validate:
-            validate_build(build, engine)
+            with memory_guard("validating the data", shown):
+                validate_build(build, engine)
         return build
     finally:
         if collecting:
             gc.enable()
+
+
+def _shown_data(project: Project, data_dir: Path | None) -> str:
+    """The data folder as messages show it (relative to the project where it is inside it)."""
+    path = Path(data_dir) if data_dir else project.data_path
+    return str(path.relative_to(project.root)) if path.is_absolute() and path.is_relative_to(project.root) else str(path)
 
 
 def validate_build(build: Build, engine: str = "fast") -> None:
@@ -229,16 +240,38 @@ def write_build(build: Build, out_dir: Path, *, notify=None) -> list[Path]:
 
     ``notify`` receives a sentence for each leftover of an earlier run that was cleaned up.
     """
-    from .datafiles import write_dataset
+    from .limits import memory_guard
     from .output import OutputSet
 
     with OutputSet(out_dir, notify=notify) as staging:
-        try:
-            write_dataset(staging.path, build.lines, _write_context(build), triples=build._triples)
-            _write_small(build, staging.path)
-        except OSError as exc:
-            raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or out_dir) from exc
+        with memory_guard("writing the dataset files", out_dir):
+            _write_staged(build, staging.path, None, out_dir)
         return staging.commit(list(DATASET_FILES))
+
+
+def _write_staged(build: Build, folder: Path, helper, out: Path) -> None:
+    """Write the build's files into the staging ``folder``; a helper process (if any) wrote its part."""
+    from .datafiles import jsonld_cut, jsonld_part, write_dataset
+    from .serialize import JsonLdWriter
+    from .workers import JSONLD_MAIN_SHARE
+
+    ctx = _write_context(build)
+    try:
+        if helper is None:
+            write_dataset(folder, build.lines, ctx, triples=build._triples)
+        else:  # the helper writes Turtle and the second part of the JSON-LD
+            write_dataset(folder, build.lines, ctx, ("dataset.nt",))
+            cut = jsonld_cut(build.lines, JSONLD_MAIN_SHARE)
+            head = jsonld_part(build.lines[:cut], ctx, continuation=False) if cut else b""
+            their_cut, rest = helper.receive("written")
+            assert their_cut == cut, "both processes cut the JSON-LD at the same subject"
+            with open(folder / "dataset.jsonld", "wb") as jsonld:
+                jsonld.write(head)
+                jsonld.write(rest)
+                jsonld.write(JsonLdWriter.FOOTER)
+        _write_small(build, folder)
+    except OSError as exc:
+        raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or out) from exc
 
 
 def build_project(project: Project, data_dir: Path | None = None, out_dir: Path | None = None, *,
@@ -254,39 +287,25 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
     """
     import gc
 
-    from .datafiles import jsonld_cut, jsonld_part, write_dataset
+    from .limits import memory_guard
     from .output import OutputSet
-    from .serialize import JsonLdWriter
-    from .workers import JSONLD_MAIN_SHARE
 
     out = Path(out_dir) if out_dir else project.out_path
+    shown = _shown_data(project, data_dir)
     collecting = gc.isenabled()
     gc.disable()
     try:
         with OutputSet(out, notify=notify) as staging:
-            build, loaded = _compile(project, data_dir, jobs, prewrite=staging.path)
+            with memory_guard("reading and mapping the records", shown):
+                build, loaded = _compile(project, data_dir, jobs, prewrite=staging.path)
             helper, finished = loaded.helper, False
             try:
-                validate_build(build, engine)  # meanwhile a helper process writes Turtle and part of the JSON-LD
+                with memory_guard("validating the data", shown):
+                    validate_build(build, engine)  # meanwhile a helper process writes Turtle and part of the JSON-LD
                 if not build.report.conforms:
                     return build, []
-                ctx = _write_context(build)
-                try:
-                    if helper is None:
-                        write_dataset(staging.path, build.lines, ctx, triples=build._triples)
-                    else:  # the helper writes Turtle and the second part of the JSON-LD
-                        write_dataset(staging.path, build.lines, ctx, ("dataset.nt",))
-                        cut = jsonld_cut(build.lines, JSONLD_MAIN_SHARE)
-                        head = jsonld_part(build.lines[:cut], ctx, continuation=False) if cut else b""
-                        their_cut, rest = helper.receive("written")
-                        assert their_cut == cut, "both processes cut the JSON-LD at the same subject"
-                        with open(staging.path / "dataset.jsonld", "wb") as jsonld:
-                            jsonld.write(head)
-                            jsonld.write(rest)
-                            jsonld.write(JsonLdWriter.FOOTER)
-                    _write_small(build, staging.path)
-                except OSError as exc:
-                    raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or out) from exc
+                with memory_guard("writing the dataset files", out):
+                    _write_staged(build, staging.path, helper, out)
                 finished = True
                 return build, staging.commit(list(DATASET_FILES))
             finally:
