@@ -48,7 +48,8 @@ from typing import Callable, Iterable
 
 from .errors import OutputError
 
-__all__ = ["OutputSet", "FolderLock", "write_files", "write_file", "is_internal", "LOCK_NAME", "STRATEGIES"]
+__all__ = ["OutputSet", "FolderLock", "write_files", "write_file", "write_error", "is_internal", "LOCK_NAME",
+           "STRATEGIES"]
 
 LOCK_NAME = ".ldpub.lock"
 _INNER_PREFIX = ".ldpub.tmp-"
@@ -59,6 +60,14 @@ _NO_SWAP = {errno.EXDEV, errno.EBUSY, errno.EINVAL, errno.ENOSYS, errno.EPERM, e
             getattr(errno, "ENOTSUP", errno.EOPNOTSUPP), errno.EOPNOTSUPP}
 
 Notify = Callable[[str], None]
+
+
+def write_error(exc: OSError, where: Path | str) -> OutputError:
+    """The error for an output file that could not be written (the file named, else ``where``)."""
+    reason = exc.strerror or (exc.args[0] if exc.args else None) or type(exc).__name__
+    if isinstance(reason, str) and "No space left" in reason:
+        reason = "No space left on device"  # some writers (pyoxigraph) wrap it in a longer text
+    return OutputError.at(f"cannot write output: {reason}", exc.filename or where)
 
 
 def is_internal(name: str) -> bool:
@@ -396,7 +405,7 @@ class OutputSet:
             else:
                 self._in_place(names)
         except OSError as exc:
-            raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or self.display) from exc
+            raise write_error(exc, self.display) from exc
         self.committed = True
         _fsync_path(self.out)
         self.discard()
@@ -526,7 +535,7 @@ def write_files(out_dir: Path, files: dict, *, replace: bool = False, notify: No
                 else:
                     target.write_bytes(content)
         except OSError as exc:
-            raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or out_dir) from exc
+            raise write_error(exc, out_dir) from exc
         return staged.commit(list(files))
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Project
-from .errors import OutputError
 from .mapping import MappedGraph, map_records
 from .ontology import Vocabulary, load_vocabulary
 from .records import Record, load_records
@@ -271,7 +270,9 @@ def _write_staged(build: Build, folder: Path, helper, out: Path) -> None:
                 jsonld.write(JsonLdWriter.FOOTER)
         _write_small(build, folder)
     except OSError as exc:
-        raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or out) from exc
+        from .output import write_error
+
+        raise write_error(exc, out) from exc
 
 
 def build_project(project: Project, data_dir: Path | None = None, out_dir: Path | None = None, *,

@@ -216,10 +216,6 @@ class Helper:
             message = self.conn.recv()
         except (EOFError, OSError) as exc:
             raise self._gone() from exc
-        if message[0] == "failed":
-            from .errors import OutputError
-
-            raise OutputError.at(message[1], message[2])
         if message[0] == "error":  # a user error found by the helper (e.g. a limit), as it raised it
             from . import errors
 
@@ -334,7 +330,9 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
         try:
             write_dataset(Path(folder), lines, ctx, ("dataset.ttl",))
         except OSError as exc:
-            conn.send(("failed", f"cannot write output: {exc.strerror}", exc.filename or folder))
+            from .output import write_error
+
+            conn.send(("error", "OutputError", write_error(exc, folder).problems))
             return
         step = "writing dataset.jsonld"
         cut = jsonld_cut(lines, JSONLD_MAIN_SHARE)

@@ -40,27 +40,23 @@ def ldpub(*args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 @contextlib.contextmanager
-def tmpfs(mount_point: Path, size: str = "16m"):
-    """A tmpfs mounted at ``mount_point`` for the block (skips the test where mounting is not allowed)."""
+def mounted(mount_point: Path, *how: str):
+    """``mount HOW... MOUNT_POINT`` for the block (skips the test where mounting is not allowed)."""
     mount_point.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)],
-                          capture_output=True, text=True)
+    done = subprocess.run(["mount", *how, str(mount_point)], capture_output=True, text=True)
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.strip()}")
+        pytest.skip(f"cannot mount here (needs root): {done.stderr.strip()}")
     try:
         yield mount_point
     finally:
         subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
 
 
-@contextlib.contextmanager
+def tmpfs(mount_point: Path, size: str = "16m"):
+    """A tmpfs of ``size`` mounted at ``mount_point`` (another file system)."""
+    return mounted(mount_point, "-t", "tmpfs", "-o", f"size={size}", "tmpfs")
+
+
 def bind_mount(source: Path, mount_point: Path):
     """``source`` bind-mounted at ``mount_point`` (same file system, another mount: rename(2) refuses)."""
-    mount_point.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "--bind", str(source), str(mount_point)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot bind-mount here (needs root): {done.stderr.strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
+    return mounted(mount_point, "--bind", str(source))
