@@ -387,6 +387,19 @@ class OutputSet:
             except OSError:
                 pass
 
+    def stage(self, files: dict) -> None:
+        """Write ``files`` (relative name -> bytes, or a function writing the staged path) into :attr:`path`."""
+        try:
+            for name, content in files.items():
+                target = self.path / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if callable(content):
+                    content(target)
+                else:
+                    target.write_bytes(content)
+        except OSError as exc:
+            raise write_error(exc, self.display) from exc
+
     # --- committing
     def commit(self, names: Iterable[str]) -> list[Path]:
         """Move the staged files ``names`` into the output folder in one step; their final paths."""
@@ -526,16 +539,7 @@ def write_files(out_dir: Path, files: dict, *, replace: bool = False, notify: No
     files become the whole folder (nothing else is kept). See :class:`OutputSet`.
     """
     with OutputSet(out_dir, replace=replace, notify=notify, strategy=strategy) as staged:
-        try:
-            for name, content in files.items():
-                target = staged.path / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if callable(content):
-                    content(target)
-                else:
-                    target.write_bytes(content)
-        except OSError as exc:
-            raise write_error(exc, out_dir) from exc
+        staged.stage(files)
         return staged.commit(list(files))
 
 
