@@ -60,7 +60,10 @@ def init_project(folder: Path, name: str | None = None, title: str | None = None
                              hint="slugs are appended to it")
     site = base_iri.rstrip("/#")
     site = site[: -len("/id")] if site.endswith("/id") else site
+    from .installation import pip_requirement
+
     values = {
+        "ldpub_requirement": pip_requirement(),
         "name": name,
         "title": (title or name.replace("-", " ").title()).replace('"', "'"),
         "base_iri": base_iri,
