@@ -53,8 +53,8 @@ def test_more_records_than_the_bound_are_refused_naming_the_file_and_the_setting
 def test_the_record_bound_holds_across_the_two_processes_of_a_parallel_build(tmp_path, run_cli, monkeypatch):
     """Each half is under the bound, both together are over it."""
     project = new_project(tmp_path / "demo")
-    (project / "data" / "a.yaml").write_text(_records(80))
-    (project / "data" / "b.yaml").write_text(_records(80, start=80))
+    (project / "data" / "a.yaml").write_text(_records(80))  # with organizations.yaml: this process
+    (project / "data" / "z.yaml").write_text(_records(80, start=80))  # the helper's half
     _limits(project, max_records=100)
     monkeypatch.setenv("LDPUB_JOBS", "2")
     code, _, err = run_cli("--project", str(project), "build")
@@ -66,12 +66,12 @@ def test_the_record_bound_holds_across_the_two_processes_of_a_parallel_build(tmp
 def test_the_record_bound_found_by_the_helper_process_is_reported_as_such(tmp_path, run_cli, monkeypatch):
     project = new_project(tmp_path / "demo")
     (project / "data" / "a.yaml").write_text(_records(10))
-    (project / "data" / "b.yaml").write_text(_records(500, start=10))  # the helper's half
+    (project / "data" / "z.yaml").write_text(_records(500, start=10))  # the helper's half
     _limits(project, max_records=100)
     monkeypatch.setenv("LDPUB_JOBS", "2")
     code, _, err = run_cli("--project", str(project), "build")
     assert code == 2, err
-    assert "data/b.yaml: with this file the data holds 500 records, over the limit of 100" in err
+    assert "data/z.yaml: with this file the data holds 500 records, over the limit of 100" in err
 
 
 def test_a_records_file_over_the_size_bound_is_refused_before_it_is_read(tmp_path, run_cli):
