@@ -181,18 +181,25 @@ def release_reserve() -> None:
 class memory_guard:  # noqa: N801 (used like contextlib's context managers)
     """Turn a MemoryError inside the block into :func:`out_of_memory` for ``what`` at ``where``.
 
-    The reserve is given back before anything else is done.
+    The reserve is held while any guarded block runs and given back first when memory runs out
+    (and when the outermost block ends: a long-lived process keeps no reserve between builds).
     """
+
+    depth = 0
 
     def __init__(self, what: str, where: str | Path | None = None) -> None:
         self.what, self.where = what, where
 
     def __enter__(self) -> None:
+        memory_guard.depth += 1
         hold_reserve()
 
     def __exit__(self, kind, value, traceback) -> bool:
+        memory_guard.depth -= 1
         if kind is not None and issubclass(kind, MemoryError):
             release_reserve()
             del value, traceback
             raise out_of_memory(self.what, self.where) from None
+        if memory_guard.depth == 0:
+            release_reserve()
         return False
