@@ -238,8 +238,12 @@ class Helper:
         except Exception:  # still running after all: report it as such
             code = None
         if code == -signal.SIGKILL:  # what the kernel's out-of-memory killer sends
-            return out_of_memory(f"building: the helper process (it handles {self.handles}) was killed (SIGKILL), "
-                                 "most likely by the system for want of memory")
+            from .errors import LimitError
+
+            return LimitError.at(f"the helper process of the build (it handles {self.handles}) was killed "
+                                 "(SIGKILL), most likely by the system's out-of-memory killer",
+                                 hint="free memory, build with one process (LDPUB_JOBS=1), or lower [limits] "
+                                      "max_records / max_file_bytes in ldpub.toml", rule="limit")
         return RuntimeError(f"the ldpub helper process stopped unexpectedly (exit code {code})")
 
     def close(self, wait: bool = True) -> None:

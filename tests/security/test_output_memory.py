@@ -163,3 +163,27 @@ def test_running_out_of_memory_in_either_process_is_a_clear_error(tmp_path, run_
     assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
     assert snapshot(project / "dist") == before
     assert not list(project.glob(".dist.tmp-*"))
+
+
+def test_a_helper_killed_by_the_system_is_reported_as_such(tmp_path, run_cli, monkeypatch):
+    """The kernel's out-of-memory killer sends SIGKILL: here the real helper gets one as it starts."""
+    import signal
+
+    from ldpub.workers import Helper
+
+    project, before = _built_project(tmp_path, run_cli)
+    (project / "data" / "a.yaml").write_text(_records(10))
+    (project / "data" / "z.yaml").write_text(_records(500, start=10))
+    start = Helper.__init__
+
+    def start_then_kill(self, *args, **kwargs):
+        start(self, *args, **kwargs)
+        os.kill(self.process.pid, signal.SIGKILL)
+
+    monkeypatch.setattr(Helper, "__init__", start_then_kill)
+    monkeypatch.setenv("LDPUB_JOBS", "2")
+    code, _, err = run_cli("--project", str(project), "build", "-q")
+    assert code == 2
+    assert err.startswith("error: the helper process of the build (it handles data/z.yaml) was killed (SIGKILL), "
+                          "most likely by the system's out-of-memory killer"), err
+    assert snapshot(project / "dist") == before
