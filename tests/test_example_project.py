@@ -291,6 +291,24 @@ def test_validate_reports_each_broken_constraint(cli, fresh_copy, case):
     assert message in err and file in err
 
 
+@pytest.mark.xfail(reason=f"{RECORDS}; F4-F5 (helper 'values'): every XSD date form checked by its lexical space", strict=True)
+@pytest.mark.parametrize("old, new, datatype", [
+    ("      inXSDgYearMonth: 2018-07\n", "      inXSDgYearMonth: 2018-07-01\n", "gYearMonth"),
+    ('"2019-01-21T12:00:00Z"', '"2019-01-21T12:00:00"', "dateTimeStamp"),  # no zone: not a date-time stamp
+])
+def test_validate_refuses_a_date_of_the_wrong_xsd_form(cli, fresh_copy, old, new, datatype):
+    for path in (fresh_copy / "data").rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if old in text:
+            path.write_text(text.replace(old, new, 1), encoding="utf-8")
+            break
+    else:
+        pytest.fail(f"{old!r} is in no records file")
+    code, _, err = cli("--project", fresh_copy, "validate")
+    assert code == 2, err
+    assert datatype in err and path.name in err and new.strip().split(": ")[-1].strip('"') in err
+
+
 # ===================================================================== build
 @pytest.fixture(scope="module")
 def builds(cli, project, tmp_path_factory):
