@@ -460,17 +460,17 @@ class OutputSet:
         out, root = self.out, self.root
         old = root / "old"
         os.mkdir(old, 0o700)
-        tops = {_top(n) for n in names}
-        removed = sorted(e.name for e in os.scandir(out) if not is_internal(e.name) and e.name not in tops) \
-            if self.replace else []
+        removed = [n for n in _files_below(out) if n not in set(names)] if self.replace else []
         existed = [n for n in names if os.path.lexists(out / n)]
+        made = sorted({parent.as_posix() for n in names for parent in Path(n).parents
+                       if parent.parts and not os.path.lexists(out / parent)}, key=lambda d: d.count("/"))
         for name in existed:  # phase 1: backups of the files to be replaced (the output is untouched)
             (old / name).parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.link(out / name, old / name, follow_symlinks=False)
             except OSError:
                 shutil.copy2(out / name, old / name, follow_symlinks=False)
-        journal = {"pid": os.getpid(), "names": names, "existed": existed, "removed": removed}
+        journal = {"pid": os.getpid(), "names": names, "existed": existed, "removed": removed, "made": made}
         tmp = root / (_JOURNAL + ".tmp")
         tmp.write_text(json.dumps(journal), encoding="utf-8")
         _fsync_path(tmp)
@@ -478,9 +478,11 @@ class OutputSet:
         _fsync_path(root)
         try:  # phase 2: the moves (a failure rolls every one back)
             for name in removed:
+                (old / name).parent.mkdir(parents=True, exist_ok=True)
                 os.rename(out / name, old / name)
+            for folder in made:
+                os.mkdir(out / folder)
             for name in names:
-                (out / name).parent.mkdir(parents=True, exist_ok=True)
                 _replace(self.path / name, out / name)
         except OSError as exc:
             problems = _roll_back(out, root, journal)
@@ -491,6 +493,30 @@ class OutputSet:
                                      hint=f"the previous files are kept in {old}; the next run restores them") from exc
             raise
         os.unlink(root / _JOURNAL)
+        _remove_empty_parents(out, removed)
+
+
+def _files_below(folder: Path) -> list[str]:
+    """Every file (or link) below ``folder`` but ldpub's own, as relative names."""
+    found = []
+    for entry in os.scandir(folder):
+        if is_internal(entry.name):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            found.extend(f"{entry.name}/{name}" for name in _files_below(Path(entry.path)))
+        else:
+            found.append(entry.name)
+    return sorted(found)
+
+
+def _remove_empty_parents(out: Path, names: list[str]) -> None:
+    """Remove the folders, deepest first, that ``names`` leaving made empty (those still holding something stay)."""
+    folders = {parent for n in names for parent in Path(n).parents if parent.parts}
+    for folder in sorted(folders, key=lambda f: -len(f.parts)):
+        try:
+            os.rmdir(out / folder)
+        except OSError:
+            pass
 
 
 def _read_journal(root: Path) -> dict:
@@ -523,6 +549,11 @@ def _roll_back(out: Path, root: Path, journal: dict) -> list[str]:
                 os.rename(old / name, out / name)
         except OSError as exc:
             problems.append(f"{name}: {exc.strerror}")
+    for folder in reversed(journal.get("made", [])):  # folders the failed set made, deepest first
+        try:
+            os.rmdir(out / folder)
+        except OSError:
+            pass  # not made after all, or holding something: left
     return problems
 
 
