@@ -430,8 +430,8 @@ class OutputSet:
             for entry in os.scandir(self.out):
                 if entry.name in tops or is_internal(entry.name):
                     continue
-                if entry.is_dir(follow_symlinks=False):
-                    raise OSError(errno.EBUSY, "a sub-folder appeared", entry.path)
+                if entry.is_dir(follow_symlinks=False):  # not ours to move about: write in place
+                    raise _SwapRefused()
                 try:
                     os.link(entry.path, self.root / entry.name, follow_symlinks=False)
                 except OSError:

@@ -72,6 +72,8 @@ def test_any_failure_leaves_the_previous_output_and_success_gives_the_new_set(ol
                 failed = True
         finally:
             output._replace = real_replace
+        injected = bool(moves and len(moves) > fail[1]) if fail and fail[0] == "move" else files != new
+        assert failed == injected, "a write failed with no fault injected, or a fault went unnoticed"
         if failed:
             assert snapshot(out) == before
         else:
