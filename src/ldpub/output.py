@@ -150,7 +150,10 @@ class FolderLock:
         import sys
         import time
 
-        info = {"pid": os.getpid(), "host": socket.gethostname(), "command": " ".join(["ldpub", *sys.argv[1:]])[:300],
+        program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
+        program = "ldpub" if program in ("__main__.py", "ldpub") else program  # python -m ldpub, or a script
+        program = f"python {program}" if program.startswith("-") else program  # python -c
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "command": " ".join([program, *sys.argv[1:]])[:300],
                 "started": time.strftime("%Y-%m-%d %H:%M:%S %z")}
         try:
             os.ftruncate(self.fd, 0)
