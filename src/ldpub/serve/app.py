@@ -371,7 +371,9 @@ def create_app(state: AppState, access_log=None):
     # read-only public data: any web page may query it (YASGUI and other browser clients need CORS)
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                       allow_headers=["Accept", "Content-Type"], expose_headers=["Content-Location", "Vary"])
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors])
+    from .headers import SecurityHeaders  # Content-Security-Policy (no script) on every response
+
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors, Middleware(SecurityHeaders)])
     app.state.ldpub = state
     return _wrap(app, access_log)
 
