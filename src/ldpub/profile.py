@@ -175,7 +175,7 @@ class Profile:
 
 
 def kind_id(key: str) -> str:
-    """A record key as a CSS- and id-safe name: ``ArmedGroup`` -> ``armed-group``, ``org:Post`` -> ``org-post``."""
+    """A record key as a CSS- and id-safe name: ``FormalOrganization`` -> ``formal-organization``, ``org:Post`` -> ``org-post``."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", key)
     return re.sub(r"[^a-z0-9]+", "-", spaced.lower()).strip("-") or "kind"
 
