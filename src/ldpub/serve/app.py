@@ -96,7 +96,7 @@ def create_app(state: AppState, access_log=None):
 
         if negotiate(request.headers.get("accept"), [HTML, MediaFormat("text", "text/plain")]) is HTML \
                 and "text/html" in request.headers.get("accept", ""):
-            response = page("error.html", status, status=status, reason=HTTPStatus(status).phrase, message=message)
+            response = page("error.html", status, code=status, reason=HTTPStatus(status).phrase, message=message)
             response.headers.update(headers or {})
             return response
         return PlainTextResponse(message + "\n", status_code=status, headers=headers)
