@@ -116,6 +116,11 @@ DEFAULT_EDGE_PROPERTIES = (
 )
 
 
+# prefixes that name the kinds of standard terms in CSS classes (both schema.org namespaces: one kind)
+_ID_PREFIXES = (("foaf", FOAF), ("org", ORG), ("prov", PROV), *(("schema", ns) for ns in SCHEMA), ("time", TIME),
+                ("dct", DCT), ("skos", SKOS))
+
+
 @dataclass(frozen=True)
 class NodeKind:
     """A kind of node of the network picture: the classes whose instances it holds."""
@@ -232,11 +237,18 @@ class _Reader:
         return self.vocab.curie(iri) if self.vocab is not None else iri
 
     def key(self, iri: str) -> str:
+        """The record key of a term, else its prefixed name (standard prefixes when the ontology has none)."""
         if self.vocab is not None:
             term = self.vocab.class_by_iri(iri) or self.vocab.property_by_iri(iri)
             if term is not None:
                 return term.key
-        return self.curie(iri)
+        curie = self.curie(iri)
+        if curie != iri:
+            return curie
+        for prefix, ns in _ID_PREFIXES:
+            if iri.startswith(ns):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
 
     def label(self, iri: str) -> str:
         if self.vocab is not None and iri in self.vocab.labels:
@@ -316,7 +328,13 @@ class _Reader:
             if prop in (RDF_TYPE, OWL + "sameAs") or any(prop in roles[r] for r in ROLES if r != "edge"):
                 continue
             kinds.append(EdgeKind(kind_id(self.key(prop)), self.legend(prop), properties=frozenset({prop})))
-        return tuple(sorted(kinds, key=lambda k: k.id)), False
+        merged: dict[str, EdgeKind] = {}  # one kind per id (http: and https: schema.org terms)
+        for kind in kinds:
+            old = merged.get(kind.id)
+            merged[kind.id] = kind if old is None else EdgeKind(
+                kind.id, old.legend, old.properties | kind.properties, old.classes | kind.classes,
+                old.source | kind.source, old.target | kind.target, old.label | kind.label)
+        return tuple(sorted(merged.values(), key=lambda k: k.id)), False
 
     def edge_class(self, cls: str, source: str, target: str, label: str | None) -> EdgeKind:
         return EdgeKind(kind_id(self.key(cls)), self.legend(cls), classes=self.subclasses([cls]),
