@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .errors import OntologyError
 from .rdfterms import (CITO, DC11, DCAT, DCT, EDTF_DATATYPE, FOAF, LDPUB, OA, ORG, OWL, PROV, RDF_TYPE, RDFS,
@@ -173,7 +174,7 @@ class Profile:
         """Whether the ontology declares an excerpt's quote and its source."""
         return bool(self.declared_with("quote") and self.declared_with("source"))
 
-    @property
+    @cached_property
     def date_parts(self) -> frozenset[str]:
         """Properties that hold parts of a time (read inside time nodes, never as a record's date)."""
         return frozenset().union(self.of("instant"), *self.expander_slots.values())

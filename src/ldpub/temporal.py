@@ -107,6 +107,8 @@ class TimeReader:
         self._graph = ox.DefaultGraph()
         self._cache: dict[str, When | None] = {}
         self._time_nodes: set[str] | None = None
+        self._parts: dict[str, dict[str, list]] | None = None
+        self._times: dict[tuple[str, str], When] | None = None
 
     def _objects(self, subject: str, predicates) -> list:
         ox = self.ox
@@ -117,6 +119,22 @@ class TimeReader:
         return found
 
     @property
+    def parts(self) -> dict[str, dict[str, list]]:
+        """Part of a time (expression, earliest, latest, instant) -> node IRI -> values: one scan
+        per property, so that reading many times does not query node by node."""
+        if self._parts is None:
+            ox, profile = self.ox, self.profile
+            groups = {**profile.expander_slots, "instant": profile.of("instant")}
+            self._parts = {}
+            for name, props in groups.items():
+                index: dict[str, list] = self._parts.setdefault(name, {})
+                for prop in sorted(props):
+                    for q in self.store.quads_for_pattern(None, ox.NamedNode(prop), None, self._graph):
+                        if isinstance(q.subject, ox.NamedNode):
+                            index.setdefault(q.subject.value, []).append(q.object)
+        return self._parts
+
+    @property
     def time_nodes(self) -> set[str]:
         """IRIs of the nodes that are times (see the module doc)."""
         if self._time_nodes is None:
@@ -125,34 +143,52 @@ class TimeReader:
             for cls in profile.temporal_classes:
                 found.update(q.subject.value for q in self.store.quads_for_pattern(
                     None, ox.NamedNode(RDF_TYPE), ox.NamedNode(cls), self._graph) if isinstance(q.subject, ox.NamedNode))
-            parts = profile.date_parts | profile.interval_parts
-            for prop in parts:
+            for index in self.parts.values():
+                found.update(index)
+            for prop in profile.interval_parts:
                 found.update(q.subject.value for q in self.store.quads_for_pattern(
                     None, ox.NamedNode(prop), None, self._graph) if isinstance(q.subject, ox.NamedNode))
             self._time_nodes = found
         return self._time_nodes
+
+    def is_time_node(self, iri: str) -> bool:
+        """Whether ``iri`` is a time node: looked up in :attr:`time_nodes` once they are known
+        (reading the whole dataset), else node by node (a served page reads a few)."""
+        if self._time_nodes is not None:
+            return iri in self._time_nodes
+        profile = self.profile
+        if any(t.value in profile.temporal_classes for t in self._objects(iri, [RDF_TYPE])):
+            return True
+        return bool(self._objects(iri, profile.date_parts | profile.interval_parts))
+
+    def _part(self, name: str, iri: str) -> list:
+        if self._parts is not None:
+            return self.parts.get(name, {}).get(iri, [])
+        props = self.profile.of("instant") if name == "instant" else self.profile.expander_slots.get(name, ())
+        return self._objects(iri, props)
 
     def when(self, term, depth: int = 0) -> When | None:
         """The time a literal or a time node means (None for anything else)."""
         ox = self.ox
         if isinstance(term, ox.Literal):
             return When.of_literal(term.value, term.datatype.value) if term.datatype.value in DATE_DATATYPES else None
-        if not isinstance(term, ox.NamedNode) or term.value not in self.time_nodes or depth > _MAX_DEPTH:
+        if not isinstance(term, ox.NamedNode) or depth > _MAX_DEPTH:
             return None
-        if term.value not in self._cache:
-            self._cache[term.value] = self._node_time(term.value, depth)
+        if term.value in self._cache:
+            return self._cache[term.value]
+        if not self.is_time_node(term.value):
+            return None
+        self._cache[term.value] = self._node_time(term.value, depth)
         return self._cache[term.value]
 
     def _node_time(self, iri: str, depth: int) -> When | None:
-        profile = self.profile
-        slots = profile.expander_slots
-        expression = self._objects(iri, slots.get("expression", ()))
+        expression = self._part("expression", iri)
         if expression:
-            earliest = self._objects(iri, slots.get("earliest", ()))
-            latest = self._objects(iri, slots.get("latest", ()))
+            earliest = self._part("earliest", iri)
+            latest = self._part("latest", iri)
             return When(expression[0].value, min(e.value for e in earliest) if earliest else None,
                         max(v.value for v in latest) if latest else None)
-        for value in self._objects(iri, profile.of("instant") | profile.of("date")):
+        for value in self._part("instant", iri) + self._objects(iri, self.profile.of("date")):
             found = self.when(value, depth + 1)
             if found:
                 return found
@@ -173,11 +209,19 @@ class TimeReader:
 
     def times(self) -> dict[tuple[str, str], When]:
         """(record, property) -> its time, for every record that has one (time nodes excluded)."""
+        if self._times is None:
+            self._times = self._read_times()
+        return self._times
+
+    def _read_times(self) -> dict[tuple[str, str], When]:
         ox, profile = self.ox, self.profile
         found: dict[tuple[str, str], When] = {}
 
+        time_nodes = self.time_nodes  # reads the whole dataset's time parts at once
+        date_parts = profile.date_parts
+
         def consider(subject, predicate: str, obj) -> None:
-            if not isinstance(subject, ox.NamedNode) or subject.value in self.time_nodes or predicate in profile.date_parts:
+            if not isinstance(subject, ox.NamedNode) or subject.value in time_nodes or predicate in date_parts:
                 return
             when = self.when(obj)
             if when is None:
@@ -187,7 +231,7 @@ class TimeReader:
             if old is None or (when.earliest or "", when.text) < (old.earliest or "", old.text):
                 found[key] = when
 
-        for node in sorted(self.time_nodes):
+        for node in sorted(time_nodes):
             for quad in self.store.quads_for_pattern(None, None, ox.NamedNode(node), self._graph):
                 consider(quad.subject, quad.predicate.value, quad.object)
         for prop in sorted(self._literal_date_properties()):

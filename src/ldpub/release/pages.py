@@ -75,14 +75,18 @@ def timeline(build, profile, reader=None) -> list[TimelineEntry]:
     reader = reader or TimeReader(store, profile)
     base, vocab = build.project.base_iri, build.vocab
     labels = data_labels(store, profile)
-    descriptions = sorted(profile.of("description"))
+    descriptions: dict[str, str] = {}  # record -> its first description (properties in order, values sorted)
+    for p in sorted(profile.of("description"), reverse=True):
+        found: dict[str, str] = {}
+        for q in store.quads_for_pattern(None, ox.NamedNode(p), None, ox.DefaultGraph()):
+            if isinstance(q.object, ox.Literal) and (q.subject.value not in found or q.object.value < found[q.subject.value]):
+                found[q.subject.value] = q.object.value
+        descriptions.update(found)
     entries = []
     for dated in reader.dated():
         record = dated.record
         node = ox.NamedNode(record)
-        text = labels.get(record) or next(
-            (q.object.value for p in descriptions
-             for q in sorted(store.quads_for_pattern(node, ox.NamedNode(p), None), key=lambda q: q.object.value)), None)
+        text = labels.get(record) or descriptions.get(record)
         if text is None:  # an unlabelled record: its slug, made readable
             text = _slug(record, base).replace("-", " ").capitalize()
         kinds = sorted(vocab.labels[q.object.value] for q in store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None)
