@@ -283,3 +283,16 @@ def test_guide_documents_every_role_and_annotation():
 
 def test_readme_links_the_guide():
     assert "docs/bring-your-own-ontology.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_long_legend_wraps_inside_the_picture():
+    """Projects name their own kinds: a legend of many long names stays inside the picture."""
+    from ldpub.release.network import KindStyle, Network, NetworkEdge, NetworkNode, render_svg
+
+    kinds = [KindStyle(f"k{i}", f"a rather long name of a kind of link {i}", "#333333", i % 2 == 0) for i in range(8)]
+    network = Network([NetworkNode("a", "A", "n"), NetworkNode("b", "B", "n")], [NetworkEdge("a", "b", "k0", "x", "r")],
+                      [KindStyle("n", "node", "#ffffff")], kinds)
+    svg = render_svg(network, width=960)
+    legend = re.findall(r'<text x="([0-9.]+)" y="([0-9.]+)" font-size="12"[^>]*>([^<]*)</text>', svg)
+    assert len(legend) == 9 and len({y for _, y, _ in legend}) > 1
+    assert all(float(x) + 7 * len(text) <= 960 for x, _, text in legend)

@@ -221,7 +221,8 @@ def _spread(pos: dict[str, tuple[float, float]], width: float, height: float, ra
 
 def render_svg(network: Network, width: int = 960, height: int = 700, title: str = "Network") -> str:
     """A standalone SVG picture of the network: nodes coloured by kind, edges by kind, a legend."""
-    margin_x, margin_y, legend_h = 110, 40, 34
+    legend = _legend_rows(network, width)
+    margin_x, margin_y, legend_h = 110, 40, 34 + 20 * (len(legend) - 1)
     inner_w, inner_h = width - 2 * margin_x, height - 2 * margin_y - legend_h
     degree: dict[str, int] = {}
     for edge in network.edges:
@@ -249,17 +250,18 @@ def render_svg(network: Network, width: int = 960, height: int = 700, title: str
                    f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>')
     out.append("</defs>")
     out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fcfcfa"/>')
-    # legend
-    x = 16
-    for kind, colour, text, dashed in ((k.id, k.colour, k.legend, k.dashed) for k in network.edge_kinds):
-        dash = ' stroke-dasharray="5 3"' if dashed else ""
-        out.append(f'<line x1="{x}" y1="20" x2="{x + 26}" y2="20" stroke="{colour}" stroke-width="2"{dash} marker-end="url(#arrow-{kind})"/>')
-        out.append(f'<text x="{x + 32}" y="24" font-size="12" fill="#333">{escape(text)}</text>')
-        x += 44 + 7 * len(text)
-    for colour, text in ((k.colour, k.legend) for k in network.node_kinds):
-        out.append(f'<circle cx="{x + 6}" cy="20" r="6" fill="{colour}" stroke="#555"/>')
-        out.append(f'<text x="{x + 16}" y="24" font-size="12" fill="#333">{escape(text)}</text>')
-        x += 30 + 7 * len(text)
+    # legend: link kinds, then node kinds, in rows as wide as the picture
+    for row, items in enumerate(legend):
+        y = 20 + 20 * row
+        for x, kind in items:
+            if isinstance(kind, _NodeItem):
+                out.append(f'<circle cx="{x + 6}" cy="{y}" r="6" fill="{kind.style.colour}" stroke="#555"/>')
+                out.append(f'<text x="{x + 16}" y="{y + 4}" font-size="12" fill="#333">{escape(kind.style.legend)}</text>')
+                continue
+            dash = ' stroke-dasharray="5 3"' if kind.dashed else ""
+            out.append(f'<line x1="{x}" y1="{y}" x2="{x + 26}" y2="{y}" stroke="{kind.colour}" stroke-width="2"{dash} '
+                       f'marker-end="url(#arrow-{kind.id})"/>')
+            out.append(f'<text x="{x + 32}" y="{y + 4}" font-size="12" fill="#333">{escape(kind.legend)}</text>')
     # edges: one line per (source, target, kind), thicker when several statements give it;
     # lines between the same two nodes are bent apart
     grouped: dict[tuple[str, str, str], list[NetworkEdge]] = {}
@@ -304,6 +306,26 @@ def render_svg(network: Network, width: int = 960, height: int = 700, title: str
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class _NodeItem:
+    style: KindStyle
+
+
+def _legend_rows(network: Network, width: int) -> list[list[tuple[int, object]]]:
+    """Legend entries (x, kind) in rows: a row ends where the next entry would pass the right edge."""
+    items = [(44 + 7 * len(k.legend), k) for k in network.edge_kinds]
+    items += [(30 + 7 * len(k.legend), _NodeItem(k)) for k in network.node_kinds]
+    rows: list[list[tuple[int, object]]] = [[]]
+    x = 16
+    for step, item in items:
+        if rows[-1] and x + step > width:
+            rows.append([])
+            x = 16
+        rows[-1].append((x, item))
+        x += step
+    return rows
 
 
 def _clip(label: str, limit: int = 30) -> str:
