@@ -296,3 +296,26 @@ def test_a_long_legend_wraps_inside_the_picture():
     legend = re.findall(r'<text x="([0-9.]+)" y="([0-9.]+)" font-size="12"[^>]*>([^<]*)</text>', svg)
     assert len(legend) == 9 and len({y for _, y, _ in legend}) > 1
     assert all(float(x) + 7 * len(text) <= 960 for x, _, text in legend)
+
+
+def test_coverage_counts_the_known_days_of_open_spans(tmp_path):
+    """``until 2018-07`` (an interval with only an end) covers 2018-07-01 at least."""
+    import pyoxigraph as ox
+
+    from ldpub.profile import read_profile
+    from ldpub.temporal import TimeReader
+
+    time, xsd = "http://www.w3.org/2006/time#", "http://www.w3.org/2001/XMLSchema#"
+    m, interval, end = (ox.NamedNode(f"https://example.org/{n}") for n in ("m", "m#during", "m#during.end"))
+    store = ox.Store()
+    store.bulk_extend([
+        ox.Quad(m, ox.NamedNode("http://www.w3.org/ns/org#memberDuring"), interval),
+        ox.Quad(interval, ox.NamedNode(time + "hasEnd"), end),
+        ox.Quad(end, ox.NamedNode(time + "inXSDgYearMonth"), ox.Literal("2018-07", datatype=ox.NamedNode(xsd + "gYearMonth"))),
+        ox.Quad(ox.NamedNode("https://example.org/pep"), ox.NamedNode("https://schema.org/dateCreated"),
+                ox.Literal("2018-08-24", datatype=ox.NamedNode(xsd + "date"))),
+    ])
+    profile = read_profile(None)
+    reader = TimeReader(store, profile)
+    assert [(d.role, d.when.text) for d in reader.dated()] == [("span", "until 2018-07")]  # dateCreated: no role, no range
+    assert reader.coverage() == ("2018-07-01", "2018-07-31")

@@ -16,7 +16,7 @@ Every other subject whose property holds a time is a dated record: the property'
 date named by the property's label (a publication date).
 
 >>> When.of_literal("2019-05", "http://www.w3.org/2001/XMLSchema#gYearMonth")
-When(text='2019-05', earliest='2019-05-01', latest='2019-05-31', span=False)
+When(text='2019-05', earliest='2019-05-01', latest='2019-05-31', span=False, parts=())
 """
 
 from __future__ import annotations
@@ -42,6 +42,12 @@ class When:
     earliest: str | None
     latest: str | None
     span: bool = False
+    parts: tuple[str, ...] = ()  # of a span: every known bound of its start and end
+
+    @property
+    def known_days(self) -> tuple[str, ...]:
+        """Every known bound: ``until 2018-07`` knows 2018-07-01 and 2018-07-31 (not when it began)."""
+        return tuple(d for d in (self.earliest, self.latest, *self.parts) if d)
 
     @staticmethod
     def of_literal(lexical: str, datatype: str) -> "When | None":
@@ -82,7 +88,8 @@ def _span(start: When | None, end: When | None) -> When | None:
         text = f"{start.text} \u2013 {end.text}"
     else:
         text = f"from {start.text}" if start else f"until {end.text}"
-    return When(text, start.earliest if start else None, end.latest if end else None, span=True)
+    parts = tuple(d for w in (start, end) if w for d in w.known_days)
+    return When(text, start.earliest if start else None, end.latest if end else None, span=True, parts=parts)
 
 
 @dataclass(frozen=True)
@@ -286,11 +293,10 @@ class TimeReader:
         return None
 
     def coverage(self) -> tuple[str | None, str | None]:
-        """The first and last day any record's time can mean (the catalog's ``dct:temporal``)."""
-        times = self.times().values()
-        earliest = [w.earliest for w in times if w.earliest]
-        latest = [w.latest for w in times if w.latest]
-        return (min(earliest) if earliest else None), (max(latest) if latest else None)
+        """The first and last known day of any record's time (the catalog's ``dct:temporal``):
+        ``until 2018-07`` counts from 2018-07-01 even though its start is open."""
+        days = [day for when in self.times().values() for day in when.known_days]
+        return (min(days), max(days)) if days else (None, None)
 
 
 def _order(when: When) -> tuple:
