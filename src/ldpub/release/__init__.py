@@ -82,7 +82,7 @@ def _standards(build) -> list:
     return out
 
 
-def _changelog(version: str, settings, diff, prefixes, previous: Path | None, stats) -> tuple[bytes, str]:
+def _changelog(version: str, settings, diff, prefixes, previous: Path | None, stats, labels=None) -> tuple[bytes, str]:
     from .diff import render_markdown
 
     head = f"## {version} ({settings.modified.isoformat()})\n\n"
@@ -92,7 +92,7 @@ def _changelog(version: str, settings, diff, prefixes, previous: Path | None, st
         older = ""
     else:
         summary = f"changes since {previous.name}: {diff.summary()}"
-        entry = head + f"Compared with release {previous.name}.\n\n" + render_markdown(diff, prefixes)
+        entry = head + f"Compared with release {previous.name}.\n\n" + render_markdown(diff, prefixes, labels)
         old_log = previous / "CHANGELOG.md"
         older = old_log.read_text(encoding="utf-8") if old_log.is_file() else ""
         if older.startswith("# "):  # drop the old title: the entries follow ours
@@ -132,7 +132,7 @@ def build_release(build, version: str, settings, previous: Path | None = None, d
     from ..pipeline import build_files
     from ..serialize import FORMATS, WriteContext
     from .dcat import FILE_KINDS, Distribution, catalog_triples, licence_info
-    from .diff import diff_triples, load_release_triples
+    from .diff import diff_triples, entity_labels, load_release_triples
     from ..profile import read_profile
     from ..temporal import TimeReader
     from .network import extract_network, render_svg
@@ -154,11 +154,12 @@ def build_release(build, version: str, settings, previous: Path | None = None, d
     dated = timeline(build, profile, times)
     stats.dated = len(dated)
 
-    diff = None
+    diff, labels = None, None
     if previous is not None:
         old_triples, old_prefixes = load_release_triples(previous)
         diff = diff_triples(old_triples, build.triples)
-    files["CHANGELOG.md"], changes = _changelog(version, settings, diff, build.prefixes, previous, stats)
+        labels = entity_labels([build.triples, old_triples], profile.labels)
+    files["CHANGELOG.md"], changes = _changelog(version, settings, diff, build.prefixes, previous, stats, labels)
 
     files["void.ttl"] = turtle_bytes(void_triples(stats, settings, version, dataset_iri, project.base_iri,
                                                   ["dataset.ttl", "dataset.nt", "dataset.jsonld"], vocab.curie))
