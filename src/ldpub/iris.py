@@ -7,12 +7,12 @@ With a *hash* base (``.../dataset#``) the part before ``#`` is the one document 
 
 Example::
 
-    >>> dataset_iri("https://w3id.org/ldpub/dataset/taliban-al-qaeda/id/")
-    'https://w3id.org/ldpub/dataset/taliban-al-qaeda/'
-    >>> id_path("https://w3id.org/ldpub/dataset/taliban-al-qaeda/id/")
-    '/ldpub/dataset/taliban-al-qaeda/id/'
-    >>> doc_path("https://w3id.org/ldpub/dataset/taliban-al-qaeda/id/")
-    '/ldpub/dataset/taliban-al-qaeda/doc/'
+    >>> dataset_iri("https://example.org/dataset/rowing-clubs/id/")
+    'https://example.org/dataset/rowing-clubs/'
+    >>> id_path("https://example.org/dataset/rowing-clubs/id/")
+    '/dataset/rowing-clubs/id/'
+    >>> doc_path("https://example.org/dataset/rowing-clubs/id/")
+    '/dataset/rowing-clubs/doc/'
 """
 
 from __future__ import annotations

@@ -14,9 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import OntologyError, Problem, Location
-from .rdfterms import LDPUB, OWL, RDF, RDF_TYPE, RDFS, SKOS, STANDARD_PREFIXES, XSD
+from .rdfterms import DC11, DCT, FOAF, LDPUB, OWL, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, STANDARD_PREFIXES, XSD
 
-__all__ = ["Term", "Vocabulary", "load_vocabulary", "parse_turtle_files"]
+__all__ = ["Term", "Vocabulary", "load_vocabulary", "parse_turtle_files", "label_properties", "STANDARD_LABELS"]
+
+#: Properties that name a resource, by precedence (a project adds its own: see label_properties).
+STANDARD_LABELS = (SKOS + "prefLabel", RDFS + "label", *(ns + "name" for ns in SCHEMA), FOAF + "name",
+                   DCT + "title", DC11 + "title")
 
 OBJECT, DATATYPE, ANNOTATION = "object", "datatype", "annotation"
 
@@ -109,6 +113,31 @@ def parse_turtle_files(paths: list[Path], what: str):
     return store, prefixes
 
 
+def label_properties(store) -> list[str]:
+    """The properties that name a resource, by precedence: those the ontology gives
+    ``ldpub:role "label"``, then :data:`STANDARD_LABELS`, each followed by the sub-properties the
+    ontology declares for it (``ex:displayName rdfs:subPropertyOf rdfs:label``)."""
+    import pyoxigraph as ox
+
+    subs: dict[str, set[str]] = {}
+    for q in store.quads_for_pattern(None, ox.NamedNode(RDFS + "subPropertyOf"), None):
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
+            subs.setdefault(q.object.value, set()).add(q.subject.value)
+    own = sorted(q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(LDPUB + "role"), ox.Literal("label"))
+                 if isinstance(q.subject, ox.NamedNode))
+    ordered: list[str] = []
+
+    def add(iri: str) -> None:
+        if iri not in ordered:
+            ordered.append(iri)
+            for sub in sorted(subs.get(iri, ())):
+                add(sub)
+
+    for iri in (*own, *STANDARD_LABELS):
+        add(iri)
+    return ordered
+
+
 def _local_name(iri: str) -> str:
     for sep in ("#", "/"):
         if sep in iri:
@@ -182,6 +211,7 @@ def vocabulary_from_store(store, prefixes: dict[str, str], files: list[Path]) ->
                 return f"{prefix}:{iri[len(ns):]}"
         return iri
 
+    label_predicates = label_properties(store)
     labels: dict[str, str] = {}
     classes: dict[str, Term] = {}
     for node in subjects_of_type(OWL + "Class"):
@@ -189,7 +219,7 @@ def vocabulary_from_store(store, prefixes: dict[str, str], files: list[Path]) ->
             key=key_for(node),
             iri=node.value,
             kind="class",
-            label=first_text(node, RDFS + "label", SKOS + "prefLabel"),
+            label=first_text(node, *label_predicates),
             definition=first_text(node, SKOS + "definition", RDFS + "comment"),
             superclasses=sorted(o.value for o in objects(node, RDFS + "subClassOf") if isinstance(o, ox.NamedNode)),
         )
@@ -209,7 +239,7 @@ def vocabulary_from_store(store, prefixes: dict[str, str], files: list[Path]) ->
                 key=key_for(node),
                 iri=node.value,
                 kind=kind,
-                label=first_text(node, RDFS + "label", SKOS + "prefLabel"),
+                label=first_text(node, *label_predicates),
                 definition=first_text(node, SKOS + "definition", RDFS + "comment"),
                 range=ranges[0].value if ranges else None,
                 domain=domains[0].value if domains else None,
@@ -237,7 +267,7 @@ def vocabulary_from_store(store, prefixes: dict[str, str], files: list[Path]) ->
         for node in subjects_of_type(cls_iri):
             names = individuals.setdefault(cls_iri, {})
             names[_local_name(node.value).lower()] = node.value
-            label = first_text(node, RDFS + "label", SKOS + "prefLabel")
+            label = first_text(node, *label_predicates)
             if label:
                 names.setdefault(label.lower(), node.value)
                 labels[node.value] = label
