@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["dataset_iri", "id_path", "doc_path", "is_hash_base", "SLUG_PATTERN", "SLUG_MAX_LENGTH", "valid_slug",
+__all__ = ["dataset_iri", "id_path", "doc_path", "is_hash_base", "SLUG_PATTERN", "SLUG_MAX_LENGTH", "SLUG_ANCHORED", "valid_slug",
            "slug_problem", "suggest_slug", "shown"]
 
 #: The longest slug: entity IRIs stay readable and every server and file system takes them.
@@ -29,6 +29,8 @@ SLUG_MAX_LENGTH = 200
 #: letters, digits and hyphens, neither first nor last a hyphen, at most :data:`SLUG_MAX_LENGTH`
 #: characters. Use it with ``fullmatch`` (``match`` with ``$`` would accept a final newline).
 SLUG_PATTERN = re.compile(rf"[a-z0-9](?:[a-z0-9-]{{0,{SLUG_MAX_LENGTH - 2}}}[a-z0-9])?")
+#: The same rule anchored, for regex dialects that search (JSON Schema's ``pattern``, ECMA 262).
+SLUG_ANCHORED = f"^(?:{SLUG_PATTERN.pattern})$"
 _NOT_SLUG_CHARS = re.compile(r"[^a-z0-9-]")
 
 
