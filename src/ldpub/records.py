@@ -49,10 +49,10 @@ __all__ = ["Scalar", "Record", "Value", "load_records", "load_file", "load_files
 
 RESERVED_KEYS = ("id", "type")
 #: The largest records file read (bytes). Parsing holds the file's text, its YAML nodes and
-#: its records at once (about 40 times the file's size), so bigger files are refused with a
-#: message naming the file: split them (every ``*.yaml`` below the data folder is read, and
-#: references work across files).
-MAX_FILE_BYTES = 64 * 2**20
+#: its records at once (measured: a 29 MiB file of 100k records peaks at 1.1 GB, 37 times its
+#: size), so bigger files are refused with a message naming the file, before any is read:
+#: split them (every ``*.yaml`` below the data folder is read; references work across files).
+MAX_FILE_BYTES = 32 * 2**20
 #: The largest single value (bytes of UTF-8): a quote, a description, any scalar.
 MAX_VALUE_BYTES = 16 * 2**20
 #: How deep records may nest inside a record (a provision's excerpt is depth 2).
@@ -108,6 +108,7 @@ _DISALLOWED = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U0
 _CONTROL_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed",
                   0x1B: "escape", 0x7F: "delete", 0xFFFE: "a noncharacter", 0xFFFF: "a noncharacter"}
 _MAX_LISTED = 20  # disallowed characters listed per file
+_YAML = None  # the yaml module, imported by the first _parse (it is not needed before)
 
 
 class _Abort(Exception):
@@ -185,46 +186,49 @@ class _Reader:
             raise _Abort
 
     def values(self, node, parent: Record, key: str, depth: int) -> list[Value]:
-        import yaml
-
-        ScalarNode = yaml.ScalarNode
-        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        record = parent.top.slug
-        if items is node.value and not self.plain(node, record, key):
+        """The values under one key (a scalar, a mapping, or a list of those); runs once per key."""
+        ScalarNode = _YAML.ScalarNode
+        items = node.value if type(node) is _YAML.SequenceNode else [node]
+        if items is node.value and node.tag is not _SEQ and not self.plain(node, parent.top.slug, key):
             return []
         out: list[Value] = []
+        editor = self.editor
         for item in items:
-            if isinstance(item, ScalarNode):
-                tag, text = item.tag, item.value
-                self.spend(item, 1 + len(text))
-                if tag == _NULL or (item.style is None and text in _NULLS):
-                    continue
-                if tag != _STR and not self.plain(item, record, key):
+            if type(item) is ScalarNode:
+                text = item.value
+                self.cost += 1 + len(text)
+                tag = item.tag
+                if tag is not _STR:  # resolved to null, or an explicit tag
+                    if tag == _NULL or not self.plain(item, parent.top.slug, key):
+                        continue
+                elif item.style is None and text in _NULLS:
                     continue
                 if len(text) > MAX_VALUE_BYTES // 4 and len(text.encode("utf-8")) > MAX_VALUE_BYTES:
-                    self.problem(item, f"'{key}' holds a value of {_size(len(text.encode('utf-8')))}; a value may "
-                                       f"hold at most {_size(MAX_VALUE_BYTES)}", record,
-                                 "keep long texts in files of their own (e.g. under [paths] sources) and quote "
-                                 "the passage that matters", key, "value-too-large")
+                    self.too_large(item, parent, key, text)
                     continue
-                if self.editor is None:
-                    mark = item.start_mark
-                    line, column = mark.line + 1, mark.column + 1
-                else:
-                    line, column = self.editor(item.start_mark)
+                mark = item.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if editor is None else editor(mark)
                 out.append(Scalar(text, item.style in _QUOTED, line, column))
-            elif isinstance(item, yaml.MappingNode):
+            elif type(item) is _YAML.MappingNode:
                 nested = self.record(item, parent, depth + 1)
                 if nested is not None:
                     out.append(nested)
             else:
-                self.problem(item, f"'{key}' holds a list inside a list", record, "flatten it", key, "invalid-value")
+                self.problem(item, f"'{key}' holds a list inside a list", parent.top.slug, "flatten it", key,
+                             "invalid-value")
                 break  # once per key is enough
+        if self.cost > self.budget:
+            self.spend(node, 0)
         return out
 
-    def record(self, node, parent: Record | None = None, depth: int = 0) -> Record | None:
-        import yaml
+    def too_large(self, node, parent: Record, key: str, text: str) -> None:
+        self.problem(node, f"'{key}' holds a value of {_size(len(text.encode('utf-8')))}; a value may hold at most "
+                           f"{_size(MAX_VALUE_BYTES)}", parent.top.slug,
+                     "keep long texts in files of their own (e.g. under [paths] sources) and quote the passage "
+                     "that matters", key, "value-too-large")
 
+    def record(self, node, parent: Record | None = None, depth: int = 0) -> Record | None:
+        yaml = _YAML
         self.spend(node, 1)
         record = parent.top.slug if parent else None
         if not isinstance(node, yaml.MappingNode):
@@ -239,20 +243,20 @@ class _Reader:
             return None
         line, _ = self.position(node)
         rec = Record(None, [], {}, self.file, line, parent=parent)
+        key_lines, editor, ScalarNode = rec.key_lines, self.editor, yaml.ScalarNode
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.spend(key_node, 1)
+            if type(key_node) is not ScalarNode:
                 self.problem(key_node, "keys must be plain names", record, rule="invalid-value")
                 continue
-            if not self.plain(key_node, record):
+            if key_node.tag is not _STR and not self.plain(key_node, record):
                 continue
             key = key_node.value
-            self.spend(key_node, 1 + len(key))
-            if key in rec.key_lines:
+            self.cost += 1 + len(key)
+            if key in key_lines:
                 self.problem(key_node, f"key {shown(key)} appears twice in one record", record,
                              "list several values under one key instead", key, "duplicate-key")
                 continue
-            rec.key_lines[key] = self.position(key_node)[0]
+            key_lines[key] = key_node.start_mark.line + 1 if editor is None else editor(key_node.start_mark)[0]
             if key == "id":
                 self.read_id(rec, value_node, parent)
                 record = record or rec.slug
@@ -263,8 +267,7 @@ class _Reader:
         return rec
 
     def read_id(self, rec: Record, node, parent: Record | None) -> None:
-        import yaml
-
+        yaml = _YAML
         record = parent.top.slug if parent else None
         if not isinstance(node, yaml.ScalarNode) or not self.plain(node, record, "id"):
             self.problem(node, "'id' must be a slug", record, "write 'id: my-slug'", "id", "invalid-slug")
@@ -315,7 +318,10 @@ def _parse(text: str, file: str) -> tuple[list[Record], list[Problem]]:
 
     Raises :class:`RecordError` when the file as a whole cannot be read (its records are unknown).
     """
+    global _YAML
     import yaml
+
+    _YAML = yaml
 
     try:
         root = yaml.compose(text, Loader=_loader())
