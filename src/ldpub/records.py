@@ -143,7 +143,12 @@ def _tag_as_written(tag: str) -> str:
 
 
 def _size(n: int) -> str:
-    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n:,} bytes"
+    """A size for a message: exact bytes, and MiB when large (``16,777,217 bytes (16.0 MiB)``)."""
+    return f"{n:,} bytes ({n / 2**20:.1f} MiB)" if n >= 2**20 else f"{n:,} bytes"
+
+
+def _limit(n: int) -> str:
+    return f"{n // 2**20} MiB" if n % 2**20 == 0 else f"{n:,} bytes"
 
 
 class _Reader:
@@ -223,7 +228,7 @@ class _Reader:
 
     def too_large(self, node, parent: Record, key: str, text: str) -> None:
         self.problem(node, f"'{key}' holds a value of {_size(len(text.encode('utf-8')))}; a value may hold at most "
-                           f"{_size(MAX_VALUE_BYTES)}", parent.top.slug,
+                           f"{_limit(MAX_VALUE_BYTES)}", parent.top.slug,
                      "keep long texts in files of their own (e.g. under [paths] sources) and quote the passage "
                      "that matters", key, "value-too-large")
 
@@ -407,7 +412,7 @@ def _read(path: Path, display: str) -> bytes:
         raise RecordError.at(f"cannot read records file: {exc.strerror}", display, rule="unreadable-file") from exc
     if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
         raise RecordError.at(
-            f"records file of {_size(max(size, len(data)))} is over the limit of {_size(MAX_FILE_BYTES)} per file",
+            f"records file of {_size(max(size, len(data)))} is over the limit of {_limit(MAX_FILE_BYTES)} per file",
             display, hint="split it into several files in the data folder (each a YAML list of records; "
                           "references work across files)", rule="file-too-large")
     return data
