@@ -38,7 +38,7 @@ from . import ntriples
 from .errors import Location, Problem, RecordError, did_you_mean
 from .expanders import EXPANDERS, ExpansionError
 from .literals import convert
-from .iris import shown
+from .iris import shown, suggest_slug, valid_slug
 from .ontology import ANNOTATION, DATATYPE, OBJECT, Vocabulary, kebab_case
 from .rdfterms import RDF_LANGSTRING, RDF_TYPE, XSD
 from .records import Record, Scalar
@@ -91,6 +91,7 @@ class _Mapper:
         self.source_map = SourceMap()
         self.slugs: dict[str, str] = {}
         self.slug_types: dict[str, tuple[str, ...]] = {}  # slug -> its type names as written
+        self.invalid_slugs: set[str] = set()  # never suggested
         self._slug_classes: dict[str, set[str]] | None = None
         self._nodes: dict[str, str] = {}
         self._literals: dict[tuple[str, str], str] = {}
@@ -112,8 +113,18 @@ class _Mapper:
     def index(self, records: list[Record]) -> None:
         for rec in records:
             if rec.slug is not None:
-                self.slugs[rec.slug] = self.base + rec.slug
-                self.slug_types[rec.slug] = tuple(t.text for t in rec.types)
+                self.add_slug(rec.slug, tuple(t.text for t in rec.types))
+
+    def add_slug(self, slug: str, types: tuple[str, ...]) -> None:
+        """Know a record's slug. An invalid one (already a problem) is known under the slug its
+        message suggests too, so references written that way are not reported as well."""
+        if slug in self.slugs:
+            return
+        self.slugs[slug] = self.base + slug
+        self.slug_types[slug] = types
+        if not valid_slug(slug):
+            self.invalid_slugs.add(slug)
+            self.slugs.setdefault(suggest_slug(slug), self.base + slug)
 
     def map_record(self, rec: Record, iri: str, default_type: str | None = None) -> None:
         subject = self.node(iri)
@@ -309,10 +320,10 @@ class _Mapper:
     def candidates(self, classes: set[str] | None) -> list[str]:
         """What a reference to one of ``classes`` may name: slugs of their records, their individuals."""
         if classes is None:
-            slugs = list(self.slugs)
+            slugs = [s for s in self.slug_types if s not in self.invalid_slugs]
             owners = list(self.vocab.individuals)
         else:
-            slugs = [s for s, cs in self.slug_classes().items() if cs & classes]
+            slugs = [s for s, cs in self.slug_classes().items() if cs & classes and s not in self.invalid_slugs]
             owners = [c for c in self.vocab.individuals if c in classes]
         individuals = {kebab_case(_local(iri)) for c in owners for iri in self.vocab.individuals[c].values()}
         return slugs + sorted(individuals)
@@ -386,9 +397,7 @@ def map_records(records: list[Record], vocab: Vocabulary, base_iri: str, languag
     mapper.index(records)
     for entry in other_slugs:
         slug, types = (entry, ()) if isinstance(entry, str) else entry
-        if slug not in mapper.slugs:
-            mapper.slugs[slug] = base_iri + slug
-            mapper.slug_types[slug] = tuple(types)
+        mapper.add_slug(slug, tuple(types))
     for rec in records:
         mapper.map_record(rec, base_iri + rec.slug if rec.slug is not None else f"{base_iri}#without-id-{rec.line}")
     if mapper.problems:
