@@ -131,6 +131,13 @@ def test_the_json_ld_context_reads_like_the_records(project, run_cli):
     assert context["Membership"] == "org:Membership"
     assert context["organization"] == {"@id": "org:organization", "@type": "@id"}
     assert "member" not in context  # ambiguous: records write org:member or foaf:member
+    # the JSON-LD (read by rdflib's parser) is the same graph as the N-Triples
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    jsonld = rdflib.Graph().parse(project / "dist" / "dataset.jsonld", format="json-ld")
+    nt = rdflib.Graph().parse(project / "dist" / "dataset.nt", format="nt")
+    assert len(nt) == 9 and isomorphic(jsonld, nt)
 
 
 def test_the_prefixed_name_is_always_accepted(project, run_cli):

@@ -73,5 +73,5 @@ def changed_nested_iris(build, previous: Path | None = None) -> list[Finding]:
             hint += f": 'id: \"{keep.group('id')}\"' under '{keep.group('key')}' keeps #{keep.group(0)}"
         location = build.mapped.source_map.locate(parent)
         findings.append(Finding("warning", message, location or Location(record=slug), focus=parent,
-                                rule=RULE, check="iris", hint=hint))
+                                rule=RULE, check="records", hint=hint))
     return findings
