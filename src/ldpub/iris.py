@@ -75,7 +75,7 @@ def shown(text: str, limit: int = 60) -> str:
     "'x\\\\n'"
     """
     cut = text if len(text) <= limit else text[:limit] + "..."
-    body = "".join(c if c.isprintable() and c != "\\" else c.encode("unicode_escape").decode("ascii") for c in cut)
+    body = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in cut)
     return f"'{body}'"
 
 

@@ -279,8 +279,9 @@ class _Reader:
             return
         slug = node.value
         self.spend(node, 1 + len(slug))
-        rec.slug = slug[: SLUG_MAX_LENGTH + 50]  # a hostile id is kept short for messages
         why = slug_problem(slug)
+        # an invalid id names its record in messages only: short, and with no control characters
+        rec.slug = slug if not why else shown(slug, SLUG_MAX_LENGTH)[1:-1]
         if why:
             self.problem(node, f"slug {shown(slug)} is not valid: it {why}", record or rec.slug,
                          f"use lower-case letters, digits and hyphens, not first or last, at most {SLUG_MAX_LENGTH} "

@@ -189,3 +189,18 @@ def test_a_file_that_cannot_be_read_is_an_error_not_a_traceback(good_build, run_
     path.chmod(0)
     err = _fails_cleanly(run_cli, project, snapshot)
     assert f"{PLANTED}: cannot read records file: Permission denied" in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "junit", "json", "sarif"])
+def test_control_characters_of_a_bad_id_never_reach_a_report(project_copy, run_cli, fmt):
+    """An escaped ESC or vertical tab in an id would recolour a terminal or break the JUnit XML."""
+    import xml.etree.ElementTree as ET
+
+    _plant(project_copy, '- id: "x\\e[31mred\\x0b"\n  type: Person\n  labl: X\n')
+    code, out, err = run_cli("--project", str(project_copy), "validate", "--format", fmt)
+    assert code == 2 and "Traceback" not in err
+    report = out + err
+    assert "\x1b" not in report and "\x0b" not in report
+    assert "x\\x1b[31mred\\x0b" in report.replace("\\\\", "\\")
+    if fmt == "junit":
+        ET.fromstring(out)
