@@ -340,14 +340,14 @@ def record_schema(vocab: Vocabulary, shape_triples: Iterable = (), *, title: str
 def project_schema(project) -> dict[str, Any]:
     """The record schema of a project (:class:`ldpub.config.Project`): its ontology and shapes."""
     from .ontology import load_vocabulary
-    from .records import SLUG_PATTERN
+    from .iris import SLUG_ANCHORED
     from .validate import load_shapes
 
     vocab = load_vocabulary(project.ontology_path)
     shapes_store, _ = load_shapes(project.shapes_path)
     title = str(project.section("project").get("title") or project.name)
     return record_schema(vocab, (q.triple for q in shapes_store), title=f"{title}: records",
-                         slug_pattern=SLUG_PATTERN.pattern)
+                         slug_pattern=SLUG_ANCHORED)
 
 
 def schema_json(schema: dict[str, Any]) -> str:
