@@ -5,7 +5,8 @@ A build holds every record in memory: about 14 KB per record, 25-50 bytes per by
 process, 150 MB of address space over an empty project's). Three defences, each with a
 message that names the file:
 
-* the bounds below, checked before a file is read (its size) and as records are counted;
+* the bounds below, checked before a file is read (its size, by :mod:`ldpub.records`) and as
+  records are counted (:func:`ldpub.workers.load_bounded`);
 * under a memory limit the process knows of (``ulimit -v``, ``RLIMIT_AS``), a file is not
   read when the records left to read would need more than what is left under the limit
   (:data:`BYTES_PER_YAML_BYTE` per byte, plus :data:`LATER_STEPS_BYTES`);
@@ -27,8 +28,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .errors import ConfigError, LimitError
+from .records import MAX_FILE_BYTES
 
-__all__ = ["Limits", "project_limits", "check_file_size", "check_record_count", "check_headroom", "out_of_memory",
+__all__ = ["Limits", "project_limits", "check_record_count", "check_headroom", "out_of_memory",
            "memory_guard", "hold_reserve", "release_reserve", "KB_PER_RECORD", "BYTES_PER_YAML_BYTE"]
 
 KB_PER_RECORD = 14  # measured: memory of a build per record (see the module docstring)
@@ -43,7 +45,7 @@ LATER_STEPS_BYTES = 192 * 2**20
 class Limits:
     """The bounds of one project (defaults when ldpub.toml has no ``[limits]``)."""
 
-    max_file_bytes: int = 32 * 2**20  # the records helper measured a 29 MiB file at 1.1 GB
+    max_file_bytes: int = MAX_FILE_BYTES  # ldpub.records reads no larger file (32 MiB: ~1.1 GB to parse)
     max_records: int = 250_000
 
 
@@ -83,19 +85,6 @@ def _size(n: int) -> str:
         if n >= scale:
             return f"{n / scale:.1f} {unit}".replace(".0 ", " ")
     return f"{n} bytes"
-
-
-def check_file_size(path: Path, display: str, limits: Limits) -> None:
-    """Refuse a records file larger than ``limits.max_file_bytes`` before it is read."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return  # reading it reports the problem
-    if size > limits.max_file_bytes:
-        raise LimitError.at(
-            f"records file is {_size(size)}, over the limit of {_size(limits.max_file_bytes)} ([limits] max_file_bytes)",
-            display, hint="split it into several files, or raise the limit in ldpub.toml if the machine has the "
-                          f"memory (about {_size(size * BYTES_PER_YAML_BYTE)} for this file)", rule="limit")
 
 
 def check_record_count(count: int, display: str | Path, limits: Limits, *, so_far: bool = True) -> None:

@@ -66,8 +66,11 @@ class Build:
     def records(self) -> list[Record]:
         """The records (read again, from the record cache, when the build did not keep them)."""
         if self._records is None:
+            from .limits import project_limits
+
             self._records = load_records(self.data_path, relative_to=self.project.root,
-                                         cache_dir=_cache_dir(self.project))
+                                         cache_dir=_cache_dir(self.project),
+                                         max_file_bytes=project_limits(self.project).max_file_bytes)
         return self._records
 
     @property

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LdpubError, RecordError
-from .limits import (Limits, check_file_size, check_headroom, check_record_count, memory_guard, out_of_memory,
-                     hold_reserve, project_limits, release_reserve)
+from .limits import (Limits, check_headroom, check_record_count, hold_reserve, memory_guard, out_of_memory,
+                     project_limits, release_reserve)
 from .mapping import MappedGraph, map_records
 from .records import Record, all_files_read, data_files, duplicate_slugs, load_files, release, slug_entries
 
@@ -86,18 +86,18 @@ def load_and_map(project, vocab, data_path: Path, cache_dir: Path | None, jobs: 
 def load_bounded(files: list, cache_dir: Path | None, limits: Limits) -> tuple[list[Record], list]:
     """The records of ``files`` and their problems, read file by file within ``limits``.
 
-    Raises :class:`ldpub.errors.LimitError` naming the file that is too large, the file with
-    which the records exceed ``limits.max_records``, the file from which the records left
-    would not fit under the process's memory limit, or the file being read when memory ran out.
+    A file over ``limits.max_file_bytes`` is a problem (rule ``file-too-large``) like any
+    unreadable file. Raises :class:`ldpub.errors.LimitError` naming the file with which the
+    records exceed ``limits.max_records``, the file from which the records left would not fit
+    under the process's memory limit, or the file being read when memory ran out.
     """
     records: list[Record] = []
     problems: list = []
     sizes = [_size(path) for path, _ in files]
     for i, (path, display) in enumerate(files):
-        check_file_size(path, display, limits)
         check_headroom(display, sum(sizes[i:]), len(files) - i)
         with memory_guard("reading this records file", display):
-            got, found = load_files([(path, display)], cache_dir)
+            got, found = load_files([(path, display)], cache_dir, limits.max_file_bytes)
         records.extend(got)
         problems.extend(found)
         check_record_count(len(records), display, limits)
