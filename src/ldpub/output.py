@@ -306,6 +306,12 @@ class OutputSet:
     def _choose_strategy(self) -> str:
         if os.path.ismount(self.out) or not os.access(self.out.parent, os.W_OK | os.X_OK):
             return "in-place"
+        try:
+            here = Path(os.path.realpath(os.getcwd()))
+        except OSError:
+            here = None
+        if here is not None and (here == self.out or self.out in here.parents):
+            return "in-place"  # swapped away, the folder we stand in would be an empty, deleted one
         if not self.replace:
             try:
                 for entry in os.scandir(self.out):

@@ -70,3 +70,17 @@ def test_init_after_an_interrupted_init_cleans_up_and_creates_the_project(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ds"]
     assert "ldpub.toml" in snapshot(target) and ".ldpub.lock" not in snapshot(target)
     assert run_cli("--project", str(target), "build", "-q")[0] == 0
+
+
+def test_init_into_the_current_folder_writes_it_in_place(tmp_path, run_cli, monkeypatch):
+    """`mkdir ds && cd ds && ldpub init .`: swapping the folder one stands in would leave the shell
+    in a deleted, empty one."""
+    target = tmp_path / "ds"
+    target.mkdir()
+    inode = target.stat().st_ino
+    monkeypatch.chdir(target)
+    code, _, err = run_cli("init", ".")
+    assert code == 0, err
+    assert os.stat(".").st_ino == inode
+    assert (target / "ldpub.toml").is_file() and os.path.isfile("ldpub.toml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ds"]
