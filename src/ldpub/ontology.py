@@ -9,7 +9,7 @@ no mapping code.
 Record keys (and ``type`` names) of a term, first rule that applies:
 
 1. its ``ldpub:recordKey`` (``label`` for ``skos:prefLabel``);
-2. its local name, for a term in the ontology's own namespace (``pledger``);
+2. its local name, for a term in the ontology's own namespace (``founded``);
 3. its local name, for a reused term when no other term has that local name (``Membership``
    for ``org:Membership``);
 4. its prefixed name (``org:member`` when ``foaf:member`` is declared too: records must say

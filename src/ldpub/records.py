@@ -3,15 +3,16 @@
 A records file is a YAML list of records. Each record has a slug (``id``), a ``type``
 (an ontology class) and keys that are ontology terms::
 
-    - id: zawahiri-pledge-to-akhundzada
-      type: Pledge
-      pledger: ayman-al-zawahiri
-      pledgee: haibatullah-akhundzada
-      date: "2016"
-      publiclyAcknowledged: false
-      supportedBy:
-        - inSource: sarkar-2020
-          quote: "After al-Zawahiri pledged allegiance to Taliban Emir Akhundzada in 2016"
+    - id: ada-lovelace-joins-the-society
+      type: Membership
+      member: ada-lovelace                # a reference to another record, by slug
+      organization: analytical-society
+      role: fellow                        # a named individual, by local name, label or kebab-case
+      during: "1842"                      # EDTF, when the range is a fuzzy-date class
+      honorary: false
+      supportedBy:                        # a nested record, typed by the property's range
+        - inSource: memoir-1843
+          quote: "She was elected a fellow of the society in 1842"
 
 A value is a scalar, a nested record (a mapping: a node of its own, typed by the property's
 range unless it says ``type``), or a list of those. A nested record may carry an ``id`` of its
