@@ -97,7 +97,7 @@ class _LazySourceMap:
         return self.build.mapped.source_map.locate(node, predicate)
 
 
-def compile_project(project: Project, data_dir: Path | None = None, *, validate: bool = True, engine: str = "fast",
+def compile_project(project: Project, data_dir: Path | None = None, *, validate: bool = True, engine: str = "ldpub",
                     jobs: int | None = None) -> Build:
     """Load the ontology, shapes and records, map them to RDF and (optionally) validate.
 
@@ -120,7 +120,7 @@ def compile_project(project: Project, data_dir: Path | None = None, *, validate:
             gc.enable()
 
 
-def validate_build(build: Build, engine: str = "fast") -> None:
+def validate_build(build: Build, engine: str = "ldpub") -> None:
     """SHACL-validate the build's data; findings go into ``build.report``."""
     from .validate import shacl_findings
 
@@ -239,7 +239,7 @@ def write_build(build: Build, out_dir: Path) -> list[Path]:
 
 
 def build_project(project: Project, data_dir: Path | None = None, out_dir: Path | None = None, *,
-                  engine: str = "fast", jobs: int | None = None) -> tuple[Build, list[Path]]:
+                  engine: str = "ldpub", jobs: int | None = None) -> tuple[Build, list[Path]]:
     """Compile, validate and, when the data conforms, write the files: ``ldpub build``.
 
     Returns the build and the paths written (none when validation failed: the previous

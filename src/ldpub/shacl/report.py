@@ -14,7 +14,7 @@ from ..rdfterms import RDF, SH, XSD
 from .paths import Path, PredicatePath
 from .terms import display, literal_parts
 
-__all__ = ["ValidationResult", "ValidationReport", "SEVERITY_NAMES"]
+__all__ = ["ValidationResult", "ValidationReport", "SEVERITY_NAMES", "REPORT_FORMATS"]
 
 SEVERITY_NAMES = {f"<{SH}Violation>": "violation", f"<{SH}Warning>": "warning", f"<{SH}Info>": "info"}
 
@@ -147,3 +147,24 @@ class ValidationReport:
     def of(cls, results: Iterable[ValidationResult]) -> "ValidationReport":
         """A report with the results in a stable order (duplicates kept)."""
         return cls(sorted(results, key=ValidationResult.sort_key))
+
+
+def _text(report: ValidationReport) -> str:
+    lines = [r.render() for r in report.results]
+    counts = ", ".join(f"{n} {name}{'s' if n != 1 else ''}" for name in ("violation", "warning", "info")
+                       if (n := report.count(name)))
+    others = len(report.results) - sum(report.count(n) for n in ("violation", "warning", "info"))
+    if others:
+        counts += f"{', ' if counts else ''}{others} of other severities"
+    lines.append("conforms" if report.conforms else f"does not conform: {counts}")
+    return "\n".join(lines) + "\n"
+
+
+def _json(report: ValidationReport) -> str:
+    import json
+
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+# name -> renderer of a report (``ldpub shacl --format``)
+REPORT_FORMATS = {"text": _text, "json": _json, "turtle": lambda report: report.to_turtle()}
