@@ -126,7 +126,7 @@ def validate_build(build: Build, engine: str = "ldpub") -> None:
 
     build.report.checks.append("shacl")
     build.report.extend(shacl_findings(build.lines, build.shape_triples, build.ontology_triples,
-                                       _LazySourceMap(build), build.vocab, engine))
+                                       _LazySourceMap(build), build.vocab, engine, unique=True))
 
 
 def _compile(project: Project, data_dir: Path | None, jobs: int | None, prewrite: Path | None = None):

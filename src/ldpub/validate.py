@@ -82,15 +82,16 @@ def _pyshacl_findings(data: list, shape_triples: list, ontology_triples: list, v
     return out
 
 
-def _ldpub_findings(data: list, shape_triples: list, ontology_triples: list, vocab_labels) -> list[dict]:
-    """The complete engine (:mod:`ldpub.shacl`): every result as a raw dict, in the report's order."""
+def _ldpub_findings(data: list, shape_triples: list, ontology_triples: list, vocab_labels,
+                    unique: bool = False) -> list[dict]:
+    """The complete engine (:mod:`ldpub.shacl`): every result as a raw dict, sorted.
+
+    ``unique``: ``data`` repeats no line (the build's lines); else repeats are removed.
+    """
     from .ntriples import term_value
     from .shacl import validate_lines
-    from .shacl.graph import ntriples_lines
 
-    lines = ntriples_lines(data)
-    unique = bool(lines) and isinstance(data, list) and data is lines and _sorted_unique_hint(lines)
-    report = validate_lines(lines, shape_triples, ontology_triples, first_unique=unique)
+    report = validate_lines(data, shape_triples, ontology_triples, first_unique=unique)
     out = []
     for r in report.results:
         out.append({
@@ -110,14 +111,6 @@ def _raw_key(r: dict) -> tuple:
     return (r["focus"], r["path"] or "", r["component"], r["value"] or "", r["shape"], r["severity"], r["message"])
 
 
-def _sorted_unique_hint(lines: list[str]) -> bool:
-    """Whether the lines are strictly sorted (hence unique): the build's are; checked in C."""
-    from itertools import islice
-    from operator import lt
-
-    return all(map(lt, lines, islice(lines, 1, None)))
-
-
 # name -> engine(data, shape_triples, ontology_triples, vocab_labels) -> raw result dicts;
 # data: N-Triples lines or pyoxigraph Triples (see the module docstring)
 ENGINES: dict[str, Callable] = {"ldpub": _ldpub_findings, "pyshacl": _pyshacl_findings}
@@ -131,12 +124,15 @@ def shacl_findings(
     source_map: SourceMap,
     vocab,
     engine: str = DEFAULT_ENGINE,
+    unique: bool = False,
 ) -> list[Finding]:
     """Validate and map every result to the record (file, line, slug) it came from.
 
-    ``data``: N-Triples lines (``str(Triple)``, no final `` .``) or pyoxigraph Triples.
+    ``data``: N-Triples lines (``str(Triple)``, no final `` .``) or pyoxigraph Triples;
+    ``unique``: the lines repeat none (the build's sorted, unique lines: checking is skipped).
     """
-    raw = ENGINES[engine](data, shape_triples, ontology_triples, vocab.labels)
+    options = {"unique": True} if unique and engine == "ldpub" else {}
+    raw = ENGINES[engine](data, shape_triples, ontology_triples, vocab.labels, **options)
     findings = []
     for r in raw:
         loc = source_map.locate(r["focus"], r["path"]) or Location()

@@ -74,14 +74,15 @@ class Engine:
         graph, path = self.graph, shape.path
         return MappedValues(focus, lambda node: path.values(graph, node))
 
-    def evaluate(self, shape: Shape, focus: Iterable[str]) -> Found:
-        """The results of validating each focus node against ``shape``, with the focus node each
-        belongs to (a nested property shape reports on the value nodes it was given)."""
+    def evaluate(self, shape: Shape, focus: Iterable[str], constraints=None) -> Found:
+        """The results of validating each focus node against ``shape`` (or only its
+        ``constraints``), with the focus node each belongs to (a nested property shape reports
+        on the value nodes it was given)."""
         if shape.deactivated:
             return []
         values = self.value_nodes(shape, focus)
         out: Found = []
-        for constraint in shape.constraints:
+        for constraint in shape.constraints if constraints is None else constraints:
             out.extend(constraint.evaluate(self, shape, constraint, values))
         return out
 
@@ -122,13 +123,22 @@ class Engine:
         """Validate every shape that has targets; the report of every result."""
         _refuse_entailment(self.shapes)
         results = []
+        background = []  # the SPARQL-based constraints of root shapes run on the Store's thread
         for node in root_shapes(self.shapes):
             shape = self.shape(node)
             if shape.deactivated:
                 continue
             focus = focus_nodes(self, self.shapes, node)
-            if focus:
+            if not focus:
+                continue
+            queries = [c for c in shape.constraints if c.sparql]
+            if queries and self._store is not None:
+                background.append(self._store.submit(self.evaluate, shape, focus, queries))
+                results.extend(r for _, r in self.evaluate(shape, focus, [c for c in shape.constraints if not c.sparql]))
+            else:
                 results.extend(r for _, r in self.evaluate(shape, focus))
+        for job in background:
+            results.extend(r for _, r in job.result())
         return ValidationReport.of(results)
 
 

@@ -43,16 +43,16 @@ class ValidationResult:
         return self.path.predicate[1:-1] if isinstance(self.path, PredicatePath) else None
 
     def message(self, language: str | None = None) -> str:
-        """The message text: in ``language`` if the shape gives one, else one without a tag, else the first."""
+        """The message text: in ``language`` if the shape gives one, else one without a language
+        tag, else in English, else the first."""
         if not self.messages:
             return ""
         parts = sorted((literal_parts(m) for m in self.messages), key=lambda p: (p[2] or "", p[0]))
-        for lexical, _, tag in parts:
-            if language and tag and tag.lower() == language.lower():
-                return lexical
-        for lexical, _, tag in parts:
-            if not tag:
-                return lexical
+        for accept in (lambda tag: bool(language and tag and tag.lower() == language.lower()),
+                       lambda tag: not tag, lambda tag: tag == "en"):
+            for lexical, _, tag in parts:
+                if accept(tag):
+                    return lexical
         return parts[0][0]
 
     def sort_key(self) -> tuple:
@@ -97,16 +97,24 @@ class ValidationReport:
         return sum(1 for r in self.results if r.severity_name == severity_name)
 
     def triples(self) -> list[tuple[str, str, str]]:
-        """The W3C validation report graph: (subject, predicate, object) N-Triples texts."""
+        """The W3C validation report graph: (subject, predicate, object) N-Triples texts.
+
+        The report's own blank nodes get labels that no term of the results uses, so a result
+        node is never confused with a focus node, value or shape of the data."""
+        used = {t[2:] for r in self.results for t in (r.focus, r.value, r.shape, r.constraint)
+                if t is not None and t.startswith("_:")}
+        prefix = "r"
+        while any(label.startswith(prefix) for label in used):
+            prefix += "x"
         counter = iter(range(1, 1 << 62))
 
         def blank() -> str:
-            return f"_:b{next(counter)}"
+            return f"_:{prefix}{next(counter)}"
 
         def sh(name: str) -> str:
             return f"<{SH}{name}>"
 
-        report = "_:report"
+        report = f"_:{prefix}0"
         out = [(report, f"<{RDF}type>", sh("ValidationReport")),
                (report, sh("conforms"), f'"{str(self.conforms).lower()}"^^<{XSD}boolean>')]
         for result in self.results:

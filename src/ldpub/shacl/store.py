@@ -57,10 +57,13 @@ class SparqlStore:
 
     def ready(self):
         """The Store, once every load has finished (re-raises what a load raised)."""
-        for job in self.jobs:
+        for job in list(self.jobs):
             job.result()
-        self.jobs = []
         return self.store
+
+    def submit(self, function, *args) -> Future:
+        """Run ``function(*args)`` on the Store's thread, after the loads given so far."""
+        return self.pool.submit(function, *args)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
