@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 __all__ = ["sparql_constraints", "SparqlComponent", "sparql_components", "component_constraints", "sparql_target_nodes",
            "queries_of", "Query"]
 
-CORE = frozenset()  # filled lazily: the IRIs of the Core components (not SPARQL-based)
 
 
 @dataclass(eq=False)
