@@ -180,15 +180,15 @@ def _results_from_rows(engine: "Engine", shape: Shape, c: Constraint, rows, valu
         if bound_path is not None and is_iri(bound_path):
             path = PredicatePath(bound_path)
         value = row.get("value")
-        if value is not None and value[0] == '"':
+        if value is None:
+            value = f if shape.path is None else None  # a node shape's value node is the focus node
+        elif value[0] == '"':  # the Store returns literals canonicalized: find the data's own
             candidates = [*values.of(f), f]
             if isinstance(path, PredicatePath):
                 candidates.extend(engine.graph.objects(f, path.predicate))
             value = store.data_term(value, candidates)
-            if query is not None and store.canonical(value) == value and value not in candidates:
+            if query is not None and value not in candidates:
                 value = store.data_term(value, _literal_candidates(engine, f, query))
-        elif shape.path is None:
-            value = f
         row_messages = messages
         message = row.get("message")
         if message is not None and is_literal(message):
