@@ -163,3 +163,20 @@ def test_ill_formed_literals_fail_their_datatype():
 ex:S a sh:NodeShape ; sh:targetNode ex:a ;
     sh:property [ sh:path ex:v ; sh:or ( [ sh:datatype xsd:byte ] [ sh:datatype xsd:date ] [ sh:datatype xsd:boolean ] ) ] .""")
     assert {r.value.split("^^")[0] for r in report.results} == {'"c"', '"300"', '"2020-02-30"', '"none"'}
+
+
+def test_a_mistyped_path_term_is_named_with_the_right_one():
+    """frictions.md F8: ``sh:inverseOf`` for ``sh:inversePath`` ended in a pySHACL traceback."""
+    with pytest.raises(ShapesError, match=r"sh:inverseOf is not a SHACL path term \(did you mean 'inversePath'\?\)"):
+        check("ex:a ex:p ex:b .", """
+ex:S a sh:NodeShape ; sh:targetNode ex:b ; sh:property [ sh:path [ sh:inverseOf ex:p ] ; sh:minCount 1 ] .""")
+
+
+def test_year_month_and_date_time_stamp_literals_are_checked_by_their_lexical_space():
+    """frictions.md F5: ``"2018-07-01"^^xsd:gYearMonth`` and a dateTimeStamp without a zone are ill-formed."""
+    report = check('ex:a ex:month "2018-07-01"^^xsd:gYearMonth, "2018-07"^^xsd:gYearMonth ; '
+                   'ex:at "2019-01-21T12:00:00"^^xsd:dateTimeStamp, "2019-01-21T12:00:00Z"^^xsd:dateTimeStamp .', """
+ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+    sh:property [ sh:path ex:month ; sh:datatype xsd:gYearMonth ] ;
+    sh:property [ sh:path ex:at ; sh:datatype xsd:dateTimeStamp ] .""")
+    assert sorted(r.value.split("^^")[0] for r in report.results) == ['"2018-07-01"', '"2019-01-21T12:00:00"']
