@@ -3,7 +3,7 @@
 For each size it generates a seeded synthetic project (:mod:`generate`), then measures in fresh
 processes (so peak memory is per size):
 
-* **fast** stages: load records, map to RDF, sort, SHACL (``fast`` engine, the real shapes with
+* **fast** stages: load records, map to RDF, sort, SHACL (the ``ldpub`` engine, :mod:`ldpub.shacl`, the real shapes with
   their SPARQL-based constraints), each serialization (Turtle, N-Triples, JSON-LD), each named
   query in ``queries/`` (median of repeated runs on the pyoxigraph Store);
 * the full ``ldpub build`` command (load, map, SHACL, write every file): wall time and peak RSS;

@@ -21,7 +21,7 @@ from .paths import PredicatePath
 from .report import ValidationReport
 from .shapes import read_shape, root_shapes
 from .shapesgraph import ShapesGraph, sh
-from .sparql import Query, sparql_components
+from .sparql import sparql_components
 from .sparqlquery import QueryText
 from .store import SHAPES_GRAPH, SparqlStore
 from .targets import focus_nodes
@@ -53,9 +53,6 @@ class Engine:
                 self._components = sparql_components(self.shapes)
             found = self._shapes[node] = read_shape(self, self.shapes, node, self._components)
         return found
-
-    def register_query(self, query: Query) -> None:
-        """A query some constraint will run (the Store was planned from the shapes graph already)."""
 
     def sparql_store(self) -> SparqlStore:
         """The Store of the SPARQL-based constraints (made now, with everything, if none was planned)."""

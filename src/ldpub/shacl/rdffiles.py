@@ -80,8 +80,11 @@ def _lines(quads, prefix: str = "b") -> list[str]:
     return out
 
 
-def read_lines(paths: Iterable[Path]) -> list[str]:
-    """The default-graph triples of the files, as unique N-Triples lines (first seen first)."""
+def read_lines(paths: Iterable[Path], role: str = "d") -> list[str]:
+    """The default-graph triples of the files, as unique N-Triples lines (first seen first).
+
+    Blank nodes are labelled ``{role}{file number}b{n}``: give the data and the shapes graph
+    different roles, so that no label names a node of both."""
     import pyoxigraph as ox
 
     out: dict[str, None] = {}
@@ -90,7 +93,7 @@ def read_lines(paths: Iterable[Path]) -> list[str]:
         fmt = format_of(path)
         try:
             quads = ox.parse(path=str(path), format=fmt.rdf_format(), base_iri=path.resolve().as_uri())
-            out.update(dict.fromkeys(_lines(quads, f"f{number}b")))
+            out.update(dict.fromkeys(_lines(quads, f"{role}{number}b")))
         except SyntaxError as exc:
             raise RdfInputError(Problem(f"not valid {fmt.name}: {' '.join(str(exc.msg if hasattr(exc, 'msg') else exc).split())}",
                                         Location(str(path), exc.lineno, exc.offset))) from None
@@ -99,13 +102,15 @@ def read_lines(paths: Iterable[Path]) -> list[str]:
     return list(out)
 
 
-def parse_text(text: str, format_name: str = "turtle", base_iri: str | None = None) -> list[str]:
-    """The default-graph triples of an RDF text, as unique N-Triples lines."""
+def parse_text(text: str, format_name: str = "turtle", base_iri: str | None = None, role: str = "d") -> list[str]:
+    """The default-graph triples of an RDF text, as unique N-Triples lines (blank nodes
+    labelled ``{role}b{n}``)."""
     import pyoxigraph as ox
 
     fmt = FORMATS[format_name]
     try:
-        return list(dict.fromkeys(_lines(ox.parse(text.encode("utf-8"), format=fmt.rdf_format(), base_iri=base_iri))))
+        return list(dict.fromkeys(_lines(ox.parse(text.encode("utf-8"), format=fmt.rdf_format(), base_iri=base_iri),
+                                         f"{role}b")))
     except SyntaxError as exc:
         raise RdfInputError(Problem(f"not valid {fmt.name}: {' '.join(str(exc).split())}",
                                     Location(None, exc.lineno, exc.offset))) from None

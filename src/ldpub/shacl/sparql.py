@@ -71,14 +71,14 @@ def _read_query(shapes: ShapesGraph, owner: str, shape: str, form: str, prebound
 
 
 # ---------------------------------------------------------------------------- running
-def _syntax_check(engine: "Engine", shape: str, query: Query, text: str | None = None) -> None:
+def _syntax_check(engine: "Engine", shape: str, query: Query) -> None:
     """Parse the query once (on an empty Store): a syntax error names the shape, line and column."""
-    if query._checked and text is None:
+    if query._checked:
         return
     import pyoxigraph as ox
 
     try:
-        ox.Store().query(text or query.text.text)
+        ox.Store().query(query.text.text)
     except SyntaxError as exc:
         message = " ".join(str(exc).split())
         position = error_position(str(exc))
@@ -206,7 +206,6 @@ def sparql_constraints(engine: "Engine", shapes: ShapesGraph, shape: str) -> lis
         if shapes.boolean(node, sh("deactivated")):
             continue
         query = _read_query(shapes, node, shape, "select", {"this", "shapesGraph", "currentShape"})
-        engine.register_query(query)
         out.append(Constraint(sh("SPARQLConstraintComponent"), {sh("sparql"): node}, _evaluate_sparql,
                               "does not conform to a SPARQL constraint", data=query, node=node,
                               messages=tuple(shapes.objects(node, sh("message"))), sparql=True))
@@ -296,7 +295,6 @@ def component_constraints(engine: "Engine", shapes: ShapesGraph, shape: str, is_
             query = _read_query(shapes, validator, shape, "ask", {"this", "shapesGraph", "currentShape", "value"} | names)
         else:
             query = _read_query(shapes, validator, shape, "select", {"this", "shapesGraph", "currentShape"} | names)
-        engine.register_query(query)
         messages = tuple(shapes.objects(validator, sh("message"))) or component.messages
         for combination in product(*(predicates[p] for p, _ in present)):
             params = {name: value for (_, name), value in zip(present, combination)}
@@ -365,7 +363,6 @@ def sparql_target_nodes(engine: "Engine", shapes: ShapesGraph, shape: str, targe
             if value is not None:
                 params[name] = value
     query = _read_query(shapes, holder, shape, "select", {"shapesGraph", "currentShape"} | names)
-    engine.register_query(query)
     _syntax_check(engine, shape, query)
     fixed = {k: v for k, v in params.items() if query.text.mentions(k)}
     if query.text.mentions("currentShape"):
