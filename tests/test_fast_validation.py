@@ -159,3 +159,21 @@ ex:NoSelfReference a sh:NodeShape ;
     fired = {(r["component"].removeprefix(SH), r["focus"].rsplit("/", 1)[-1]) for r in raw}
     assert ("SPARQLConstraintComponent", "self-pledge") in fired
     assert ("ClassConstraintComponent", "self-pledge") in fired
+
+
+@pytest.mark.parametrize("case,rule", [
+    ("missing-required", "http://www.w3.org/ns/shacl#MinCountConstraintComponent"),
+    ("end-before-start", "https://w3id.org/ldpub/shapes/armed-groups#TimeSpanShape"),
+])
+def test_findings_name_the_constraint_component_or_the_sparql_shape_as_their_rule(case, rule, project_copy, run_cli):
+    """A finding's rule is the component that fired (a SPARQL constraint: its named shape), and
+    its message is the shape's own sh:message, never another engine's wording."""
+    import json
+
+    shutil.copy(BROKEN / f"{case}.yaml", project_copy / "data" / f"zz-{case}.yaml")
+    code, out, _ = run_cli("--project", str(project_copy), "validate", "--format", "json")
+    assert code == 1
+    findings = [f for f in json.loads(out)["findings"] if f["check"] == "shacl"]
+    assert findings and {f["rule"] for f in findings} == {rule}
+    shapes = (project_copy / "shapes" / "armed-groups-shapes.ttl").read_text(encoding="utf-8")
+    assert all(f["message"].split(": ", 1)[-1] in shapes for f in findings)
