@@ -118,6 +118,13 @@ class Engine:
 
     def run(self) -> ValidationReport:
         """Validate every shape that has targets; the report of every result."""
+        try:
+            return self._run()
+        except RecursionError:
+            raise ShapesError.about(None, "shapes nest too deeply through the data (sh:node, sh:property, "
+                                          "sh:and ... reached through hundreds of nodes)") from None
+
+    def _run(self) -> ValidationReport:
         _refuse_entailment(self.shapes)
         results = []
         background = []  # the SPARQL-based constraints of root shapes run on the Store's thread
