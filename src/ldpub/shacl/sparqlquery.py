@@ -30,6 +30,8 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)")
 _STRINGS = ('"""', "'''", '"', "'")
 
 AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
+MAX_QUERY_CHARS = 1_000_000
+MAX_NESTING = 64  # pyoxigraph's parser overflows its stack on deeply nested groups
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,9 @@ def tokens(text: str) -> list[Token]:
         ch = text[i]
         if ch.isspace():
             i += 1
-        elif ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
+        elif ch == "#":  # a comment ends at a line feed or a carriage return (as pyoxigraph reads it)
+            ends = [e for e in (text.find("\n", i), text.find("\r", i)) if e >= 0]
+            i = min(ends) + 1 if ends else n
         elif ch in "\"'":
             quote = next(q for q in _STRINGS if text.startswith(q, i))
             j = i + len(quote)
@@ -177,8 +179,34 @@ class QueryText:
 
     # ------------------------------------------------------------------ SHACL's restrictions
     def check(self, prebound: set[str]) -> None:
-        """Raise :class:`SparqlRefused` for what SHACL-SPARQL forbids (§6.2 pre-binding, §5.1 syntax)."""
+        """Raise :class:`SparqlRefused` for what SHACL-SPARQL forbids (§6.2 pre-binding, §5.1 syntax),
+        and for what could make the engine call out or crash (a SERVICE however spelled, a query
+        over :data:`MAX_QUERY_CHARS` characters or nested deeper than :data:`MAX_NESTING`)."""
         toks = self.toks
+        if len(self.text) > MAX_QUERY_CHARS:
+            raise SparqlRefused(f"the query has {len(self.text):,} characters, over the limit of {MAX_QUERY_CHARS:,}")
+        depth = deepest = 0
+        for t in toks:
+            if t.text in ("{", "(", "["):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif t.text in ("}", ")", "]"):
+                depth -= 1
+        if deepest > MAX_NESTING:
+            raise SparqlRefused(f"the query nests {deepest} levels deep, over the limit of {MAX_NESTING}")
+        for i, t in enumerate(toks):
+            # pyoxigraph reads keywords without word boundaries ("trueSERVICE" is true SERVICE,
+            # "service:x" is SERVICE :x): refuse any word, or prefix of a prefixed name, holding one
+            if t.kind == "word":
+                word = t.text.lower()
+            elif t.kind == "pname" and not (i > 0 and toks[i - 1].upper == "PREFIX"):
+                word = t.text.split(":", 1)[0].lower()
+            else:
+                continue
+            for keyword in ("service", "minus", "values"):
+                if keyword in word and (word != keyword or t.kind == "pname"):
+                    raise SparqlRefused(f"'{t.text}' can be read as {keyword.upper()}, which SHACL forbids "
+                                        f"(pre-binding, SHACL 6.2)")
         first = next((t.upper for t in toks if t.kind == "word" and t.upper in ("SELECT", "ASK", "CONSTRUCT",
                                                                                  "DESCRIBE")), None)
         if first != self.form.upper():
