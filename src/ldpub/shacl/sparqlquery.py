@@ -468,15 +468,19 @@ def render(query: QueryText, project: set[str] = frozenset(), values: tuple[list
             if missing and not sel.star:
                 at = toks[sel.projection_end].offset if sel.projection_end < len(toks) else len(query.text)
                 inserts.append((at, " " + " ".join(f"?{n}" for n in missing) + " "))
-        elif query.form == "ask":
-            ask = next(t for t in toks if t.kind == "word" and t.upper == "ASK")
-            nxt = toks[toks.index(ask) + 1]
-            head = "SELECT " + " ".join(f"?{n}" for n in sorted(project)) + ("" if nxt.upper == "WHERE" else " WHERE")
-            text = query.text
-            edits = sorted(inserts + [(len(text), " LIMIT 1")], key=lambda e: e[0], reverse=True)
-            for at, piece in edits:
-                text = text[:at] + piece + text[at:]
-            return text[:ask.offset] + head + text[ask.offset + 3:]
+    if query.form == "ask" and (project or values is not None):
+        # ASK -> SELECT: of the projected variables (LIMIT 1: the answer), or DISTINCT of the
+        # joined table's variables (the rows for which the answer is true)
+        ask = next(t for t in toks if t.kind == "word" and t.upper == "ASK")
+        nxt = toks[toks.index(ask) + 1]
+        names = sorted(set(project) | set(values[0] if values is not None else ()))
+        head = ("SELECT DISTINCT " if values is not None else "SELECT ") + " ".join(f"?{n}" for n in names) + (
+            "" if nxt.upper == "WHERE" else " WHERE")
+        text = query.text
+        tail = [] if values is not None else [(len(text), " LIMIT 1")]
+        for at, piece in sorted(inserts + tail, key=lambda e: e[0], reverse=True):
+            text = text[:at] + piece + text[at:]
+        return text[:ask.offset] + head + text[ask.offset + 3:]
     text = query.text
     for at, piece in sorted(inserts, key=lambda e: e[0], reverse=True):
         text = text[:at] + piece + text[at:]
