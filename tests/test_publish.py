@@ -17,8 +17,10 @@ import pytest
 EXPECTED_FILES = {
     "dataset.ttl", "dataset.nt", "dataset.jsonld", "context.jsonld", "ontology.ttl", "ontology.rdf", "shapes.ttl",
     "void.ttl", "prov.ttl", "CHANGELOG.md", "ontology.html", "network.svg", "catalog.ttl", "catalog.jsonld",
-    "index.html", "SHA256SUMS",
+    "index.html", "SHA256SUMS", "dataset.framed.jsonld", "frame.jsonld",
 }
+DATA_FILES = {"dataset.ttl", "dataset.nt", "dataset.jsonld", "dataset.framed.jsonld"}
+RELEASE_ENV = {"SOURCE_DATE_EPOCH": "1795564800"}  # 2026-11-25T00:00:00Z
 DCAT = "http://www.w3.org/ns/dcat#"
 SPDX = "http://spdx.org/rdf/terms#"
 VOID = "http://rdfs.org/ns/void#"
@@ -39,7 +41,7 @@ def release(tmp_path_factory, built):
 
     build, _ = built
     out = tmp_path_factory.mktemp("releases") / "1.0.0"
-    rel = build_release(build, "1.0.0", load_publish_settings(build.project, env={}))
+    rel = build_release(build, "1.0.0", load_publish_settings(build.project, env=RELEASE_ENV))
     rel.dcat_ap = check_dcat_ap(rel.files["catalog.ttl"])
     write_files(out, rel.files)
     return out, rel, build
@@ -90,7 +92,10 @@ KNOWN_WARNINGS = {
     ("http://publications.europa.eu/resource/authority/country/AFG", "dcat:centroid"),
     # recommended dct:type of the publisher (ADMS publisher type): the ldpub maintainers are none
     # of the listed kinds of body with certainty, so we state nothing.
-    ("https://w3id.org/ldpub/dataset/taliban-al-qaeda/releases/#publisher", "dct:type"),
+    ("https://w3id.org/ldpub/dataset/taliban-al-qaeda/#publisher", "dct:type"),
+    # the version-independent dataset (DCAT 3 versioning) has no distribution of its own: its
+    # files are those of each release (dcat:hasVersion), which has them all.
+    ("https://w3id.org/ldpub/dataset/taliban-al-qaeda/#dataset", "dcat:distribution"),
 }
 
 
@@ -162,8 +167,8 @@ def test_every_distribution_has_true_size_checksum_and_urls(release):
         assert str(g.value(checksum, S.checksumValue)) == hashlib.sha256(data).hexdigest(), name
         assert str(g.value(dist, D.mediaType)).startswith("https://www.iana.org/assignments/media-types/")
         described.add(name)
-    # a file cannot carry its own checksum: the catalog describes everything but itself and SHA256SUMS
-    assert described == EXPECTED_FILES - {"catalog.ttl", "catalog.jsonld", "SHA256SUMS", "index.html"}
+    # the distributions are the data; schemas, descriptions and pages are named for what they are
+    assert described == DATA_FILES
 
 
 def test_catalog_temporal_coverage_comes_from_the_data(release):
@@ -177,8 +182,9 @@ def test_catalog_temporal_coverage_comes_from_the_data(release):
     period = next(g.objects(None, rdflib.URIRef("http://purl.org/dc/terms/temporal")))
     assert str(g.value(period, D.startDate)) == min(earliest)
     assert str(g.value(period, D.endDate)) == max(latest)
-    dataset = next(g.subjects(rdflib.RDF.type, D.Dataset))
+    dataset = rdflib.URIRef("https://w3id.org/ldpub/dataset/taliban-al-qaeda/releases/1.0.0/#dataset")
     assert str(g.value(dataset, D.version)) == "1.0.0"
+    assert (dataset, rdflib.URIRef("http://purl.org/dc/terms/temporal"), period) in g
 
 
 def test_void_counts_match_the_dataset(release):
@@ -190,7 +196,7 @@ def test_void_counts_match_the_dataset(release):
     dataset = next(g.subjects(rdflib.RDF.type, V.Dataset))
     nt_lines = (out / "dataset.nt").read_text().splitlines()
     assert int(g.value(dataset, V.triples)) == len(nt_lines)
-    assert int(g.value(dataset, V.distinctSubjects)) == len({t.subject for t in build.triples})
+    assert int(g.value(dataset, V.distinctSubjects)) == len({line.split(" ", 1)[0] for line in nt_lines})
     partitions = {str(g.value(p, V["class"])): int(g.value(p, V.entities)) for p in g.objects(dataset, V.classPartition)}
     persons = {t.subject.value for t in build.triples if t.object.value == AG + "Person"}
     assert partitions[AG + "Person"] == len(persons)
@@ -323,7 +329,8 @@ def test_dates_from_source_date_epoch_when_not_configured(built, project_copy):
     toml = project_copy / "ldpub.toml"
     toml.write_text(re.sub(r"(?m)^(issued|modified) = .*\n", "", toml.read_text()))
     settings = load_publish_settings(load_project(project_copy), env={"SOURCE_DATE_EPOCH": "1700000000"})
-    assert settings.issued.isoformat() == "2023-11-14"  # 1700000000 = 2023-11-14T22:13:20Z
+    assert settings.modified.isoformat() == "2023-11-14"  # 1700000000 = 2023-11-14T22:13:20Z
+    assert settings.issued is None and settings.date_source == "SOURCE_DATE_EPOCH"
     build, _ = built
     files = build_release(replace(build, project=load_project(project_copy)), "3.0.0", settings).files
     assert '"2023-11-14"^^xsd:date' in files["catalog.ttl"].decode()
@@ -339,7 +346,8 @@ def test_missing_mandatory_settings_are_one_clear_error_and_nothing_is_written(p
     code, out, err = run_cli("--project", str(project_copy), "publish", "--version", "1.0.0")
     assert code == 2
     assert f"{toml}: missing [publish] contact_email (add under [publish]: contact_email = " in err
-    assert "no release date: missing [publish] issued and SOURCE_DATE_EPOCH is not set" in err
+    assert ("no date for this release: [publish] has no modified, SOURCE_DATE_EPOCH is not set, "
+            "and the inputs are in no git commit") in err
     assert "Traceback" not in err
     assert not (project_copy / "releases").exists()
 
