@@ -327,13 +327,32 @@ def bind_parameters(query: NamedQuery, values: Mapping[str, str], terms: Terms) 
     return bound
 
 
-def check_syntax(text: str, origin: str | None = None, line_offset: int = 0) -> None:
-    """Raise a :class:`QueryError` with line and column when ``text`` is not valid SPARQL 1.1.
+SERVICE_HINT = "only for a query you trust: ldpub query --allow-service, or allow_service=True in Python"
+
+
+def guard(text: str, origin: str | None = None, line_offset: int = 0, *, allow_service: bool = False) -> None:
+    """Refuse ``text`` before any engine sees it when it is too large, nests too deeply or
+    calls other servers (``SERVICE``, unless ``allow_service``): see :mod:`ldpub.sparqlguard`."""
+    from .sparqlguard import check_query
+
+    check_query(text, allow_service=allow_service, origin=origin, service_hint=SERVICE_HINT,
+                first_line=1 - line_offset)
+
+
+def check_syntax(text: str, origin: str | None = None, line_offset: int = 0, *, allow_service: bool = False) -> None:
+    """Raise a :class:`QueryError` with line and column when ``text`` is not valid SPARQL 1.1
+    (or is refused by :func:`guard`, which runs first: the syntax check evaluates the query on
+    an empty store, and pyoxigraph would follow a SERVICE even there).
 
     ``line_offset`` lines were added before the user's text; reported lines are the user's.
+    With ``allow_service`` the syntax is checked when the query runs instead (checking it here
+    would call every service twice).
     """
     import pyoxigraph as ox
 
+    guard(text, origin, line_offset, allow_service=allow_service)
+    if allow_service:
+        return
     try:
         ox.Store().query(text)
     except SyntaxError as exc:
@@ -350,12 +369,14 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def prepare(query: NamedQuery, values: Mapping[str, str] | None = None, terms: Terms | None = None) -> str:
-    """The query text ready to send: syntax checked, parameters bound in a VALUES block."""
+def prepare(query: NamedQuery, values: Mapping[str, str] | None = None, terms: Terms | None = None,
+            *, allow_service: bool = False) -> str:
+    """The query text ready to send: guarded (:func:`guard`), syntax checked, parameters bound
+    in a VALUES block."""
     from .sparqltext import inject_values
 
     origin = _display(query.path) if query.path else query.name
-    check_syntax(query.text, origin, query.line_offset)
+    check_syntax(query.text, origin, query.line_offset, allow_service=allow_service)
     bound = bind_parameters(query, values or {}, terms or Terms())
     try:
         return inject_values(query.text, bound)
@@ -475,6 +496,7 @@ class Target(ABC):
     terms: Terms = Terms()
     description: str = ""
     jsonld_context: dict | None = None  # for JSON-LD output of CONSTRUCT results
+    allow_service: bool = False  # whether queries may use SERVICE (federation): off by default
 
     @abstractmethod
     def execute(self, text: str) -> QueryResult:
@@ -486,25 +508,38 @@ class Target(ABC):
         Queries that follow the hierarchy (``events``, ``relations``, ``meetings``) find only
         records typed with the exact class without it.
         """
-        result = self.execute(f"ASK {{ ?class <{RDFS}subClassOf> ?parent }}")
+        result = self.execute(f"ASK {{ ?class {_iri_term(RDFS + 'subClassOf')} ?parent }}")
         return bool(result.boolean)
 
     def knows(self, iri: str) -> bool:
         """Whether ``iri`` occurs in the target (as subject or object)."""
-        result = self.execute(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
+        try:
+            term = _iri_term(iri)
+        except ValueError:
+            return False  # not an IRI: nothing can hold it
+        result = self.execute(f"ASK {{ {{ {term} ?p ?o }} UNION {{ ?s ?p {term} }} }}")
         return bool(result.boolean)
 
     def labels(self, iris: list[str]) -> dict[str, str]:
         """The preferred labels (skos:prefLabel, else rdfs:label) of ``iris`` found in the target."""
         if not iris:
             return {}
-        values = " ".join(f"<{iri}>" for iri in iris)
+        values = " ".join(_iri_term(iri) for iri in iris)
         text = (
             f"SELECT ?s (SAMPLE(COALESCE(?pref, ?label)) AS ?name) WHERE {{ VALUES ?s {{ {values} }} "
-            f"OPTIONAL {{ ?s <{SKOS}prefLabel> ?pref }} OPTIONAL {{ ?s <{RDFS}label> ?label }} }} GROUP BY ?s"
+            f"OPTIONAL {{ ?s {_iri_term(SKOS + 'prefLabel')} ?pref }} "
+            f"OPTIONAL {{ ?s {_iri_term(RDFS + 'label')} ?label }} }} GROUP BY ?s"
         )
         result = self.execute(text)
         return {row[0].value: row[1].value for row in result.rows if row[1] is not None}
+
+
+def _iri_term(iri: str) -> str:
+    """``<iri>`` written by pyoxigraph's term serializer (a ``ValueError`` for a non-IRI): an
+    IRI is never pasted into query text."""
+    import pyoxigraph as ox
+
+    return str(ox.NamedNode(iri))
 
 
 def _solutions(answer, text: str) -> QueryResult:
@@ -522,10 +557,12 @@ def _solutions(answer, text: str) -> QueryResult:
 class EmbeddedTarget(Target):
     """A pyoxigraph Store in this process."""
 
-    def __init__(self, store, terms: Terms | None = None, description: str = "embedded store") -> None:
+    def __init__(self, store, terms: Terms | None = None, description: str = "embedded store",
+                 *, allow_service: bool = False) -> None:
         self.store = store
         self.terms = terms or Terms()
         self.description = description
+        self.allow_service = allow_service
 
     @classmethod
     def from_project(cls, project: "Project", data_dir: Path | None = None) -> "EmbeddedTarget":
@@ -560,6 +597,7 @@ class EmbeddedTarget(Target):
         return cls(store, terms, ", ".join(str(p) for p in paths))
 
     def execute(self, text: str) -> QueryResult:
+        guard(text, allow_service=self.allow_service)
         try:
             answer = self.store.query(text)
         except SyntaxError as exc:
@@ -591,6 +629,7 @@ class EndpointTarget(Target):
 
         from .sparqltext import query_form
 
+        guard(text, allow_service=self.allow_service)
         graph = query_form(text) in ("construct", "describe")
         accept = self.GRAPH_MEDIA if graph else self.SOLUTIONS_MEDIA
         try:
@@ -622,13 +661,21 @@ def connect(
     data_dir: Path | None = None,
     files: list[Path] | None = None,
     timeout: float = 30.0,
+    allow_service: bool = False,
 ) -> Target:
     """A query target: ``endpoint`` URL, RDF ``files``, or the project built in memory.
 
     ``project`` is a :class:`ldpub.config.Project` or a folder (default: the current one); it
     gives the base IRI that slugs in parameters expand to. With an endpoint or files the project
-    is optional (parameters then take full IRIs).
+    is optional (parameters then take full IRIs). ``allow_service`` lets its queries use
+    ``SERVICE`` (federation: the query makes this machine call other servers).
     """
+    target = _connect(project, endpoint=endpoint, data_dir=data_dir, files=files, timeout=timeout)
+    target.allow_service = allow_service
+    return target
+
+
+def _connect(project, *, endpoint, data_dir, files, timeout) -> Target:
     from .config import Project, load_project
     from .errors import ConfigError
 
@@ -673,23 +720,25 @@ def run(
     target: Target | None = None,
     project: "Project | str | Path | None" = None,
     endpoint: str | None = None,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run a named query (by name) or SPARQL text, and return its :class:`QueryResult`.
 
     ``query`` is the name of a query in the project's ``queries/`` folder, a :class:`NamedQuery`,
     or SPARQL text (whose ``# param:`` header lines, if any, declare its parameters). ``params``
-    bind the declared parameters.
+    bind the declared parameters. ``SERVICE`` is refused unless ``allow_service`` (for a target
+    made here) or the given ``target``'s own ``allow_service``.
     """
     from .config import Project, load_project
 
     if target is None:
-        target = connect(project, endpoint=endpoint)
+        target = connect(project, endpoint=endpoint, allow_service=allow_service)
     if isinstance(query, str) and re.fullmatch(r"[\w.-]+", query):
         proj = project if isinstance(project, Project) else load_project(project)
         query = named_query(proj.queries_path, query)
     elif isinstance(query, str):
         query = parse_header(query, "<sparql>")
-    text = prepare(query, params, target.terms)
+    text = prepare(query, params, target.terms, allow_service=target.allow_service)
     check_records(query, params or {}, target)
     result = target.execute(text)
     result.prefixes = dict(target.terms.prefixes)

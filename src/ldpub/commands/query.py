@@ -58,6 +58,9 @@ def _assignments(pairs: tuple[str, ...], origin: str) -> dict[str, str]:
 @click.option("--show", is_flag=True, help="Print the SPARQL that would run (parameters bound) and stop.")
 @click.option("--fail-empty", is_flag=True, help="Exit 1 when nothing is found (no rows, ASK false, no triples).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an endpoint.")
+@click.option("--allow-service", is_flag=True,
+              help="Run federated queries (SERVICE): the query then makes this machine call the servers it names. "
+                   "Refused by default; give it only for a query you trust.")
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -74,6 +77,7 @@ def query(
     show: bool,
     fail_empty: bool,
     timeout: float,
+    allow_service: bool,
 ) -> None:
     """Ask the dataset a named question (NAME) or run your own SPARQL.
 
@@ -111,12 +115,12 @@ def query(
     project = _optional_project(ctx) if (endpoint or datasets) else project_from(ctx)
     target = q.connect(
         project, endpoint=endpoint, data_dir=Path(data_dir) if data_dir else None,
-        files=list(datasets) or None, timeout=timeout,
+        files=list(datasets) or None, timeout=timeout, allow_service=allow_service,
     )
     if sparql is not None:
         text, added = _with_prefixes(sparql, target.terms.prefixes)
         named = replace(q.parse_header(sparql, "--sparql"), text=text, line_offset=added)
-    text = q.prepare(named, values, target.terms)
+    text = q.prepare(named, values, target.terms, allow_service=allow_service)
     if show:
         click.echo(text.rstrip("\n"))
         return
