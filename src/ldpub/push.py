@@ -30,7 +30,8 @@ from urllib.parse import urlsplit
 
 from .errors import LdpubError
 
-__all__ = ["PushTarget", "PushResult", "PushError", "push", "find_dataset", "auth_from_env", "ENV_TOKEN", "ENV_USER", "ENV_PASSWORD"]
+__all__ = ["PushTarget", "PushResult", "PushError", "push", "find_dataset", "graph_term", "auth_from_env", "ENV_TOKEN",
+           "ENV_USER", "ENV_PASSWORD"]
 
 ENV_TOKEN, ENV_USER, ENV_PASSWORD = "LDPUB_PUSH_TOKEN", "LDPUB_PUSH_USER", "LDPUB_PUSH_PASSWORD"
 CONTENT_TYPE = "text/turtle; charset=utf-8"
@@ -90,6 +91,20 @@ def auth_from_env(scheme: str = "basic", env: dict | None = None):
     if user:
         raise PushError(f"{ENV_USER} is set but {ENV_PASSWORD} is not")
     return None
+
+
+def graph_term(graph: str) -> str:
+    """``<graph>`` as pyoxigraph's term serializer writes it, for SPARQL Update text.
+
+    Raises :class:`PushError` when ``graph`` is not an absolute IRI: a graph such as
+    ``urn:g> ; DROP GRAPH <urn:victim`` must never reach the server as text.
+    """
+    import pyoxigraph as ox
+
+    try:
+        return str(ox.NamedNode(graph))
+    except ValueError as exc:
+        raise PushError(f"the graph to push to is not an IRI: {graph!r} ({exc})") from None
 
 
 def _check_url(url: str, what: str) -> None:
@@ -169,7 +184,7 @@ class _Client:
         import httpx
 
         assert self.target.query_url
-        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph_term(graph)} {{ ?s ?p ?o }} }}"
         try:
             response = self.http.post(self.target.query_url, data={"query": query},
                                       headers={"Accept": "application/sparql-results+json"})
@@ -191,6 +206,7 @@ def push(folder: Path, target: PushTarget, *, chunk_triples: int = 50_000, auth=
     ``on_start(total_triples, chunks)`` is called once before sending, ``on_progress(n)`` after
     each chunk with the number of triples it held.
     """
+    graph_term(target.graph)
     _check_url(target.gsp_url, "the Graph Store URL")
     if target.update_url:
         _check_url(target.update_url, "the update URL")
@@ -235,12 +251,12 @@ def _push_staged(client: _Client, path: Path, target: PushTarget, size: int, tot
                                f"uploading chunk {index} of {n_chunks} to the staging graph <{staging}>")
             if on_progress:
                 on_progress(count)
-        client.update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{target.graph}>",
+        client.update(f"MOVE SILENT GRAPH {graph_term(staging)} TO GRAPH {graph_term(target.graph)}",
                       f"moving the staging graph <{staging}> onto <{target.graph}>")
     except PushError as exc:
         dropped = "was dropped"
         try:
-            client.update(f"DROP SILENT GRAPH <{staging}>", "dropping the staging graph")
+            client.update(f"DROP SILENT GRAPH {graph_term(staging)}", "dropping the staging graph")
         except PushError:
             dropped = f"could not be dropped: remove it with 'DROP GRAPH <{staging}>'"
         raise PushError(f"{exc.problems[0].message}. Nothing changed in <{target.graph}>: "

@@ -83,7 +83,7 @@ def check_query(
     if len(text) > limits.max_chars:
         raise QueryRefused(Problem(
             f"{where}: the query is {len(text):,} characters long; at most {limits.max_chars:,} are accepted",
-            Location(origin), rule="query-size"), "size")
+            rule="query-size"), "size")
     depth = deepest = run = 0
     deepest_at = 0
     for match in _TOKEN.finditer(text):
@@ -116,7 +116,7 @@ def check_query(
         raise QueryRefused(Problem(
             f"{where}:{line}:{column}: the query nests deeper than {limits.max_depth} levels "
             "(brackets { ( [ and chains of ! ^ - + operators)",
-            Location(origin, line, column), hint="flatten the query: a real question never needs this depth",
+            Location(None, line, column), hint="flatten the query: a real question never needs this depth",
             rule="query-nesting"), "nesting")
 
 
@@ -132,4 +132,4 @@ def _refuse_service(text: str, offset: int, name: str, where: str, origin: str |
         detail = "a query may not make this machine call other servers"
     raise QueryRefused(Problem(
         f"{where}:{line}:{column}: federated queries (SERVICE) are not run: {detail}",
-        Location(origin, line, column), hint=hint, rule="query-service"), "service")
+        Location(None, line, column), hint=hint, rule="query-service"), "service")

@@ -149,15 +149,32 @@ def _optional_project(ctx: click.Context):
 
 
 def _with_prefixes(text: str, known: dict[str, str]) -> tuple[str, int]:
-    """``--sparql`` text with the project's prefixes declared, one per line before it (those the
-    text declares itself win); also returns how many lines were added."""
+    """Query text with the project's prefixes declared, one per line before it (those the
+    text declares itself win); also returns how many lines were added.
+
+    Each declaration is written from a checked prefix name and pyoxigraph's term serializer, so
+    a hostile namespace in a project's configuration cannot add text to the query."""
     import re
 
+    import pyoxigraph as ox
+
+    from ..errors import QueryError
     from ..rdfterms import STANDARD_PREFIXES
+    from ..sparqltext import tokens
 
     prefixes = {**STANDARD_PREFIXES, **known}
-    declared = {m.lower() for m in re.findall(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:", text)}
-    lines = [f"PREFIX {p}: <{ns}>" for p, ns in sorted(prefixes.items()) if p.lower() not in declared]
+    words = [t for t in tokens(text) if t.kind in ("word", "pname")]
+    declared = {b.text[:-1].lower() for a, b in zip(words, words[1:]) if a.text.upper() == "PREFIX" and b.kind == "pname"}
+    lines = []
+    for prefix, namespace in sorted(prefixes.items()):
+        if prefix.lower() in declared:
+            continue
+        if not re.fullmatch(r"[A-Za-z][\w.-]*(?<!\.)|", prefix):
+            raise QueryError(f"the project's prefix {prefix!r} is not a SPARQL prefix name")
+        try:
+            lines.append(f"PREFIX {prefix}: {ox.NamedNode(namespace)}")
+        except ValueError as exc:
+            raise QueryError(f"the project's prefix '{prefix}:' is not bound to an IRI: {namespace!r} ({exc})") from None
     return "".join(line + "\n" for line in lines) + text, len(lines)
 
 
