@@ -610,18 +610,30 @@ class EmbeddedTarget(Target):
 
 
 class EndpointTarget(Target):
-    """A SPARQL 1.1 Protocol endpoint (the query URL), reached with httpx."""
+    """A SPARQL 1.1 Protocol endpoint (the query URL), reached with httpx.
+
+    Credentials come from the environment (``LDPUB_QUERY_TOKEN``, or ``LDPUB_QUERY_USER`` and
+    ``LDPUB_QUERY_PASSWORD``: :mod:`ldpub.credentials`); a URL with credentials is refused, and
+    every URL or server answer in a message is redacted (:mod:`ldpub.redact`).
+    """
 
     SOLUTIONS_MEDIA = "application/sparql-results+json"
     GRAPH_MEDIA = "application/n-triples"
+    ENV_PREFIX = "LDPUB_QUERY"
 
-    def __init__(self, url: str, terms: Terms | None = None, timeout: float = 30.0) -> None:
-        if not re.match(r"https?://[^\s/]+", url or ""):
-            raise QueryError(Problem(f"endpoint {url!r} is not an http(s) URL", hint="e.g. --endpoint http://127.0.0.1:7878/query"))
+    def __init__(self, url: str, terms: Terms | None = None, timeout: float = 30.0, auth=None) -> None:
+        from .credentials import auth_from_env, check_url
+        from .redact import redact_url
+
+        try:
+            check_url(url or "", "the endpoint", self.ENV_PREFIX, QueryError)
+        except QueryError as exc:
+            raise QueryError(Problem(exc.problems[0].message, hint="e.g. --endpoint http://127.0.0.1:7878/query")) from None
         self.url = url
         self.terms = terms or Terms()
         self.timeout = timeout
-        self.description = url
+        self.auth = auth if auth is not None else auth_from_env(self.ENV_PREFIX, error=QueryError)
+        self.description = redact_url(url)
 
     def execute(self, text: str) -> QueryResult:
         import httpx
@@ -632,25 +644,28 @@ class EndpointTarget(Target):
         guard(text, allow_service=self.allow_service)
         graph = query_form(text) in ("construct", "describe")
         accept = self.GRAPH_MEDIA if graph else self.SOLUTIONS_MEDIA
+        from .redact import excerpt, redact_text
+
+        shown = self.description  # the URL with its secrets masked
         try:
-            response = httpx.post(
-                self.url, data={"query": text}, headers={"Accept": accept}, timeout=self.timeout, follow_redirects=True
-            )
+            response = httpx.post(self.url, data={"query": text}, headers={"Accept": accept}, timeout=self.timeout,
+                                  follow_redirects=True, auth=self.auth)
         except httpx.TimeoutException:
-            raise QueryError(f"SPARQL endpoint {self.url} did not answer within {self.timeout:g} s") from None
+            raise QueryError(f"SPARQL endpoint {shown} did not answer within {self.timeout:g} s") from None
         except httpx.HTTPError as exc:
-            reason = str(exc) or type(exc).__name__
-            raise QueryError(f"cannot reach SPARQL endpoint {self.url}: {reason}") from None
+            reason = redact_text(exc) or type(exc).__name__
+            raise QueryError(f"cannot reach SPARQL endpoint {shown}: {reason}") from None
         if response.status_code >= 400:
-            body = " ".join(response.text.split())[:300]
-            raise QueryError(f"SPARQL endpoint {self.url} answered {response.status_code} {response.reason_phrase}: {body}")
+            raise QueryError(f"SPARQL endpoint {shown} answered {response.status_code} "
+                             f"{excerpt(response.reason_phrase, 80)}: {excerpt(response.text)}")
         try:
             if graph:
                 return QueryResult("graph", triples=list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)), query=text)
             answer = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:
-            media = response.headers.get("content-type", "?")
-            raise QueryError(f"SPARQL endpoint {self.url} sent an answer that is not {accept} ({media}): {exc}") from None
+            media = excerpt(response.headers.get("content-type", "?"), 80)
+            raise QueryError(f"SPARQL endpoint {shown} sent an answer that is not {accept} ({media}): "
+                             f"{excerpt(exc)}") from None
         return _solutions(answer, text)
 
 

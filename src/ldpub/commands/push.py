@@ -41,6 +41,7 @@ def push(ctx: click.Context, endpoint: str, graph: str | None, update_endpoint: 
     """
     from ..iris import dataset_iri
     from ..push import PushError, PushTarget, auth_from_env, graph_term
+    from ..redact import redact_url
     from ..push import push as run_push
 
     project = project_from(ctx)
@@ -61,7 +62,8 @@ def push(ctx: click.Context, endpoint: str, graph: str | None, update_endpoint: 
 
     def start(total: int, chunks: int) -> None:
         if not quiet:
-            click.echo(f"pushing {total} triples in {chunks} chunk(s) to <{target.graph}> at {endpoint}", err=True)
+            click.echo(f"pushing {total} triples in {chunks} chunk(s) to <{target.graph}> at {redact_url(endpoint)}",
+                       err=True)
             bar["bar"] = click.progressbar(length=total, label="uploading", file=click.get_text_stream("stderr"),
                                            show_pos=True)
             bar["bar"].__enter__()
