@@ -69,6 +69,7 @@ class AppState:
     settings: ServeSettings
     pool: QueryPool
     queries_dir: Path
+    public_url: str = "http://127.0.0.1:8080"  # where clients reach the server: never the Host header
 
 
 def create_app(state: AppState, access_log=None):
@@ -191,7 +192,7 @@ def create_app(state: AppState, access_log=None):
             return error(request, 406, "the service description is available as " + ", ".join(f.media_type for f in GRAPH_FORMATS.values()))
         from ..graphstore import sorted_triples
 
-        endpoint = str(request.url.replace(query="", fragment=""))
+        endpoint = state.public_url + "/sparql"
         return graph_response(sorted_triples(service_description(data, endpoint)), fmt, {"Vary": "Accept"})
 
     # ------------------------------------------------------------------ pages
@@ -222,10 +223,9 @@ def create_app(state: AppState, access_log=None):
         from .servicedesc import void_description
 
         fmt = negotiate(request.headers.get("accept"), list(GRAPH_FORMATS.values())) or GRAPH_FORMATS["turtle"]
-        root = str(request.base_url).rstrip("/")
-        if cache.get("void", (None,))[0] != root:
-            cache["void"] = (root, await run_in_threadpool(lambda: sorted_triples(void_description(data, root))))
-        triples = cache["void"][1]
+        if "void" not in cache:
+            cache["void"] = await run_in_threadpool(lambda: sorted_triples(void_description(data, state.public_url)))
+        triples = cache["void"]
         return graph_response(triples, fmt, {"Vary": "Accept"})
 
     async def dump(request: Request) -> Response:
@@ -373,10 +373,13 @@ def create_app(state: AppState, access_log=None):
                       allow_headers=["Accept", "Content-Type"], expose_headers=["Content-Location", "Vary"])
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors])
     app.state.ldpub = state
-    return _wrap(app, access_log)
+    return _wrap(app, access_log, settings.max_header_bytes)
 
 
-def _wrap(app, access_log):
+def _wrap(app, access_log, max_header_bytes: int):
+    from .bounds import HeaderLimit
+
+    app = HeaderLimit(app, max_header_bytes)
     if access_log is None:
         return app
     from .accesslog import AccessLog

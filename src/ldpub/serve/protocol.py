@@ -66,13 +66,20 @@ GRAPH_FORMATS: dict[str, MediaFormat] = {
 }
 
 
+MAX_ACCEPT_RANGES = 64  # media ranges read from an Accept header (browsers send fewer than 10)
+
+
 def parse_accept(header: str | None) -> list[tuple[str, float, int]]:
-    """``Accept`` as (media range, q, position), best first; an empty header accepts anything."""
+    """``Accept`` as (media range, q, position), best first; an empty header accepts anything.
+
+    Only the first :data:`MAX_ACCEPT_RANGES` ranges count, and each at most 256 characters,
+    so the cost of negotiation is bounded whatever a client sends.
+    """
     if not header or not header.strip():
         return [("*/*", 1.0, 0)]
     ranges = []
-    for position, part in enumerate(header.split(",")):
-        items = [p.strip() for p in part.split(";")]
+    for position, part in enumerate(header.split(",", MAX_ACCEPT_RANGES)[:MAX_ACCEPT_RANGES]):
+        items = [p.strip() for p in part[:256].split(";", 8)[:8]]
         media = items[0].lower()
         if not media:
             continue
