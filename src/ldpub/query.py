@@ -66,6 +66,8 @@ __all__ = [
     "EndpointTarget",
     "Terms",
     "load_named_queries",
+    "scan_named_queries",
+    "read_query_file",
     "named_query",
     "parse_header",
     "bind_parameters",
@@ -274,23 +276,59 @@ def _parse_param(value: str, path: Path | None, number: int, seen: list[Param]) 
     return Param(m.group("name"), ptype, default, bool(m.group("optional")), (m.group("desc") or "").strip())
 
 
-def load_named_queries(folder: Path) -> dict[str, NamedQuery]:
-    """Every ``*.rq`` file of ``folder`` by name (file stem), headers parsed."""
+def read_query_file(path: Path) -> str:
+    """The text of a query file; a :class:`QueryError` naming the file (and the line of a bad
+    byte) for a folder, an unreadable or binary file, or a file that is not UTF-8."""
+    path = Path(path)
+    if path.is_dir():
+        raise QueryError.at("is a folder, not a query file", path, hint=f"a query is a text file *{QUERY_SUFFIX}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise QueryError.at(f"cannot read the query: {exc.strerror or exc}", path) from None
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise QueryError.at("is a binary file, not SPARQL text (it contains NUL bytes)", path, line)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise QueryError.at(f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", path, line,
+                            hint="save the file as UTF-8 (SPARQL text is Unicode)") from None
+    return text.removeprefix("\ufeff")
+
+
+def scan_named_queries(folder: Path) -> tuple[dict[str, NamedQuery], dict[str, QueryError]]:
+    """Every ``*.rq`` file of ``folder`` by name (file stem): those that read, and the error of
+    each that does not (a bad header, a folder, a binary file). One broken file never hides
+    the others."""
     folder = Path(folder)
+    queries: dict[str, NamedQuery] = {}
+    broken: dict[str, QueryError] = {}
     if not folder.is_dir():
-        return {}
-    queries = {}
+        return queries, broken
     for path in sorted(folder.glob(f"*{QUERY_SUFFIX}")):
-        queries[path.stem] = parse_header(path.read_text(encoding="utf-8"), path.stem, path)
-    return queries
+        try:
+            queries[path.stem] = parse_header(read_query_file(path), path.stem, path)
+        except QueryError as exc:
+            broken[path.stem] = exc
+    return queries, broken
+
+
+def load_named_queries(folder: Path) -> dict[str, NamedQuery]:
+    """The named queries of ``folder`` that read (see :func:`scan_named_queries` for the others)."""
+    return scan_named_queries(folder)[0]
 
 
 def named_query(folder: Path, name: str) -> NamedQuery:
-    """The named query ``name`` of ``folder``; an unknown name suggests the nearest."""
-    queries = load_named_queries(folder)
+    """The named query ``name`` of ``folder``; an unknown name suggests the nearest, a broken
+    file raises its own error."""
+    queries, broken = scan_named_queries(folder)
     if name in queries:
         return queries[name]
-    hint = did_you_mean(name, queries)
+    if name in broken:
+        raise broken[name]
+    hint = did_you_mean(name, [*queries, *broken])
     known = ", ".join(queries) or f"none: {folder} has no *{QUERY_SUFFIX} files"
     raise QueryError(Problem(f"no named query '{name}'", hint=hint or f"named queries: {known}"))
 

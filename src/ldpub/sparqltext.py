@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .errors import Location, Problem, QueryError
 
@@ -122,11 +122,26 @@ def nesting_depth(text: str) -> int:
 
 
 def line_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of ``offset`` in ``text`` (a line ends at LF, CR or CRLF)."""
+    """1-based line and column of ``offset`` in ``text``, counted as pyoxigraph counts them in
+    its syntax errors (lines end at LF; a column is a character)."""
     before = text[:offset]
-    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
-    start = max(before.rfind("\n"), before.rfind("\r")) + 1
-    return line, offset - start + 1
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def undeclared_prefix(text: str, known: Iterable[str] = ()) -> Token | None:
+    """The first prefixed name of ``text`` whose prefix neither the text (``PREFIX p:``) nor
+    ``known`` declares, or None."""
+    declared = set(known)
+    previous = None
+    for token in tokens(text):
+        if token.kind == "pname":
+            prefix = token.text.split(":", 1)[0]
+            if previous is not None and previous.kind == "word" and previous.text.upper() == "PREFIX":
+                declared.add(prefix)
+            elif prefix not in declared:
+                return token
+        previous = token
+    return None
 
 
 def _tokens(text: str) -> Iterator[Token]:
@@ -214,22 +229,32 @@ def _explain(detail: str) -> str:
     return f"unexpected text here (expected one of {shown})" if shown else "unexpected text here"
 
 
-def syntax_problem(exc: SyntaxError, text: str, origin: str | None, first_line: int = 1) -> Problem:
+def syntax_problem(exc: SyntaxError, text: str, origin: str | None, first_line: int = 1,
+                   known_prefixes: Iterable[str] = ()) -> Problem:
     """A located problem for pyoxigraph's SPARQL ``SyntaxError``: line, column, the line itself and a caret.
 
-    ``first_line`` is the line of ``origin`` where ``text`` starts (1 for a whole file).
+    ``first_line`` is the line of ``origin`` where ``text`` starts (1 for a whole file). A prefix
+    that is declared nowhere (neither in the text nor in ``known_prefixes``) is reported by
+    name at its first use, whatever pyoxigraph's message says.
     """
     message = str(exc)
     match = _ERROR_AT.search(message)
-    if not match:
+    unknown = undeclared_prefix(text, known_prefixes)
+    if unknown is not None:
+        line, column = line_column(text, unknown.offset)
+        prefix = unknown.text.split(":", 1)[0]
+        explanation = f"unknown prefix '{prefix}:' (declare it: PREFIX {prefix}: <namespace IRI>)"
+    elif match:
+        line, column = int(match.group(1)), int(match.group(2))
+        explanation = _explain(match.group(3))
+    else:
         return Problem(f"SPARQL syntax error: {' '.join(message.split())}", Location(origin))
-    line, column = int(match.group(1)), int(match.group(2))
-    lines = text.splitlines() or [""]
-    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    lines = text.split("\n")
+    source_line = lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
     file_line = line + first_line - 1
     caret = " " * max(column - 1, 0) + "^"
     where = f"{origin or '<query>'}:{file_line}:{column}"
     return Problem(
-        f"{where}: SPARQL syntax error: {_explain(match.group(3))}\n    {source_line}\n    {caret}",
+        f"{where}: SPARQL syntax error: {explanation}\n    {source_line}\n    {caret}",
         Location(None, file_line, column),
     )

@@ -46,7 +46,8 @@ def _assignments(pairs: tuple[str, ...], origin: str) -> dict[str, str]:
 @click.argument("name", required=False)
 @click.argument("assignments", nargs=-1, metavar="[KEY=VALUE]...")
 @click.option("--param", "-P", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter of the query (repeatable).")
-@click.option("--file", "query_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Run the SPARQL query in this file.")
+@click.option("--file", "query_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Run the SPARQL query in this file (the project's prefixes are declared for you).")
 @click.option("--sparql", "sparql", metavar="TEXT", help="Run this SPARQL query text (the project's prefixes, e.g. ag: d: skos:, are declared for you).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their parameters.")
 @click.option("--endpoint", "-e", metavar="URL", help="Send the query to this SPARQL 1.1 endpoint (its query URL).")
@@ -111,15 +112,17 @@ def query(
     if name:
         named = q.named_query(project_from(ctx).queries_path, name)
     elif query_file:
-        named = q.parse_header(query_file.read_text(encoding="utf-8"), query_file.stem, query_file)
+        named = q.parse_header(q.read_query_file(query_file), query_file.stem, query_file)
     project = _optional_project(ctx) if (endpoint or datasets) else project_from(ctx)
     target = q.connect(
         project, endpoint=endpoint, data_dir=Path(data_dir) if data_dir else None,
         files=list(datasets) or None, timeout=timeout, allow_service=allow_service,
     )
     if sparql is not None:
-        text, added = _with_prefixes(sparql, target.terms.prefixes)
-        named = replace(q.parse_header(sparql, "--sparql"), text=text, line_offset=added)
+        named = q.parse_header(sparql, "--sparql")
+    if sparql is not None or query_file:  # your own query: the project's prefixes are declared for you
+        text, added = _with_prefixes(named.text, target.terms.prefixes)
+        named = replace(named, text=text, line_offset=added)
     text = q.prepare(named, values, target.terms, allow_service=allow_service)
     if show:
         click.echo(text.rstrip("\n"))
@@ -205,9 +208,12 @@ def _labels_for_display(result, target, limit: int = 5000) -> dict[str, str]:
 
 
 def _print_list(project) -> None:
-    from ..query import load_named_queries
+    from ..query import scan_named_queries
 
-    queries = load_named_queries(project.queries_path)
+    queries, broken = scan_named_queries(project.queries_path)
+    for error in broken.values():  # reported, and the others still listed
+        for problem in error.problems:
+            click.echo(f"warning: {problem.render()}", err=True)
     if not queries:
         click.echo(f"no named queries in {project.queries_path}", err=True)
         return

@@ -46,6 +46,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None, source: str | 
             click.echo(f"not serving: {build.report.count('violation')} violation(s); fix them (ldpub validate)", err=True)
             ctx.exit(EXIT_NONCONFORMING)
     server = open_server(project, settings, folder, build)
+    from ..query import scan_named_queries
+
+    for error in scan_named_queries(project.queries_path)[1].values():  # served without them
+        for problem in error.problems:
+            click.echo(f"warning: {problem.render()} (not offered on the query page)", err=True)
     click.echo(f"serving {server.triples} triples at {server.url} (SPARQL: {server.url}sparql; Ctrl-C stops)", err=False)
     import sys
 

@@ -299,28 +299,28 @@ def create_app(state: AppState, access_log=None):
     async def query_page(request: Request) -> Response:
         from ..errors import LdpubError, did_you_mean
 
-        try:
-            named = await run_in_threadpool(named_queries, state.queries_dir)
-        except LdpubError as exc:
-            named, load_problem = [], "; ".join(p.render() for p in exc.problems)
-        else:
-            load_problem = None
+        named, broken = await run_in_threadpool(named_queries, state.queries_dir)
         params = request.query_params
         name = params.get("name")
         chosen = next((q for q in named if q.name == name), None) if name else None
         values = {k: v for k, v in params.items() if k not in ("name", "query")}
         common = {"named": named, "chosen": chosen, "values": values, "prefixes": sorted(data.prefixes)}
+        if name in broken:  # this one file cannot be read; the others still can
+            query = params.get("query") or ""
+            problem = "; ".join(_relative_to(p.render(), state.queries_dir) for p in broken[name].problems)
+            return page("query.html", 400, query=query or DEFAULT_QUERY, error=problem, answer=None,
+                        downloads=[], **common)
         if name and chosen is None:
             hint = did_you_mean(name, [q.name for q in named])
             return page("query.html", 404, query=DEFAULT_QUERY, error=f"no named query '{name}'" + (f" ({hint})" if hint else ""),
                         answer=None, downloads=[], **common)
-        query, problem, status = params.get("query"), load_problem, 200
+        query, problem, status = params.get("query"), None, 200
         if chosen is not None and not query:
             try:
                 query = await run_in_threadpool(prepare_named, chosen, values, data.base_iri, data.prefixes, slugs())
             except LdpubError as exc:
                 query = chosen.text
-                problem, status = "; ".join(p.render() for p in exc.problems), 400
+                problem, status = "; ".join(_relative_to(p.render(), state.queries_dir) for p in exc.problems), 400
         answer = None
         if query and problem is None:
             if is_update(query):
@@ -385,6 +385,12 @@ def _wrap(app, access_log, max_header_bytes: int):
     from .accesslog import AccessLog
 
     return AccessLog(app, access_log)
+
+
+def _relative_to(message: str, folder: Path) -> str:
+    """A message about a file of ``folder`` without the server's own path to it (visitors need
+    the file's name, not where the operator keeps it)."""
+    return message.replace(str(Path(folder).parent) + "/", "")
 
 
 def _render_answer(data: ServedData, answer) -> dict:

@@ -72,7 +72,7 @@ def run_job(store, job: dict, prefixes: dict, context: dict) -> tuple[dict, byte
     try:
         result = store.query(query, prefixes=prefixes)
     except SyntaxError as exc:
-        return {"ok": False, "error": "syntax", "message": syntax_problem(exc, query, "query").render()}, b""
+        return {"ok": False, "error": "syntax", "message": syntax_problem(exc, query, "query", known_prefixes=prefixes).render()}, b""
     if isinstance(result, ox.QueryBoolean):
         if not job.get("results"):
             return {"ok": False, "error": "not_acceptable", "kind": "ask"}, b""
