@@ -87,9 +87,9 @@ def create_app(state: AppState, access_log=None):
     templates = Environment(loader=PackageLoader("ldpub.serve", "templates"), autoescape=select_autoescape(["html"]))
     cache: dict[str, Any] = {}
 
-    def page(name: str, status: int = 200, **values) -> HTMLResponse:
+    def page(name: str, status_code: int = 200, /, **values) -> HTMLResponse:
         html = templates.get_template(name).render(data=data, settings=settings, **values)
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(html, status_code=status_code)
 
     def error(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
         """An error as HTML for browsers, plain text for everyone else."""
