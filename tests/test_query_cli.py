@@ -92,7 +92,7 @@ def test_unknown_query_name_suggests_the_nearest(ldpub):
 
 def test_missing_and_unknown_parameters_are_clear(ldpub):
     code, _, err = ldpub("timeline")
-    assert code == 2 and "query 'timeline' needs parameter 'entity' (iri) (add --param entity=taliban)" in err
+    assert code == 2 and "query 'timeline' needs parameter 'entity' (iri) (add --param entity=SLUG)" in err
     code, _, err = ldpub("leaders", "grop=taliban")
     assert code == 2 and "query 'leaders' has no parameter 'grop' (did you mean 'group'?)" in err
     code, _, err = ldpub("leaders", "group=talibn")

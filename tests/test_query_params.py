@@ -107,7 +107,7 @@ def test_unknown_and_missing_parameters_are_all_reported(target):
     messages = [p.render() for p in err.value.problems]
     assert "query 'timeline' has no parameter 'entiy' (did you mean 'entity'?)" in messages
     assert "query 'timeline' has no parameter 'from' (it takes entity)" in messages
-    assert "query 'timeline' needs parameter 'entity' (iri) (add --param entity=taliban)" in messages
+    assert "query 'timeline' needs parameter 'entity' (iri) (add --param entity=SLUG)" in messages
 
 
 def test_unknown_query_name_suggests_the_nearest():

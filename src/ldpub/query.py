@@ -3,10 +3,10 @@
 A *named query* is a ``queries/NAME.rq`` file whose leading comment lines say what it answers
 and which parameters it takes::
 
-    # title: Positions in a group over time
-    # description: Who held which position (leader, emir, deputy, spokesman) in a group,
-    #   with dates, status and the supporting excerpts.
-    # param: group: iri = taliban -- the group, by record slug or full IRI
+    # title: Members of an organization over time
+    # description: Who held which role in an organization, from when to when,
+    #   with the supporting sources.
+    # param: organization: iri = example-org -- the organization, by record slug or full IRI
     # param: from: date optional -- start of the time window (YYYY-MM-DD)
 
 Parameter types are a registry (:data:`PARAM_TYPES`): ``iri`` (a record slug, a ``prefix:name``
@@ -33,8 +33,8 @@ hierarchy. :class:`EndpointTarget` sends the query over the SPARQL 1.1 Protocol 
 Example (a notebook)::
 
     from ldpub import query
-    result = query.run("pledges")
-    result.to_dicts()[0]["pledgeeLabel"]
+    result = query.run("members", {"organization": "example-org"})
+    result.to_dicts()[0]["memberLabel"]
     query.run("events", {"from": "2019-01-01", "to": "2019-12-31"}).to_dataframe()
 """
 
@@ -166,7 +166,7 @@ def _string(value: str, terms: Terms):
 PARAM_TYPES: dict[str, ParamType] = {
     t.name: t
     for t in (
-        ParamType("iri", "taliban", _iri),
+        ParamType("iri", "SLUG", _iri),
         ParamType("date", "2019-12-31", _typed("date", _check_date)),
         ParamType("string", "Helmand", _string),
         ParamType("integer", "6", _typed("integer", _check_integer)),
@@ -294,7 +294,7 @@ def read_query_file(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise QueryError.at(f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", path, line,
-                            hint="save the file as UTF-8 (SPARQL text is Unicode)") from None
+                            hint="save the file as UTF-8") from None
     return text.removeprefix("\ufeff")
 
 

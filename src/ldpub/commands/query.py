@@ -16,17 +16,20 @@ from .common import data_option, project_from
 EPILOG = """\b
 Examples:
   ldpub query --list
-  ldpub query pledges
-  ldpub query leaders group=al-qaeda
+  ldpub query members
+  ldpub query members organization=example-org
   ldpub query events from=2019-01-01 to=2019-12-31 --format csv > events.csv
-  ldpub query timeline --param entity=asim-umar --format md
+  ldpub query timeline --param entity=ada-lovelace --format md
   ldpub query --sparql 'SELECT ?s ?label WHERE { ?s skos:prefLabel ?label }'
-  ldpub query pledges --endpoint http://127.0.0.1:7878/query
+  ldpub query members --endpoint http://127.0.0.1:7878/query
 
 \b
 Exit codes: 0 answered (also when nothing was found), 1 nothing found with --fail-empty,
 2 usage or input error (unknown query or parameter, bad value, SPARQL syntax error,
-endpoint unreachable or answering with an error).
+federated query without --allow-service, endpoint unreachable or answering with an error).
+
+\b
+Endpoint credentials: LDPUB_QUERY_TOKEN, or LDPUB_QUERY_USER and LDPUB_QUERY_PASSWORD.
 """
 
 
@@ -35,7 +38,7 @@ def _assignments(pairs: tuple[str, ...], origin: str) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise click.UsageError(f"{origin} {pair!r} is not KEY=VALUE (e.g. group=taliban)")
+            raise click.UsageError(f"{origin} {pair!r} is not KEY=VALUE (e.g. organization=example-org)")
         if key in values:
             raise click.UsageError(f"parameter '{key}' given twice")
         values[key] = value
@@ -48,7 +51,7 @@ def _assignments(pairs: tuple[str, ...], origin: str) -> dict[str, str]:
 @click.option("--param", "-P", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter of the query (repeatable).")
 @click.option("--file", "query_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Run the SPARQL query in this file (the project's prefixes are declared for you).")
-@click.option("--sparql", "sparql", metavar="TEXT", help="Run this SPARQL query text (the project's prefixes, e.g. ag: d: skos:, are declared for you).")
+@click.option("--sparql", "sparql", metavar="TEXT", help="Run this SPARQL query text (the project's prefixes, e.g. d: skos: rdfs:, are declared for you).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their parameters.")
 @click.option("--endpoint", "-e", metavar="URL", help="Send the query to this SPARQL 1.1 endpoint (its query URL).")
 @click.option("--dataset", "datasets", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
