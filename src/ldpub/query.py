@@ -593,14 +593,21 @@ def _solutions(answer, text: str) -> QueryResult:
 
 
 class EmbeddedTarget(Target):
-    """A pyoxigraph Store in this process."""
+    """A pyoxigraph Store in this process.
+
+    With a ``timeout`` (seconds), :meth:`execute` waits at most that long and then raises a
+    :class:`QueryError`. pyoxigraph releases the GIL while it evaluates but cannot be
+    interrupted, so the query goes on in a background thread until it ends: the command line
+    exits at once, a long-lived Python program should use a fresh process per untrusted query.
+    """
 
     def __init__(self, store, terms: Terms | None = None, description: str = "embedded store",
-                 *, allow_service: bool = False) -> None:
+                 *, allow_service: bool = False, timeout: float | None = None) -> None:
         self.store = store
         self.terms = terms or Terms()
         self.description = description
         self.allow_service = allow_service
+        self.timeout = timeout
 
     @classmethod
     def from_project(cls, project: "Project", data_dir: Path | None = None) -> "EmbeddedTarget":
@@ -636,6 +643,29 @@ class EmbeddedTarget(Target):
 
     def execute(self, text: str) -> QueryResult:
         guard(text, allow_service=self.allow_service)
+        if self.timeout is None:
+            return self._evaluate(text)
+        import threading
+
+        outcome: dict[str, Any] = {}
+
+        def evaluate() -> None:
+            try:
+                outcome["result"] = self._evaluate(text)
+            except BaseException as exc:  # handed to the caller's thread below
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=evaluate, name="ldpub-query", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise QueryError(Problem(f"the query did not finish within the time limit of {self.timeout:g} s",
+                                     hint="narrow it (LIMIT, more specific patterns) or give a larger --timeout"))
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["result"]
+
+    def _evaluate(self, text: str) -> QueryResult:
         try:
             answer = self.store.query(text)
         except SyntaxError as exc:
@@ -721,7 +751,8 @@ def connect(
     ``project`` is a :class:`ldpub.config.Project` or a folder (default: the current one); it
     gives the base IRI that slugs in parameters expand to. With an endpoint or files the project
     is optional (parameters then take full IRIs). ``allow_service`` lets its queries use
-    ``SERVICE`` (federation: the query makes this machine call other servers).
+    ``SERVICE`` (federation: the query makes this machine call other servers). ``timeout``
+    bounds each query, embedded or on the endpoint (seconds; None: no limit for embedded).
     """
     target = _connect(project, endpoint=endpoint, data_dir=data_dir, files=files, timeout=timeout)
     target.allow_service = allow_service
@@ -743,8 +774,11 @@ def _connect(project, *, endpoint, data_dir, files, timeout) -> Target:
         terms = _project_terms(project)
         if endpoint:
             return EndpointTarget(endpoint, terms, timeout)
-        return EmbeddedTarget.from_files(list(files or []), terms)
-    return EmbeddedTarget.from_project(project or load_project(None), data_dir)
+        target = EmbeddedTarget.from_files(list(files or []), terms)
+    else:
+        target = EmbeddedTarget.from_project(project or load_project(None), data_dir)
+    target.timeout = timeout
+    return target
 
 
 def _project_terms(project) -> Terms:

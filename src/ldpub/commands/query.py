@@ -61,7 +61,8 @@ def _assignments(pairs: tuple[str, ...], origin: str) -> dict[str, str]:
               help="Output format. Default: table on a terminal, csv otherwise; turtle for CONSTRUCT/DESCRIBE.")
 @click.option("--show", is_flag=True, help="Print the SPARQL that would run (parameters bound) and stop.")
 @click.option("--fail-empty", is_flag=True, help="Exit 1 when nothing is found (no rows, ASK false, no triples).")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an endpoint.")
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True,
+              help="Seconds a query may run, here or on an endpoint; longer: exit 2.")
 @click.option("--allow-service", is_flag=True,
               help="Run federated queries (SERVICE): the query then makes this machine call the servers it names. "
                    "Refused by default; give it only for a query you trust.")
