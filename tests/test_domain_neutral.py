@@ -23,8 +23,6 @@ DOMAIN_WORDS = re.compile(
 
 #: Files with domain words that other helpers are changing: file -> who.
 PENDING = {
-    "src/ldpub/query.py": "netsec",
-    "src/ldpub/commands/query.py": "netsec",
     "src/ldpub/config.py": "config",
 }
 
