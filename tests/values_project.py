@@ -17,6 +17,7 @@ PREFIXES = """
 @prefix xsd:    <http://www.w3.org/2001/XMLSchema#> .
 @prefix edtf:   <http://id.loc.gov/datatypes/edtf/> .
 @prefix schema: <https://schema.org/> .
+@prefix skos:   <http://www.w3.org/2004/02/skos/core#> .
 """
 
 RECORDS_FILE = "data/things.yaml"
