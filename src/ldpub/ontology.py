@@ -108,7 +108,7 @@ def parse_turtle_files(paths: list[Path], what: str):
                 Problem(f"{what} is not valid Turtle: {msg}", Location(str(path), line, col))
             ) from exc
         except OSError as exc:
-            raise OntologyError.at(f"cannot read {what}: {exc.strerror}", path) from exc
+            raise OntologyError.at(f"cannot read {what}: {exc.strerror or exc}", path) from exc
         for prefix, ns in parser.prefixes.items():
             prefixes.setdefault(prefix, ns)
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
@@ -128,6 +128,19 @@ def _turtle_files(folder: Path, what: str) -> list[Path]:
     files = sorted(folder.glob("*.ttl"))
     if not files:
         raise OntologyError.at(f"no *.ttl files in the {what} folder", folder)
+    problems = []
+    for path in files:
+        if path.is_symlink() and not path.exists():
+            problems.append(Problem(f"cannot read {what}: a broken symbolic link (to {path.readlink()})",
+                                    Location(str(path)), "remove it or make it point to a Turtle file"))
+        elif path.is_dir():
+            problems.append(Problem(f"cannot read {what}: a folder, not a Turtle file", Location(str(path)),
+                                    f"ldpub reads every *.ttl file of {folder.name}/: rename the folder"))
+        elif not path.is_file():
+            problems.append(Problem(f"cannot read {what}: not a regular file", Location(str(path)),
+                                    "remove it or replace it with a Turtle file"))
+    if problems:
+        raise OntologyError(problems)
     return files
 
 
