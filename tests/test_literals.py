@@ -111,8 +111,8 @@ def month_project(tmp_path, run_cli):
                  "write 2007-01, or give the property the range xsd:date", id="gYearMonth-given-a-date"),
     pytest.param("opened: 2019-05-04", "opened: 2018-03",
                  "opened: expected a date YYYY-MM-DD (xsd:date), got '2018-03'",
-                 'a partial or uncertain date (a year, a month, a season, an interval) is written in EDTF, e.g. 2018-03; '
-                 'the property\'s range must then be a class with ldpub:expander "edtf"', id="partial-date-needs-edtf"),
+                 'a year, a month, a season or an interval is written in EDTF, e.g. 2018-03, and the property\'s '
+                 'range must then be a class with ldpub:expander "edtf": see docs/curation.md, Dates', id="partial-date-needs-edtf"),
     pytest.param("size: 12", "size: 300", "size: 300 is out of range for xsd:unsignedByte (from 0 to 255)", None,
                  id="integer-bounds"),
 ])

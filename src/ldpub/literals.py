@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from typing import Callable
 
@@ -348,9 +349,8 @@ DATATYPES: dict[str, Datatype] = dict([
     (EDTF_DATATYPE, Datatype("edtf:EDTF", "an EDTF date", _edtf, bounded=False)),
 ])
 
-_PARTIAL_DATE_HINT = ("a partial or uncertain date (a year, a month, a season, an interval) is written in EDTF, "
-                      "e.g. 2018-03; the property's range must then be a class with ldpub:expander \"edtf\" "
-                      "(see docs/curation.md, Dates)")
+_PARTIAL_DATE_HINT = ("a year, a month, a season or an interval is written in EDTF, e.g. 2018-03, and the "
+                      "property's range must then be a class with ldpub:expander \"edtf\": see docs/curation.md, Dates")
 _FULL_DATE = re.compile(r"(-?[0-9]{4,})-([0-9]{2})(?:-[0-9]{2})?", re.ASCII)
 
 
@@ -408,6 +408,14 @@ def _is_edtf(text: str) -> bool:
     return True
 
 
+_XSD_STRING = XSD + "string"
+
+
+@lru_cache(maxsize=65536)
+def _check_short(text: str, iri: str) -> tuple[str, str]:
+    return _check(text, iri), DATATYPES[iri].output or iri
+
+
 def check_literal(text: str, datatypes: tuple[str, ...]) -> tuple[str, str]:
     """The lexical form to write and its datatype: the first of ``datatypes`` that ``text`` fits.
 
@@ -419,6 +427,10 @@ def check_literal(text: str, datatypes: tuple[str, ...]) -> tuple[str, str]:
     """
     if len(datatypes) == 1:
         iri = datatypes[0]
+        if iri == _XSD_STRING and _NOT_XML_CHAR.search(text) is None:
+            return text, iri  # the common case, kept cheap
+        if len(text) <= MAX_LEXICAL_CHARS:
+            return _check_short(text, iri)  # dates, numbers and flags repeat across records
         return _check(text, iri), DATATYPES[iri].output or iri
     errors: list[InvalidLiteral] = []
     for iri in datatypes:
