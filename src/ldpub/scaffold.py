@@ -4,7 +4,10 @@ The templates (``ldpub/templates/init``) hold a config, a minimal ontology with 
 annotations, shapes, one record, a named query, a GitHub Actions workflow and a pre-commit
 hook that run ``ldpub validate``. Names starting with ``dot-`` become dotfiles; ``$name``,
 ``$title``, ``$base_iri``, ``$vocab_iri``, ``$vocab_ns`` and ``$shapes_ns`` are filled in.
-The new project validates and builds as it is.
+The new project validates and builds as it is. ``records.schema.json`` (the JSON Schema of
+its records, :mod:`ldpub.recordschema`) is wired for editors that use the YAML language
+server: ``.vscode/settings.json`` maps it to ``data/*.yaml`` and the sample record names it
+on its first line.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from string import Template
 from .errors import ConfigError
 from .settings_checks import iri_problem, toml_string
 
-__all__ = ["init_project", "template_files"]
+__all__ = ["init_project", "template_files", "SCHEMA_FILE"]
+
+SCHEMA_FILE = "records.schema.json"  # written by `ldpub schema`; editors read it (see .vscode/settings.json)
 
 
 def template_files() -> dict[str, str]:
@@ -57,7 +62,10 @@ def init_project(folder: Path, name: str | None = None, title: str | None = None
                              hint='expected an absolute IRI ending in / or #, e.g. --base-iri "https://example.org/id/"')
     site = base_iri.rstrip("/#")
     site = site[: -len("/id")] if site.endswith("/id") else site
+    from .installation import pip_requirement
+
     values = {
+        "ldpub_requirement": pip_requirement(),
         "name": name,
         "title": title or name.replace("-", " ").title(),
         "base_iri": base_iri,
@@ -74,7 +82,8 @@ def init_project(folder: Path, name: str | None = None, title: str | None = None
         escape = _ESCAPES.get(Path(path).suffix, lambda v: v)
         escaped = {key: escape(value) for key, value in values.items()}
         files[path] = Template(text).safe_substitute(escaped).encode("utf-8")
-    return write_files(folder, files)
+    files[SCHEMA_FILE] = _record_schema(files)
+    return write_files(folder, dict(sorted(files.items())))
 
 
 def _turtle_text(value: str) -> str:
@@ -91,3 +100,18 @@ def _toml_text(value: str) -> str:
 
 # how template values are escaped, by the template file's suffix (the others get the text as is)
 _ESCAPES = {".toml": _toml_text, ".ttl": _turtle_text, ".md": lambda value: " ".join(value.split())}
+
+
+def _record_schema(files: dict[str, bytes]) -> bytes:
+    """The JSON Schema of the new project's records (``ldpub schema``), for editors."""
+    import tempfile
+
+    from .config import load_project
+    from .recordschema import project_schema, schema_json
+
+    with tempfile.TemporaryDirectory(prefix="ldpub-init-") as tmp:
+        for path, content in files.items():
+            target = Path(tmp, path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        return schema_json(project_schema(load_project(tmp))).encode("utf-8")
