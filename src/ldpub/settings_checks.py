@@ -6,7 +6,8 @@ key, says what is expected and gives an example:
 * ``[project] base_iri``: an absolute IRI ending in ``/`` or ``#`` (slugs are appended to it);
 * ``[project] language``: a well-formed BCP 47 language tag (RFC 5646), e.g. ``en``, ``pt-BR``;
 * ``[project] data_prefix``: a Turtle prefix name (``PN_PREFIX``: a letter, then letters,
-  digits, ``-``, ``_`` or inner ``.``) that is none of :data:`RESERVED_PREFIXES`;
+  digits, ``-`` or ``_``; Turtle also allows an inner ``.``, which rdflib cannot read back)
+  that is none of :data:`RESERVED_PREFIXES`;
 * ``[paths]``: strings. ``out`` (the one folder ldpub replaces) must lie inside the project
   folder, symlinks followed, and must not be or hold an input folder: ``ldpub build --out DIR``
   writes elsewhere on purpose. Inputs outside the project are read with a warning, except
@@ -37,7 +38,8 @@ RESERVED_PREFIXES = frozenset({*STANDARD_PREFIXES, "id", "type", "http", "https"
 _PN_CHARS_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
                   "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
 _PN_CHARS = _PN_CHARS_BASE + r"_\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PN_PREFIX = re.compile(f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?")
+# Turtle's PN_PREFIX also allows an inner '.', which rdflib 7 cannot read back ("a.b:x"): refused
+_PN_PREFIX = re.compile(f"[{_PN_CHARS_BASE}][{_PN_CHARS}]*")
 
 # RFC 5646, section 2.1: langtag / privateuse / grandfathered
 _ALNUM = "[a-z0-9]"
@@ -75,8 +77,7 @@ def language_tag_problem(value: str) -> str | None:
 def prefix_name_problem(value: str) -> str | None:
     """Why ``value`` cannot name the dataset's prefix in Turtle, SPARQL and JSON-LD, or None."""
     if not _PN_PREFIX.fullmatch(value):
-        return ("it is not a Turtle prefix name (a letter first, then letters, digits, '-', '_' or '.', "
-                "not ending in '.')")
+        return "it is not a Turtle prefix name (a letter first, then letters, digits, '-' or '_')"
     if value.lower() in RESERVED_PREFIXES:
         return "it is reserved (a standard prefix, a JSON-LD keyword or an IRI scheme)"
     return None

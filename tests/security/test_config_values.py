@@ -53,7 +53,7 @@ CASES = [
      'a BCP 47 tag such as "en", "fr", "pt-BR" or "zh-Hant"'),
     ("project", "language", "42", "[project] language must be a language tag in quotes, got 42", 'e.g. language = "en"'),
     *[("project", "data_prefix", f'"{bad}"', f"[project] data_prefix '{bad}': it is not a Turtle prefix name",
-       'e.g. data_prefix = "d" or "data"') for bad in ("a b", "1abc", "a.", "<", "_", "", "d:x")],
+       'e.g. data_prefix = "d" or "data"') for bad in ("a b", "1abc", "a.", "a.b", "<", "_", "", "d:x")],
     ("project", "data_prefix", '"rdf"', "[project] data_prefix 'rdf': it is reserved", "reserved: dct, doi, file"),
     ("project", "data_prefix", '"id"', "[project] data_prefix 'id': it is reserved", None),
     ("project", "name", "[1]", "[project] name must be text in quotes, got [1]", None),
@@ -141,7 +141,8 @@ def test_language_tags_agree_with_pyoxigraph(tag):
 @settings(max_examples=400, deadline=None, database=None)
 @given(st.text(alphabet="abzAZ09_-.·é:<> \u0300\u203f\u00d7", max_size=6))
 def test_prefix_names_agree_with_turtle_parsers(name):
-    """A name ldpub accepts is one pyoxigraph's and rdflib's Turtle parsers read as a prefix (and back)."""
+    """A name ldpub accepts is one pyoxigraph's and rdflib's Turtle parsers read as a prefix; one it refuses
+    pyoxigraph refuses too, except names with an inner '.' (valid Turtle that rdflib 7 cannot read)."""
     import pyoxigraph as ox
     import rdflib
 
@@ -160,7 +161,7 @@ def test_prefix_names_agree_with_turtle_parsers(name):
     ours = prefix_name_problem(name) is None
     if ours:
         assert oxigraph_reads and rdflib_reads, name
-    elif name.lower() not in RESERVED_PREFIXES and name and not set(name) & set(" :<>"):
+    elif name.lower() not in RESERVED_PREFIXES and name and not set(name) & set(" :<>."):
         # (empty names, spaces, ':' and '<>' change how the test document itself is tokenized)
         assert not oxigraph_reads, f"{name!r}: pyoxigraph reads it, ldpub refuses it"
 
