@@ -1,7 +1,8 @@
 """Value expanders: scalars that become small nodes of their own.
 
-The ontology marks a class with ``ldpub:expander "NAME"`` and the properties of that class
-with ``ldpub:expanderSlot``. When a record gives a scalar for a property whose range is such
+The ontology marks a class with ``ldpub:expander "NAME"`` and, for each slot the expander
+fills, one property with ``ldpub:expanderSlot "SLOT"`` (an ``rdfs:domain`` is optional: see
+``ontology._expander_specs``). When a record gives a scalar for a property whose range is such
 a class, the expander registered here under NAME turns the scalar into slot values.
 
 ``edtf``: an Extended Date/Time Format expression (``2016``, ``2019-21`` = spring 2019,

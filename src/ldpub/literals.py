@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import Callable
 
 from .rdfterms import EDTF_DATATYPE, RDF, RDF_LANGSTRING, RDFS, XSD
@@ -274,10 +274,6 @@ def _string(text: str) -> str:
     return text
 
 
-def _token(text: str) -> str:
-    return text
-
-
 def _any_uri(text: str) -> str:
     if _IRI_FORBIDDEN.search(text) or _BAD_PERCENT.search(text):
         raise _Mismatch
@@ -314,7 +310,7 @@ _INT_TYPES = {
 DATATYPES: dict[str, Datatype] = dict([
     _xsd("string", "text", _string, whitespace="preserve", bounded=False),
     _xsd("normalizedString", "text without tabs or line breaks", _string, whitespace="replace", bounded=False),
-    _xsd("token", "text", _token, bounded=False),
+    _xsd("token", "text", _string, bounded=False),
     _xsd("language", "a language tag like en or pt-BR", _grammar(_LANGUAGE)),
     _xsd("Name", "an XML name (a letter, _ or : then letters, digits, . - _ :)", _grammar(_NAME), bounded=False),
     _xsd("NCName", "an XML name without colons", _grammar(_NCNAME), bounded=False),
