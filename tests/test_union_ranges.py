@@ -100,3 +100,17 @@ def test_a_union_member_ldpub_does_not_know_is_an_ontology_error(tmp_path, run_c
     project = make_project(tmp_path, run_cli, turtle, RECORDS)
     code, _, err = build(run_cli, project)
     assert_user_error(code, err, "property ex:when has range rdf:HTML: ldpub does not know the datatype rdf:HTML")
+
+
+def test_an_object_property_with_a_class_expression_range_still_takes_references(tmp_path, run_cli):
+    turtle = """
+ex:partner a owl:ObjectProperty ;
+    rdfs:label "partner"@en ;
+    skos:definition "Another organization it works with."@en ;
+    rdfs:range [ a owl:Restriction ; owl:onProperty ex:founded ; owl:someValuesFrom ex:FuzzyTime ] .
+"""
+    records = record(partner="other") + "- id: other\n  type: Organization\n  label: Other\n"
+    project = make_project(tmp_path, run_cli, turtle, records)
+    nt = good_build(run_cli, project)["dataset.nt"].decode()
+    assert ("<https://example.org/ds/id/thing> <https://example.org/ds/ontology#partner> "
+            "<https://example.org/ds/id/other> .") in nt

@@ -348,8 +348,9 @@ def _read_range(store, prop, range_node, kind: str, prefixes: dict[str, str],
                 files: list[Path]) -> tuple[str | None, tuple[str, ...]]:
     """A property's range: a named class or datatype, or the named members of an ``owl:unionOf``.
 
-    Any other anonymous range (a restriction, an enumeration, a datatype restriction) is an
-    ontology error: ldpub would not know what a value must be.
+    For a datatype or annotation property any other anonymous range (an enumeration, a
+    datatype restriction) is an ontology error: ldpub would not know what a literal must be.
+    An object property's other class expressions leave the range open.
     """
     import pyoxigraph as ox
 
@@ -359,6 +360,8 @@ def _read_range(store, prop, range_node, kind: str, prefixes: dict[str, str],
     members = _rdf_list(store, lists[0]) if len(lists) == 1 else None
     if members and all(isinstance(m, ox.NamedNode) for m in members):
         return None, tuple(m.value for m in members)
+    if kind == OBJECT:
+        return None, ()  # a class expression: no single class (a nested record then says its 'type')
     path, line = _declared_at(prop.value, prefixes, files)
     raise OntologyError.at(
         f"property {_curie(prop.value, prefixes)} has an anonymous range ldpub cannot read",
