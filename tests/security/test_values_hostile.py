@@ -71,6 +71,8 @@ def test_hostile_value_is_a_bounded_clear_error(numbers_project, key, value, mes
     assert_user_error(result.returncode, result.stderr,
                       f"{RECORDS_FILE}:{line_of(path, key + ':')}: record 'thing': ", message)
     assert len(result.stderr) < 2000, "the message quotes a bounded part of the value"
+    result = run_bounded("--project", str(project), "validate", timeout=120)
+    assert_user_error(result.returncode, result.stdout + result.stderr, "record 'thing': ", message)
     assert snapshot(project) == before
 
 
