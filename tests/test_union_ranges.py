@@ -114,3 +114,30 @@ ex:partner a owl:ObjectProperty ;
     nt = good_build(run_cli, project)["dataset.nt"].decode()
     assert ("<https://example.org/ds/id/thing> <https://example.org/ds/ontology#partner> "
             "<https://example.org/ds/id/other> .") in nt
+
+
+SCHEMA_RANGE = """
+schema:startDate a owl:DatatypeProperty ;
+    rdfs:label "start date"@en ;
+    skos:definition "When it started."@en ;
+    schema:rangeIncludes schema:Date, schema:DateTime .
+schema:url a owl:DatatypeProperty ;
+    rdfs:label "url"@en ;
+    skos:definition "Its web page."@en ;
+    schema:rangeIncludes schema:URL .
+"""
+
+
+def test_schema_range_includes_gives_the_datatypes_without_an_rdfs_range(tmp_path, run_cli):
+    """schema.org gives its properties schema:rangeIncludes, not rdfs:range: reuse them as they are."""
+    records = (record(**{"schema:startDate": "2019-01-07", "schema:url": "https://example.org/x"})
+               + '- id: other\n  type: Organization\n  label: Other\n  schema:startDate: "2019-01-07T10:00:00Z"\n')
+    project = make_project(tmp_path, run_cli, SCHEMA_RANGE, records)
+    nt = good_build(run_cli, project)["dataset.nt"].decode()
+    assert f'<https://example.org/ds/id/thing> <https://schema.org/startDate> "2019-01-07"^^<{XSD}date>' in nt
+    assert f'<https://example.org/ds/id/other> <https://schema.org/startDate> "2019-01-07T10:00:00Z"^^<{XSD}dateTime>' in nt
+    assert f'<https://schema.org/url> "https://example.org/x"^^<{XSD}anyURI>' in nt
+    path = project / RECORDS_FILE
+    path.write_text(path.read_text().replace("schema:startDate: 2019-01-07", "schema:startDate: 2019-13-07"))
+    code, _, err = build(run_cli, project)
+    assert_user_error(code, err, "schema:startDate: '2019-13-07' is none of xsd:date or xsd:dateTime")

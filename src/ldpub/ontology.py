@@ -225,6 +225,8 @@ def vocabulary_from_store(store, prefixes: dict[str, str], files: list[Path]) ->
             ranges = objects(node, RDFS + "range")
             domains = objects(node, RDFS + "domain")
             range_iri, union = _read_range(store, node, ranges[0] if ranges else None, kind, prefixes, files)
+            if not ranges and kind != OBJECT:
+                range_iri, union = _range_includes(store, node)
             term = Term(
                 key=key_for(node),
                 iri=node.value,
@@ -370,6 +372,37 @@ def _read_range(store, prop, range_node, kind: str, prefixes: dict[str, str],
              "of named ones",
         rule="unsupported-range",
     )
+
+
+_SCHEMA_DATATYPES = {  # schema.org's data types, as XSD datatypes, in the order a value is tried
+    "Boolean": XSD + "boolean", "Integer": XSD + "integer", "Number": XSD + "decimal", "Float": XSD + "double",
+    "Date": XSD + "date", "DateTime": XSD + "dateTime", "Time": XSD + "time", "URL": XSD + "anyURI",
+    "Text": XSD + "string",
+}
+_PRECEDENCE = list(dict.fromkeys(_SCHEMA_DATATYPES.values()))
+
+
+def _range_includes(store, prop) -> tuple[str | None, tuple[str, ...]]:
+    """A literal range from ``schema:rangeIncludes`` (schema.org's idiom) when there is no rdfs:range.
+
+    schema.org data types (``schema:Date``, ``schema:DateTime``, ``schema:Text``, ...) and XSD
+    datatypes count; classes are ignored. Several make a union, tried from the most specific
+    (boolean, integer, decimal, double, date, dateTime, time, anyURI) to ``xsd:string``.
+    """
+    import pyoxigraph as ox
+
+    found: set[str] = set()
+    for namespace in ("https://schema.org/", "http://schema.org/"):
+        for q in store.quads_for_pattern(prop, ox.NamedNode(namespace + "rangeIncludes"), None):
+            value = q.object.value if isinstance(q.object, ox.NamedNode) else ""
+            if value.startswith(namespace) and value[len(namespace):] in _SCHEMA_DATATYPES:
+                found.add(_SCHEMA_DATATYPES[value[len(namespace):]])
+            elif value.startswith(XSD):
+                found.add(value)
+    members = tuple(sorted(found, key=lambda d: (_PRECEDENCE.index(d) if d in _PRECEDENCE else -1, d)))
+    if len(members) == 1:
+        return members[0], ()
+    return None, members
 
 
 def _check_datatype_ranges(properties: dict[str, Term], prefixes: dict[str, str], files: list[Path]) -> None:
