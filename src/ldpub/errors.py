@@ -61,7 +61,9 @@ class Location:
                 where += f":{self.line}"
             parts.append(where + ":")
         if self.record:
-            parts.append(f"record '{self.record}':")
+            from .iris import SLUG_MAX_LENGTH, shown
+
+            parts.append(f"record {shown(self.record, SLUG_MAX_LENGTH)}:")
         return " ".join(parts)
 
 
@@ -135,7 +137,7 @@ def did_you_mean(word: str, candidates: "list[str] | set[str] | dict", n: int = 
     """A ``did you mean 'x'?`` hint for the nearest candidates, or None."""
     import difflib
 
-    pool = list(candidates)
+    pool = [c for c in candidates if c != word]  # never suggest what was written
     matches = difflib.get_close_matches(word, pool, n=n, cutoff=0.6)
     if not matches:
         lowered = {c.lower(): c for c in pool}

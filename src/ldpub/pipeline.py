@@ -88,12 +88,27 @@ class Build:
 
 
 class _LazySourceMap:
-    """Locates nodes through :attr:`Build.mapped`, which is only made when a finding needs it."""
+    """Locates nodes through :attr:`Build.mapped`, which is only made when a finding needs it.
+
+    A node outside the dataset (a named individual of the ontology, which the data graph
+    holds too) is located at its declaration in the ontology file.
+    """
 
     def __init__(self, build: Build) -> None:
         self.build = build
+        self._ontology = None
 
     def locate(self, node: str, predicate: str | None = None):
+        if not node.startswith(self.build.project.base_iri):
+            if self._ontology is None:
+                from .turtle_lines import index_turtle
+
+                self._ontology = index_turtle(self.build.vocab.files, self.build.project.root)
+            where = self._ontology.declared.get(node)
+            if where is not None:
+                from .errors import Location
+
+                return Location(where.file, where.line, where.column, self.build.vocab.curie(node))
         return self.build.mapped.source_map.locate(node, predicate)
 
 

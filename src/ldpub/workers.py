@@ -7,8 +7,9 @@ second half. They exchange only small things (slugs, problems) and, at the end, 
 triples as one N-Triples text (cheap to send, unlike millions of objects):
 
 1. both load their files; the helper sends its problems and slugs (with where they are
-   defined), so duplicate slugs across the halves are found here;
-2. both map their records (references may name slugs of the other half) and sort their lines;
+   defined and their types), so duplicate slugs across the halves are found here;
+2. both map their records (references may name slugs of the other half), even when loading
+   found problems, so that one run reports every problem; then they sort their lines;
    the helper sends its lines; this process merges them (the halves never share a subject,
    so the merge needs no deduplication);
 3. optionally (``ldpub build``), this process sends its lines first, and the helper goes on to
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from .errors import RecordError
 from .mapping import MappedGraph, map_records
-from .records import Record, data_files, duplicate_slugs, load_files, release, slug_entries
+from .records import Record, all_files_read, data_files, duplicate_slugs, load_files, release, slug_entries
 
 __all__ = ["Loaded", "load_and_map", "default_jobs", "Helper", "PARALLEL_MIN_BYTES", "JSONLD_MAIN_SHARE"]
 
@@ -88,9 +89,12 @@ def _size(path: Path) -> int:
 def _serial(project, vocab, files, cache_dir) -> Loaded:
     records, problems = load_files(files, cache_dir)
     problems.extend(duplicate_slugs(slug_entries(records)))
+    try:
+        mapped = map_records(records, vocab, project.base_iri, project.language, complete=all_files_read(problems))
+    except RecordError as exc:
+        raise RecordError(problems + exc.problems) from None
     if problems:
         raise RecordError(problems)
-    mapped = map_records(records, vocab, project.base_iri, project.language)
     return Loaded(sorted(set(mapped.lines)), mapped.slugs, len(records), records, mapped)
 
 
@@ -114,12 +118,11 @@ def _parallel(project, vocab, files, sizes, cache_dir, prewrite) -> Loaded:
         their_problems, their_entries, their_count = helper.receive("loaded")
         problems.extend(their_problems)
         problems.extend(duplicate_slugs(entries + their_entries))
-        if problems:
-            raise RecordError(problems)
-        helper.send("map", [e[0] for e in entries])
+        loading, complete = problems, all_files_read(problems)
+        helper.send("map", [(e[0], e[4]) for e in entries], complete)
         try:
-            mapped = map_records(records, vocab, project.base_iri, project.language, [e[0] for e in their_entries],
-                                 track_sources=False)
+            mapped = map_records(records, vocab, project.base_iri, project.language,
+                                 [(e[0], e[4]) for e in their_entries], track_sources=False, complete=complete)
             problems, own = [], sorted(set(mapped.lines))
             del mapped  # its source map is made again only if a finding needs it
         except RecordError as exc:
@@ -128,11 +131,11 @@ def _parallel(project, vocab, files, sizes, cache_dir, prewrite) -> Loaded:
         del records
         # ours first, then theirs: one message at a time, so neither side blocks sending
         # while the other is sending too
-        ok = not problems
+        ok = not problems and not loading
         helper.send("lines", ok, "\n".join(own) if ok and prewrite else "", prewrite if ok else None)
         their_problems, text = helper.receive("mapped")
-        if problems or their_problems:
-            raise RecordError(problems + their_problems)
+        if loading or problems or their_problems:
+            raise RecordError(loading + problems + their_problems)
         lines = own + (text.split("\n") if text else [])
         del text, own
         lines.sort()  # two sorted runs: a linear merge
@@ -255,7 +258,8 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
         if message[0] != "map":
             return
         try:
-            mapped = map_records(records, vocab, project.base_iri, project.language, message[1], track_sources=False)
+            mapped = map_records(records, vocab, project.base_iri, project.language, message[1], track_sources=False,
+                                 complete=message[2])
         except RecordError as exc:
             conn.recv()  # "lines"
             conn.send(("mapped", list(exc.problems), ""))

@@ -96,7 +96,7 @@ def create_app(state: AppState, access_log=None):
 
         if negotiate(request.headers.get("accept"), [HTML, MediaFormat("text", "text/plain")]) is HTML \
                 and "text/html" in request.headers.get("accept", ""):
-            response = page("error.html", status, status=status, reason=HTTPStatus(status).phrase, message=message)
+            response = page("error.html", status, code=status, reason=HTTPStatus(status).phrase, message=message)
             response.headers.update(headers or {})
             return response
         return PlainTextResponse(message + "\n", status_code=status, headers=headers)
@@ -371,7 +371,9 @@ def create_app(state: AppState, access_log=None):
     # read-only public data: any web page may query it (YASGUI and other browser clients need CORS)
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                       allow_headers=["Accept", "Content-Type"], expose_headers=["Content-Location", "Vary"])
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors])
+    from .headers import SecurityHeaders  # Content-Security-Policy (no script) on every response
+
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors, Middleware(SecurityHeaders)])
     app.state.ldpub = state
     return _wrap(app, access_log)
 
