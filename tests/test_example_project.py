@@ -36,16 +36,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 DOC_PATH = "ldpub/dataset/python-governance/doc/"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-# ------------------------------------------------------------------ open fixes (frictions.md)
-RECORDS = "F1-F3 (helper 'records'): reused classes, properties and individuals by local name or kebab-case"
-VALUES = "F4 (helper 'values'): xsd:date with a time zone (days Anywhere on Earth)"
-SHACL = "F7 (helper 'shacl'): named shapes referenced by sh:node/sh:and/sh:or/sh:xone/sh:qualifiedValueShape dropped"
-EXCERPTS = "F10 (helper 'pages'): ldpub excerpts hard-codes the armed-groups excerpt keys"
-PAGES = "F11-F13 (helper 'pages'): network, timeline, labels and words of the pages come from one ontology"
-CLASS_WARNINGS = "F9: class_without_shape warns about classes reached through sh:node / sh:targetSubjectsOf"
-
-build_fix = pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {SHACL}", strict=True)
-
 
 # ------------------------------------------------------------------ helpers and fixtures
 def copy_example(target: Path) -> Path:
@@ -196,14 +186,12 @@ def test_named_queries_are_listed_with_their_parameters(cli, project):
 
 
 # ===================================================================== validate, in every format
-@build_fix
 def test_validate_text_conforms(cli, project):
     code, _, err = cli("--project", project, "validate")
     assert code == 0, err
     assert "conforms" in err and "does not conform" not in err and "violation" not in err
 
 
-@pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {SHACL}; {CLASS_WARNINGS}", strict=True)
 def test_validate_has_no_warnings_either(cli, project):
     code, _, err = cli("--project", project, "validate", "--fail-on", "warning")
     assert code == 0, err
@@ -231,7 +219,6 @@ def _no_error_sarif(out: str) -> None:
     assert not [r for run in sarif["runs"] for r in run["results"] if r.get("level") == "error"]
 
 
-@build_fix
 @pytest.mark.parametrize("fmt, check", [("json", _no_violation_json), ("junit", _no_failure_junit),
                                         ("github", _no_error_github), ("sarif", _no_error_sarif)])
 def test_validate_machine_formats_conform(cli, project, fmt, check):
@@ -277,14 +264,7 @@ BROKEN = {
 }
 
 
-# the cases that still meet F7 (named shapes dropped from the pySHACL fallback)
-NAMED_SHAPE_CASES = {"sh:and (gsh:Labelled gsh:Sourced)", "sh:node + sh:xone (a voting period's end given twice)",
-                     "sh:or + sh:xone (an instant with two positions)", "sh:or / sh:xone (votes or stars)",
-                     "sh:sparql through sh:node (a period ending before it begins)"}
-
-
-@pytest.mark.parametrize("case", [pytest.param(case, marks=build_fix if case in NAMED_SHAPE_CASES else ())
-                                  for case in sorted(BROKEN)])
+@pytest.mark.parametrize("case", sorted(BROKEN))
 def test_validate_reports_each_broken_constraint(cli, fresh_copy, case):
     file, old, new, message = BROKEN[case]
     path = fresh_copy / file
@@ -325,7 +305,6 @@ def builds(cli, project, tmp_path_factory):
     return out
 
 
-@build_fix
 def test_build_twice_is_byte_identical(builds):
     (code1, err1, one), (code2, err2, two) = builds
     assert code1 == 0 and code2 == 0, err1 + err2
@@ -335,7 +314,6 @@ def test_build_twice_is_byte_identical(builds):
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
 
 
-@build_fix
 def test_turtle_jsonld_and_ntriples_are_the_same_graph(builds):
     import rdflib
     from rdflib.compare import isomorphic
@@ -348,7 +326,6 @@ def test_turtle_jsonld_and_ntriples_are_the_same_graph(builds):
     assert isomorphic(nt, rdflib.Graph().parse(out / "dataset.jsonld", format="json-ld"))
 
 
-@build_fix
 def test_build_keeps_the_sources_precision_and_datatypes(builds):
     code, err, out = builds[0]
     assert code == 0, err
@@ -485,7 +462,6 @@ def release(cli, project, tmp_path_factory):
     return code, out + err, folder
 
 
-@build_fix
 def test_publish_release_passes_the_dcat_ap_check(release):
     code, output, folder = release
     assert code == 0, output
@@ -496,7 +472,6 @@ def test_publish_release_passes_the_dcat_ap_check(release):
     assert {"dataset.nt", "catalog.ttl", "void.ttl", "prov.ttl", "network.svg", "CHANGELOG.md"} <= set(sums)
 
 
-@pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {SHACL}; F12 (helper 'pages'): no dct:temporal", strict=True)
 def test_catalog_temporal_coverage_spans_the_records_dates(release):
     import rdflib
 
@@ -509,7 +484,6 @@ def test_catalog_temporal_coverage_spans_the_records_dates(release):
     assert min(starts) <= "2018-07-01" and max(ends) >= "2025-12-12"
 
 
-@pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {SHACL}; {PAGES}", strict=True)
 def test_release_pages_speak_the_projects_words(release):
     code, output, folder = release
     assert code == 0, output
@@ -520,7 +494,6 @@ def test_release_pages_speak_the_projects_words(release):
         assert word not in page.lower()
 
 
-@build_fix
 def test_diff_between_two_releases_names_what_was_added(cli, fresh_copy, tmp_path):
     """1.0.0 without the counts behind the 2024 result; 1.1.0 adds the three tallies."""
     path = fresh_copy / "data" / "elections" / "pep-8105.yaml"
@@ -569,7 +542,6 @@ def browser(tmp_path_factory):
         context.close()
 
 
-@pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {SHACL}; {PAGES}", strict=True)
 def test_served_home_page_shows_the_projects_network_and_words(server, browser):
     page = browser.new_page()
     try:
@@ -583,7 +555,6 @@ def test_served_home_page_shows_the_projects_network_and_words(server, browser):
         page.close()
 
 
-@pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {SHACL}; {PAGES}", strict=True)
 def test_served_entity_page_is_labelled_by_foaf_name(server, browser):
     page = browser.new_page()
     try:
@@ -595,14 +566,13 @@ def test_served_entity_page_is_labelled_by_foaf_name(server, browser):
         page.close()
 
 
-@build_fix
 def test_served_sparql_endpoint_answers_a_named_query(cli, project, server):
     rows = query_rows(cli, project, "candidates", "election=election-2024-term", "--endpoint", server.url + "sparql")
     assert [(r["name"], int(r["votes"])) for r in rows][:3] == [
         ("Pablo Galindo Salgado", 60), ("Gregory P. Smith", 52), ("Emily Morehouse", 46)]
 
 
-@pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {SHACL}; F17 (unassigned): on `ldpub serve` the ontology is a "
+@pytest.mark.xfail(reason=f"F17 (unassigned): on `ldpub serve` the ontology is a "
                           "separate named graph, so concept labels are missing from named-query answers", strict=True)
 def test_served_endpoint_answers_like_the_embedded_target(cli, project, server):
     local = query_rows(cli, project, "candidates", "election=election-2024-term")
@@ -629,7 +599,6 @@ def oxigraph(tmp_path):
         proc.wait(10)
 
 
-@build_fix
 def test_push_then_query_oxigraph_for_the_same_answers(cli, project, builds, oxigraph):
     code, err, out = builds[0]
     assert code == 0, err
