@@ -6,8 +6,8 @@ Settings come from ``ldpub.toml`` in the project folder (or ``[tool.ldpub]`` in 
 Example ``ldpub.toml``::
 
     [project]
-    name = "taliban-al-qaeda"
-    base_iri = "https://w3id.org/ldpub/dataset/taliban-al-qaeda/id/"
+    name = "peace-agreements"
+    base_iri = "https://example.org/peace-agreements/id/"
     data_prefix = "d"
 """
 
