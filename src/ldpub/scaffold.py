@@ -18,6 +18,7 @@ from pathlib import Path
 from string import Template
 
 from .errors import ConfigError
+from .settings_checks import iri_problem, toml_string
 
 __all__ = ["init_project", "template_files", "SCHEMA_FILE"]
 
@@ -58,9 +59,10 @@ def init_project(folder: Path, name: str | None = None, title: str | None = None
                              hint="choose a new or empty folder")
     name = name or re.sub(r"[^a-z0-9-]+", "-", folder.resolve().name.lower()).strip("-") or "dataset"
     base_iri = base_iri or f"https://example.org/{name}/id/"
-    if not base_iri.endswith(("/", "#")):
-        raise ConfigError.at(f"base IRI {base_iri!r} must end with '/' or '#'", folder,
-                             hint="slugs are appended to it")
+    problem = iri_problem(base_iri)
+    if problem or not base_iri.endswith(("/", "#")):
+        raise ConfigError.at(f"base IRI {base_iri!r}: {problem or 'must end with / or #'}", folder,
+                             hint='expected an absolute IRI ending in / or #, e.g. --base-iri "https://example.org/id/"')
     site = base_iri.rstrip("/#")
     site = site[: -len("/id")] if site.endswith("/id") else site
     from .installation import pip_requirement
@@ -68,15 +70,39 @@ def init_project(folder: Path, name: str | None = None, title: str | None = None
     values = {
         "ldpub_requirement": pip_requirement(),
         "name": name,
-        "title": (title or name.replace("-", " ").title()).replace('"', "'"),
+        "title": title or name.replace("-", " ").title(),
         "base_iri": base_iri,
         "vocab_iri": f"{site}/ontology",
         "vocab_ns": f"{site}/ontology#",
         "shapes_ns": f"{site}/shapes#",
     }
-    files = {path: Template(text).safe_substitute(values).encode("utf-8") for path, text in template_files().items()}
+    for key, value in values.items():
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            raise ConfigError.at(f"the project {key} is not valid text (it holds bytes that are not UTF-8)", folder,
+                                 hint=f"give --{key} in UTF-8")
+    files = {}
+    for path, text in template_files().items():
+        escape = _ESCAPES.get(Path(path).suffix, lambda v: v)
+        escaped = {key: escape(value) for key, value in values.items()}
+        files[path] = Template(text).safe_substitute(escaped).encode("utf-8")
     files[SCHEMA_FILE] = _record_schema(files)
     return write_files(folder, dict(sorted(files.items())), notify=notify)
+
+
+def _turtle_text(value: str) -> str:
+    """``value`` inside a Turtle string literal (and on one line, for comments)."""
+    from .ntriples import literal
+
+    return literal(value)[1:-1]
+
+
+def _toml_text(value: str) -> str:
+    """``value`` inside a TOML basic string."""
+    return toml_string(value)[1:-1]
+
+
+# how template values are escaped, by the template file's suffix (the others get the text as is)
+_ESCAPES = {".toml": _toml_text, ".ttl": _turtle_text, ".md": lambda value: " ".join(value.split())}
 
 
 def _record_schema(files: dict[str, bytes]) -> bytes:
