@@ -1,36 +1,292 @@
-"""`ldpub init DIR`: a new project that validates and builds out of the box, CI included."""
+"""`ldpub init DIR`: a new project where every command works as it is, on the scaffold's sample
+(the fictional Riverside Garden Club: W3C ORG memberships, a source text with verbatim excerpts,
+EDTF dates, a denied claim with its denial), CI included.
+
+Each command runs through the real CLI on one scaffolded project: exit 0, no warning, and the
+answers, pages and catalog say what the sample text says, in the sample's words.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
+import tomllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
+import pytest
 import yaml
 
+from _servers import start_ldpub
 
-def test_init_project_validates_and_builds(tmp_path, run_cli):
-    target = tmp_path / "my-dataset"
-    code, out, err = run_cli("init", str(target), "--title", "My dataset")
+BASE = "https://example.org/my-dataset/id/"
+VOCAB = "https://example.org/my-dataset/ontology#"
+SAMPLE_TEXT = "sources/riverside-garden-club-notes.txt"
+RELEASE_DAY = "2024-05-17"  # SOURCE_DATE_EPOCH 1715904000, as init writes it into [publish] issued
+#: DCAT-AP 3.0.0 recommendations the sample cannot meet (frictions.md F21): no [publish] setting
+#: gives the publisher's ADMS type, and the sample is about no real place.
+KNOWN_DCAT_AP_WARNINGS = {
+    ("https://example.org/my-dataset/releases/#publisher", "dct:type"),
+    ("https://example.org/my-dataset/releases/0.1.0/#catalog", "dct:spatial"),
+    ("https://example.org/my-dataset/releases/0.1.0/#dataset", "dct:spatial"),
+}
+
+
+# ------------------------------------------------------------------ fixtures (cli: conftest.py)
+@pytest.fixture(scope="module")
+def scaffold(cli, tmp_path_factory) -> Path:
+    """One `ldpub init` project, made on a fixed day; tests that write use their own --out."""
+    target = tmp_path_factory.mktemp("init") / "my-dataset"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", "1715904000")
+        code, out, err = cli("init", target, "--title", "My dataset")
     assert code == 0, err
-    for name in ("ldpub.toml", "ontology/ontology.ttl", "shapes/shapes.ttl", "data/organizations.yaml",
-                 "queries/organizations.rq", ".github/workflows/validate.yml", ".pre-commit-config.yaml"):
-        assert (target / name).is_file(), name
-    code, out, _ = run_cli("--project", str(target), "validate", "--format", "json")
-    assert code == 0, out
-    assert json.loads(out)["findings"] == []
-    code, out, err = run_cli("--project", str(target), "build", "--quiet")
+    assert out.startswith(f"created {target} (") and "next: cd" in out
+    return target
+
+
+@pytest.fixture
+def scaffold_copy(scaffold, tmp_path) -> Path:
+    """A copy of the scaffolded project to break at will."""
+    return Path(shutil.copytree(scaffold, tmp_path / "my-dataset"))
+
+
+def ok(cli, project, *args) -> tuple[str, str]:
+    """Run a command on ``project``: it must exit 0 and warn about nothing; returns (stdout, stderr)."""
+    code, out, err = cli("--project", project, *args)
+    assert code == 0, out + err
+    assert "warning" not in err.lower(), err
+    return out, err
+
+
+def query_rows(cli, project, *args) -> list[dict[str, str]]:
+    code, out, err = cli("--project", project, "query", *args, "--format", "json")
     assert code == 0, err
-    ttl = (target / "dist" / "dataset.ttl").read_text()
-    assert "https://example.org/my-dataset/id/" in ttl and '"2019-21"' in ttl
+    return [{k: v["value"] for k, v in row.items()} for row in json.loads(out)["results"]["bindings"]]
 
 
-def test_init_ci_files_run_ldpub_validate(tmp_path, run_cli):
+# ------------------------------------------------------------------ what init writes
+def test_init_writes_the_whole_model(scaffold):
+    for name in ("ldpub.toml", "README.md", "ontology/ontology.ttl", "shapes/shapes.ttl", SAMPLE_TEXT,
+                 "data/sources.yaml", "data/people.yaml", "data/organizations.yaml", "data/memberships.yaml",
+                 "data/claims.yaml", "queries/organizations.rq", "queries/statements.rq", "records.schema.json",
+                 ".github/workflows/validate.yml", ".pre-commit-config.yaml", ".vscode/settings.json",
+                 ".gitignore", ".gitattributes"):
+        assert (scaffold / name).is_file(), name
+    settings = tomllib.loads((scaffold / "ldpub.toml").read_text(encoding="utf-8"))
+    assert settings["paths"]["sources"] == "sources"
+    assert settings["publish"]["base_url"] == "https://example.org/my-dataset/releases/"
+    assert settings["publish"]["issued"].isoformat() == RELEASE_DAY
+    text = (scaffold / SAMPLE_TEXT).read_text(encoding="utf-8")
+    assert text.startswith("SAMPLE TEXT written for the ldpub project template") and "fictional" in text.splitlines()[0]
+    source = yaml.safe_load((scaffold / "data" / "sources.yaml").read_text(encoding="utf-8"))[0]
+    assert source["textFile"] == Path(SAMPLE_TEXT).name
+    assert source["sha256"] == hashlib.sha256((scaffold / SAMPLE_TEXT).read_bytes()).hexdigest()
+
+
+def test_every_quote_of_the_sample_is_in_the_sample_text(scaffold):
+    text = (scaffold / SAMPLE_TEXT).read_text(encoding="utf-8")
+    quotes = [excerpt["value"] for path in (scaffold / "data").glob("*.yaml")
+              for record in yaml.safe_load(path.read_text(encoding="utf-8"))
+              for excerpt in record.get("wasDerivedFrom", [])]
+    assert len(quotes) == 6 and all(quote in text for quote in quotes)
+
+
+def test_the_readme_names_every_folder_and_command(scaffold):
+    readme = (scaffold / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# My dataset\n")
+    for folder in ("ontology/", "shapes/", "data/", "sources/", "queries/", "records.schema.json", "dist/"):
+        assert f"`{folder}`" in readme, folder
+    for command in ("ldpub validate", "ldpub excerpts", "ldpub build", "ldpub query statements entity=chen-wu",
+                    "ldpub serve", "ldpub publish --version 0.1.0", "ldpub schema --check"):
+        assert command in readme, command
+
+
+def test_the_shapes_reuse_named_node_shapes_through_sh_node(scaffold):
+    import rdflib
+
+    shapes = rdflib.Graph().parse(scaffold / "shapes" / "shapes.ttl")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    used = {o for o in shapes.objects(None, sh.node)}
+    assert used and all(isinstance(o, rdflib.URIRef) for o in used)
+    assert {str(o).rsplit("#", 1)[1] for o in used} == {"Named", "Sourced", "Excerpt"}
+
+
+# ------------------------------------------------------------------ every command, as it is
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "junit", "sarif"])
+def test_validate_conforms_in_every_format(cli, scaffold, fmt):
+    out, err = ok(cli, scaffold, "validate", "--format", fmt, "--fail-on", "warning")
+    if fmt == "text":
+        assert "conforms: no problems (14 records" in err
+    elif fmt == "json":
+        assert json.loads(out)["findings"] == []
+    elif fmt == "github":
+        assert "::error" not in out and "::warning" not in out
+    elif fmt == "junit":
+        suites = ET.fromstring(out[out.index("<"):])
+        assert sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites.iter("testsuite")) == 0
+    else:
+        assert json.loads(out)["runs"][0]["results"] == []
+
+
+def test_build_writes_the_dataset(cli, scaffold, tmp_path):
+    ok(cli, scaffold, "build", "--out", tmp_path, "--quiet")
+    nt = (tmp_path / "dataset.nt").read_text(encoding="utf-8")
+    assert f'<{BASE}riverside-garden-club#founded> <{VOCAB}edtf> "2019-21"^^<http://id.loc.gov/datatypes/edtf/EDTF> .' in nt
+    assert f'<{BASE}riverside-garden-club#founded> <{VOCAB}earliest> "2019-03-01"^^<http://www.w3.org/2001/XMLSchema#date> .' in nt
+    assert f"<{BASE}town-council-grant-2020> <{VOCAB}status> <{VOCAB}Denied> ." in nt
+    assert f"<{BASE}ada-lind-chair> <http://www.w3.org/ns/org#member> <{BASE}ada-lind> ." in nt
+    for name in ("dataset.ttl", "dataset.jsonld", "context.jsonld", "ontology.ttl", "shapes.ttl"):
+        assert (tmp_path / name).is_file(), name
+
+
+def test_excerpts_checks_every_quote_against_the_sample_text(cli, scaffold):
+    out, _ = ok(cli, scaffold, "excerpts")
+    assert "ok: 6 excerpts found verbatim in 1 source text(s)" in out
+    out, _ = ok(cli, scaffold, "excerpts", "--paragraphs", scaffold / SAMPLE_TEXT)
+    assert [line.split()[0] for line in out.splitlines()] == ["1", "2", "3", "4"]
+
+
+def test_excerpts_fails_on_a_changed_quote(cli, scaffold_copy):
+    claims = scaffold_copy / "data" / "claims.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace("has never received", "never received"),
+                      encoding="utf-8")
+    code, out, err = cli("--project", scaffold_copy, "excerpts")
+    assert code == 1
+    assert "data/claims.yaml:" in err and "record 'chen-wu-denies-town-council-grant'" in err
+    assert "quote not found verbatim in riverside-garden-club-notes.txt" in err
+
+
+def test_every_named_query_is_listed(cli, scaffold):
+    out, _ = ok(cli, scaffold, "query", "--list")
+    assert [line.split()[0] for line in out.splitlines() if not line.startswith(" ")] == ["organizations", "statements"]
+    assert "params: entity=riverside-garden-club" in out
+
+
+def test_query_organizations(cli, scaffold):
+    rows = query_rows(cli, scaffold, "organizations")
+    assert [(r["label"], r.get("founded"), r.get("earliest"), r.get("latest")) for r in rows] == [
+        ("Riverside Garden Club", "2019-21", "2019-03-01", "2019-05-31"),
+        ("Town council", None, None, None),
+    ]
+
+
+def test_query_statements_about_the_club_by_default(cli, scaffold):
+    rows = query_rows(cli, scaffold, "statements")
+    assert [(r["statement"].removeprefix(BASE), r.get("date"), r.get("earliest"), r.get("latest"), r.get("status"))
+            for r in rows] == [
+        ("ada-lind-chair", "2019-21/2021-12", "2019-03-01", "2021-12-31", None),
+        ("chen-wu-treasurer", "2019-21/..", "2019-03-01", None, None),
+        ("town-council-grant-2020", "2020", "2020-01-01", "2020-12-31", VOCAB + "Denied"),
+        ("ben-okafor-chair", "2021-12/..", "2021-12-01", None, None),
+    ]
+    assert {r["source"] for r in rows} == {BASE + "riverside-notes"}
+
+
+def test_query_statements_takes_the_entity_parameter(cli, scaffold):
+    rows = query_rows(cli, scaffold, "statements", "entity=chen-wu")
+    assert [(r["label"], r.get("status")) for r in rows] == [
+        ("Chen Wu denies that the club received a grant from the town council", VOCAB + "Reported"),
+        ("Chen Wu, treasurer of the Riverside Garden Club", None),
+    ]
+    assert 'denied this: "The club has never received any money from the town council."' in rows[0]["quote"]
+
+
+def test_publish_writes_a_release_whose_catalog_passes_dcat_ap(cli, scaffold, tmp_path):
+    code, out, err = cli("--project", scaffold, "publish", "--version", "0.1.0", "--out", tmp_path / "0.1.0")
+    assert code == 0, out + err
+    assert "DCAT-AP 3.0.0: conforms" in out
+    from ldpub.release.dcatap import check_dcat_ap
+
+    results = check_dcat_ap((tmp_path / "0.1.0" / "catalog.ttl").read_bytes())
+    assert not [r.render() for r in results if r.severity == "violation"]
+    assert {(r.focus, r.path) for r in results if r.severity == "warning"} == KNOWN_DCAT_AP_WARNINGS
+    assert len(err.splitlines()) == len(KNOWN_DCAT_AP_WARNINGS), err  # those, and nothing else
+    import rdflib
+
+    catalog = rdflib.Graph().parse(tmp_path / "0.1.0" / "catalog.ttl")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    assert {str(o) for o in catalog.objects(None, dcat.startDate)} == {"2019-03-01"}
+    assert {str(o) for o in catalog.objects(None, dcat.endDate)} == {"2021-12-31"}
+    index = (tmp_path / "0.1.0" / "index.html").read_text(encoding="utf-8")
+    for words in ("My dataset", "Riverside Garden Club", "Ada Lind", "chair", "treasurer", "2019-21/2021-12",
+                  "The town council gave the Riverside Garden Club a grant in 2020"):
+        assert words in index, words
+    assert "pledge" not in index.lower() and "armed group" not in index.lower()
+    svg = (tmp_path / "0.1.0" / "network.svg").read_text(encoding="utf-8")
+    assert "Chen Wu" in svg and "membership" in svg
+
+
+def test_schema_check_passes(cli, scaffold):
+    assert "up to date" in ok(cli, scaffold, "schema", "--check", "records.schema.json")[1]
+
+
+def test_serve_answers_entity_pages_in_the_samples_words(scaffold, tmp_path):
+    import httpx
+
+    server = start_ldpub(scaffold, tmp_path / "access.log")
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            seen = http.get("/my-dataset/id/chen-wu", headers={"Accept": "text/html"})
+            assert seen.status_code == 303
+            page = http.get(seen.headers["location"])
+            assert page.status_code == 200
+            assert '<h1 id="label">Chen Wu</h1>' in page.text
+            assert "Chen Wu, treasurer of the Riverside Garden Club" in page.text
+            assert "The club has never received any money from the town council." in page.text
+            claim = http.get("/my-dataset/doc/town-council-grant-2020.html")
+            assert claim.status_code == 200 and "denied" in claim.text and "2020-12-31" in claim.text
+            home = http.get("/")
+            assert home.status_code == 200 and "Riverside Garden Club" in home.text
+    finally:
+        server.stop()
+    assert "warning" not in server.log.read_text(encoding="utf-8").lower()
+
+
+# ------------------------------------------------------------------ the shapes check the sample's rules
+@pytest.mark.parametrize("file, old, new, message", [
+    pytest.param("claims.yaml", "  denies: town-council-grant-2020\n", "",
+                 "status is 'denied' but no Denial says who denied it", id="denied-without-denial"),
+    pytest.param("memberships.yaml", "member: ada-lind", "member: town-council",
+                 "a membership needs exactly one 'member': a Person", id="member-not-a-person"),
+    pytest.param("memberships.yaml", "      paragraph: 3\n      value: \"Chen Wu has kept", "      paragraph: 3\n      novalue: \"Chen Wu has kept",
+                 "unknown key 'novalue'", id="unknown-key"),
+    pytest.param("sources.yaml", "  sha256: 71c7", "  note: no digest\n  x-sha256: 71c7",
+                 "unknown key 'x-sha256'", id="bad-key"),
+    pytest.param("claims.yaml", "  status: denied\n", "", "needs exactly one 'status'", id="no-status"),
+    pytest.param("organizations.yaml", '  founded: "2019-21"', '  founded: "spring 2019"',
+                 "is not an EDTF date", id="date-in-words"),
+])
+def test_the_shapes_and_records_checks_catch_broken_samples(cli, scaffold_copy, file, old, new, message):
+    path = scaffold_copy / "data" / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, out, err = cli("--project", scaffold_copy, "validate")
+    assert code in (1, 2), out + err
+    assert message in out + err
+
+
+def test_a_source_text_without_its_digest_is_a_violation(cli, scaffold_copy):
+    path = scaffold_copy / "data" / "sources.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text("\n".join(line for line in text.splitlines() if not line.startswith("  sha256:")) + "\n",
+                    encoding="utf-8")
+    code, out, err = cli("--project", scaffold_copy, "validate")
+    assert code == 1 and "a source with a 'textFile' needs its 'sha256'" in err
+
+
+# ------------------------------------------------------------------ CI files and safety
+def test_init_ci_files_run_ldpub(tmp_path, run_cli):
     target = tmp_path / "ds"
     assert run_cli("init", str(target))[0] == 0
     workflow = yaml.safe_load((target / ".github" / "workflows" / "validate.yml").read_text())
     steps = [s.get("run", "") for s in workflow["jobs"]["validate"]["steps"]]
-    assert "ldpub validate --format github" in steps
+    assert "ldpub validate --format github" in steps and "ldpub excerpts" in steps
     hooks = yaml.safe_load((target / ".pre-commit-config.yaml").read_text())["repos"][0]
-    assert hooks["repo"] == "local" and hooks["hooks"][0]["entry"] == "ldpub validate"
+    assert hooks["repo"] == "local"
+    assert [h["entry"] for h in hooks["hooks"]] == ["ldpub validate", "ldpub excerpts"]
 
 
 def test_init_refuses_a_non_empty_folder(tmp_path, run_cli):
@@ -39,19 +295,6 @@ def test_init_refuses_a_non_empty_folder(tmp_path, run_cli):
     assert code == 2
     assert "folder is not empty; ldpub init does not overwrite anything" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
-
-
-def test_init_project_query_runs_on_the_build(tmp_path, run_cli):
-    import pyoxigraph as ox
-
-    target = tmp_path / "ds"
-    run_cli("init", str(target))
-    run_cli("--project", str(target), "build", "-q")
-    store = ox.Store()
-    store.bulk_load(path=str(target / "dist" / "dataset.nt"), format=ox.RdfFormat.N_TRIPLES)
-    rows = list(store.query((target / "queries" / "organizations.rq").read_text()))
-    assert [(r["label"].value, r["founded"].value, r["earliest"].value) for r in rows] == [
-        ("Example Organization", "2019-21", "2019-03-01")]
 
 
 def test_relative_paths_resolve_against_the_project(tmp_path, run_cli, monkeypatch):

@@ -1,10 +1,13 @@
 """``ldpub init``: a new dataset project from the templates shipped with ldpub.
 
-The templates (``ldpub/templates/init``) hold a config, a minimal ontology with ldpub's
-annotations, shapes, one record, a named query, a GitHub Actions workflow and a pre-commit
-hook that run ``ldpub validate``. Names starting with ``dot-`` become dotfiles; ``$name``,
-``$title``, ``$base_iri``, ``$vocab_iri``, ``$vocab_ns`` and ``$shapes_ns`` are filled in.
-The new project validates and builds as it is. ``records.schema.json`` (the JSON Schema of
+The templates (``ldpub/templates/init``) hold a config (with ``[paths] sources`` and
+``[publish]``), an ontology (W3C ORG, FOAF, PROV-O, SKOS and a few own terms: EDTF dates,
+claims with a status, denials, a source's text file), shapes, a sample (a fictional club, its
+members and a denied claim) quoting a sample text in ``sources/``, named queries, a GitHub
+Actions workflow and a pre-commit hook. Names starting with ``dot-`` become dotfiles;
+``$name``, ``$title``, ``$base_iri``, ``$vocab_iri``, ``$vocab_ns``, ``$shapes_ns``,
+``$releases_url`` and ``$issued`` are filled in. Every command works on the new project as it
+is (``tests/test_init.py``). ``records.schema.json`` (the JSON Schema of
 its records, :mod:`ldpub.recordschema`) is wired for editors that use the YAML language
 server: ``.vscode/settings.json`` maps it to ``data/*.yaml`` and the sample record names it
 on its first line.
@@ -72,6 +75,8 @@ def init_project(folder: Path, name: str | None = None, title: str | None = None
         "vocab_iri": f"{site}/ontology",
         "vocab_ns": f"{site}/ontology#",
         "shapes_ns": f"{site}/shapes#",
+        "releases_url": f"{site}/releases/",
+        "issued": _today().isoformat(),
     }
     for key, value in values.items():
         if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
@@ -84,6 +89,16 @@ def init_project(folder: Path, name: str | None = None, title: str | None = None
         files[path] = Template(text).safe_substitute(escaped).encode("utf-8")
     files[SCHEMA_FILE] = _record_schema(files)
     return write_files(folder, dict(sorted(files.items())))
+
+
+def _today():
+    """The day the project is made (UTC), or the day of ``SOURCE_DATE_EPOCH`` when it is set."""
+    import datetime as dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit() else dt.datetime.now(dt.timezone.utc)
+    return moment.date()
 
 
 def _turtle_text(value: str) -> str:

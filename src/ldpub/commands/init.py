@@ -15,9 +15,12 @@ import click
 def init(folder: str, name: str | None, title: str | None, base_iri: str | None) -> None:
     """Start a new dataset project in FOLDER (new or empty; nothing is overwritten).
 
-    Creates ldpub.toml, a minimal ontology and shapes, one record, a named query, a GitHub
-    Actions workflow running `ldpub validate --format github` and a pre-commit hook running
-    `ldpub validate`. The project validates and builds as it is.
+    Creates ldpub.toml (with [paths] sources and [publish]), an ontology on W3C ORG, FOAF,
+    PROV-O and SKOS with fuzzy EDTF dates and claims with a status and their denials, shapes,
+    a sample (a fictional club: people, memberships, a denied claim) quoting a sample text in
+    sources/, two named queries, records.schema.json for editors, a GitHub Actions workflow and
+    a pre-commit hook. Every command works on it as it is: validate, excerpts, build, query,
+    serve, publish.
 
     \b
     Example:
