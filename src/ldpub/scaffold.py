@@ -23,14 +23,18 @@ from string import Template
 from .errors import ConfigError
 from .settings_checks import iri_problem, toml_string
 
-__all__ = ["init_project", "template_files", "SCHEMA_FILE"]
+__all__ = ["init_project", "template_files", "SCHEMA_FILE", "SAMPLE_PARTS"]
 
 SCHEMA_FILE = "records.schema.json"  # written by `ldpub schema`; editors read it (see .vscode/settings.json)
 
 
-def template_files() -> dict[str, str]:
-    """The template files: project-relative path -> text (``dot-`` names already renamed)."""
-    root = resources.files("ldpub") / "templates" / "init"
+#: Template files of the sample model, replaced by ``init --ontology`` with what it makes from the ontology.
+SAMPLE_PARTS = ("ontology/", "shapes/", "data/", "queries/", "sources/", "README.md")
+
+
+def template_files(kind: str = "init") -> dict[str, str]:
+    """The template files of ``templates/KIND``: project-relative path -> text (``dot-`` names renamed)."""
+    root = resources.files("ldpub") / "templates" / kind
     out: dict[str, str] = {}
 
     def walk(node, prefix: str) -> None:
@@ -47,8 +51,10 @@ def template_files() -> dict[str, str]:
 
 
 def init_project(folder: Path, name: str | None = None, title: str | None = None,
-                 base_iri: str | None = None) -> list[Path]:
-    """Create a project in ``folder`` (new or empty); return the files written."""
+                 base_iri: str | None = None, ontology: list[Path] | None = None) -> tuple[list[Path], list[str]]:
+    """Create a project in ``folder`` (new or empty): the sample model, or a start from the
+    ``ontology`` files (see :mod:`ldpub.scaffold_ontology`). Return the files written and notes
+    for the user (files converted, licences unknown)."""
     from .output import write_files
 
     folder = Path(folder)
@@ -77,18 +83,32 @@ def init_project(folder: Path, name: str | None = None, title: str | None = None
         "shapes_ns": f"{site}/shapes#",
         "releases_url": f"{site}/releases/",
         "issued": _today().isoformat(),
+        "description": "organizations, their members and roles, and sourced claims with their status",
+        "ontology_files": "",
     }
+    if ontology:
+        values["ontology_files"] = ", ".join(Path(p).name for p in ontology)
+        values["description"] = f"records on the terms of {values['ontology_files']}"
     for key, value in values.items():
         if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
             raise ConfigError.at(f"the project {key} is not valid text (it holds bytes that are not UTF-8)", folder,
                                  hint=f"give --{key} in UTF-8")
+    templates = template_files()
+    notes: list[str] = []
+    if ontology:
+        from .scaffold_ontology import ontology_files
+
+        templates = {p: t for p, t in templates.items() if not p.startswith(SAMPLE_PARTS)} | template_files("init-ontology")
     files = {}
-    for path, text in template_files().items():
+    for path, text in templates.items():
         escape = _ESCAPES.get(Path(path).suffix, lambda v: v)
         escaped = {key: escape(value) for key, value in values.items()}
         files[path] = Template(text).safe_substitute(escaped).encode("utf-8")
+    if ontology:
+        made, notes = ontology_files(list(ontology), values)
+        files.update(made)
     files[SCHEMA_FILE] = _record_schema(files)
-    return write_files(folder, dict(sorted(files.items())))
+    return write_files(folder, dict(sorted(files.items()))), notes
 
 
 def _today():
