@@ -118,12 +118,7 @@ def read_ontology(path: Path) -> ImportedOntology:
     if syntax == "Turtle" and base is None:
         turtle = data
     else:
-        prefixes = {}
-        try:
-            prefixes = dict(ox.parse(data, format=fmt, base_iri=base).prefixes) if fmt_name in ("TURTLE", "TRIG", "N3") else {}
-        except (SyntaxError, AttributeError):
-            prefixes = {}
-        body = ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes or _prefixes(triples))
+        body = ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=_prefixes(triples))
         note = f"# {name}: converted by `ldpub init` from {path.name} ({syntax}); the triples are unchanged"
         if base:
             note += f"\n# (relative references resolved against the ontology's IRI <{base}>)"
@@ -134,7 +129,7 @@ def read_ontology(path: Path) -> ImportedOntology:
 def _prefixes(triples) -> dict[str, str]:
     from .rdfterms import STANDARD_PREFIXES
 
-    used = {t.predicate.value for t in triples} | {t.object.value for t in triples if hasattr(t.object, "value")}
+    used = {term.value for t in triples for term in (t.subject, t.predicate, t.object) if hasattr(term, "value")}
     extra = {"foaf": "http://xmlns.com/foaf/0.1/", "org": "http://www.w3.org/ns/org#",
              "prov": "http://www.w3.org/ns/prov#", "schema": "https://schema.org/", "time": "http://www.w3.org/2006/time#",
              "dc": "http://purl.org/dc/elements/1.1/", "vs": "http://www.w3.org/2003/06/sw-vocab-status/ns#"}
