@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "serve": ("ldpub.commands.serve", "serve", "Serve the dataset as Linked Data with a read-only SPARQL endpoint."),
     "push": ("ldpub.commands.push", "push", "Load a build or release into a SPARQL server (Graph Store Protocol)."),
     "schema": ("ldpub.commands.schema", "schema", "Write a JSON Schema of the records for editors (completion, checks)."),
+    "shacl": ("ldpub.commands.shacl", "shacl", "Validate any RDF files against SHACL shapes (Core and SPARQL)."),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -109,6 +110,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+    except MemoryError:  # commands that know what they were doing say so (ldpub.limits); this is the rest
+        click.echo("error: ldpub ran out of memory (free memory, or raise the process's memory limit)", err=True)
+        sys.exit(2)
     # with standalone_mode=False click returns the code given to ctx.exit()
     code = code if isinstance(code, int) else 0
     if argv is None and _SKIP_TEARDOWN:

@@ -6,9 +6,12 @@ and exits with code 2. Nothing else is shown for a user mistake: no traceback.
     LdpubError                  any user-facing problem (carries one or more Problems)
     ├── ConfigError             ldpub.toml / pyproject settings missing or wrong
     ├── OntologyError           the ontology or shapes cannot be read
+    │   └── ShapesError         (ldpub.shacl) shapes SHACL cannot use: ill-formed, forbidden SPARQL, sh:js ...
     ├── RecordError             a YAML record is malformed, dangling, duplicated or mistyped
     ├── QueryError              a SPARQL query or its parameters are wrong, or the endpoint fails
     ├── OutputError             the output folder cannot be written
+    ├── LimitError              the input is over a bound of [limits], or the build ran out of memory
+    ├── RdfInputError           (ldpub.shacl.rdffiles) an RDF file given to ``ldpub shacl`` cannot be read
     └── PushError               (ldpub.push) a SPARQL server refused or dropped an upload
 
 Internal, never shown raw: ``expanders.ExpansionError`` (a ValueError the mapping turns into a
@@ -32,6 +35,7 @@ __all__ = [
     "RecordError",
     "QueryError",
     "OutputError",
+    "LimitError",
     "EXIT_OK",
     "EXIT_NONCONFORMING",
     "EXIT_USAGE",
@@ -131,6 +135,10 @@ class QueryError(LdpubError):
 
 class OutputError(LdpubError):
     """The output cannot be written."""
+
+
+class LimitError(LdpubError):
+    """The input is larger than a bound allows (``[limits]`` in ldpub.toml), or memory ran out."""
 
 
 def did_you_mean(word: str, candidates: "list[str] | set[str] | dict", n: int = 1) -> str | None:

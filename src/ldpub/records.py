@@ -404,19 +404,25 @@ def _loader():
     return _LOADER
 
 
-def _read(path: Path, display: str) -> bytes:
-    """The bytes of a records file, refused when over :data:`MAX_FILE_BYTES` (before reading it)."""
+def _read(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a records file, refused when over ``max_bytes`` (before reading it).
+
+    ``max_bytes``: :data:`MAX_FILE_BYTES` unless the project sets ``[limits] max_file_bytes``
+    (:mod:`ldpub.limits`).
+    """
     try:
         with open(path, "rb") as stream:
             size = os.fstat(stream.fileno()).st_size
-            data = stream.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+            data = stream.read(max_bytes + 1) if size <= max_bytes else b""
     except OSError as exc:
         raise RecordError.at(f"cannot read records file: {exc.strerror}", display, rule="unreadable-file") from exc
-    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+    if size > max_bytes or len(data) > max_bytes:
         raise RecordError.at(
-            f"records file of {_size(max(size, len(data)))} is over the limit of {_limit(MAX_FILE_BYTES)} per file",
+            f"records file of {_size(max(size, len(data)))} is over the limit of {_limit(max_bytes)} per file "
+            "([limits] max_file_bytes)",
             display, hint="split it into several files in the data folder (each a YAML list of records; "
-                          "references work across files)", rule="file-too-large")
+                          "references work across files), or raise the limit in ldpub.toml if the machine has "
+                          "the memory", rule="file-too-large")
     return data
 
 
@@ -429,10 +435,10 @@ def _decode(data: bytes, display: str) -> str:
                              rule="yaml-syntax") from exc
 
 
-def load_file(path: Path, display: str | None = None) -> list[Record]:
+def load_file(path: Path, display: str | None = None, max_file_bytes: int = MAX_FILE_BYTES) -> list[Record]:
     """Load one YAML records file; raise :class:`RecordError` listing every problem found."""
     file = display or str(path)
-    records, problems = _parse(_decode(_read(path, file), file), file)
+    records, problems = _parse(_decode(_read(path, file, max_file_bytes), file), file)
     if problems:
         raise RecordError(problems)
     return records
@@ -485,12 +491,13 @@ class RecordCache:
             pass
 
 
-def _load_one(path: Path, display: str, cache: "RecordCache | None") -> tuple[list[Record], list[Problem]]:
+def _load_one(path: Path, display: str, cache: "RecordCache | None",
+              max_file_bytes: int = MAX_FILE_BYTES) -> tuple[list[Record], list[Problem]]:
     """The records of one file and the problems of its records (from the cache when unchanged).
 
     Raises :class:`RecordError` when the file cannot be read at all.
     """
-    data = _read(path, display)
+    data = _read(path, display, max_file_bytes)
     hit = cache.get(data, display) if cache is not None else None
     if hit is not None:
         return hit, []
@@ -500,13 +507,14 @@ def _load_one(path: Path, display: str, cache: "RecordCache | None") -> tuple[li
     return records, problems
 
 
-def load_records(folder: Path, relative_to: Path | None = None, cache_dir: Path | None = None) -> list[Record]:
+def load_records(folder: Path, relative_to: Path | None = None, cache_dir: Path | None = None,
+                 max_file_bytes: int = MAX_FILE_BYTES) -> list[Record]:
     """Load every ``*.yaml`` below ``folder``; problems from all files are reported together.
 
     Duplicate slugs across files are an error naming both places. With ``cache_dir``, files
     whose content is unchanged since the last run are read from the cache (see :class:`RecordCache`).
     """
-    records, problems = load_files(data_files(folder, relative_to), cache_dir)
+    records, problems = load_files(data_files(folder, relative_to), cache_dir, max_file_bytes)
     problems.extend(duplicate_slugs(slug_entries(records)))
     if problems:
         raise RecordError(problems)
@@ -521,7 +529,8 @@ def data_files(folder: Path, relative_to: Path | None = None) -> list[tuple[Path
             for path in record_files(folder)]
 
 
-def load_files(files: list[tuple[Path, str]], cache_dir: Path | None = None) -> tuple[list[Record], list[Problem]]:
+def load_files(files: list[tuple[Path, str]], cache_dir: Path | None = None,
+               max_file_bytes: int = MAX_FILE_BYTES) -> tuple[list[Record], list[Problem]]:
     """The records of some files (``(path, display name)``), and every problem found in them.
 
     Records with problems are returned too (a record with a bad ``id`` can still be checked
@@ -535,7 +544,7 @@ def load_files(files: list[tuple[Path, str]], cache_dir: Path | None = None) -> 
     cache = RecordCache(cache_dir) if cache_dir is not None else None
     for path, display in files:
         try:
-            found, trouble = _load_one(path, display, cache)
+            found, trouble = _load_one(path, display, cache, max_file_bytes)
         except LdpubError as exc:
             problems.extend(exc.problems)
             continue

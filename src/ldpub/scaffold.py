@@ -51,16 +51,20 @@ def template_files(kind: str = "init") -> dict[str, str]:
 
 
 def init_project(folder: Path, name: str | None = None, title: str | None = None,
-                 base_iri: str | None = None, ontology: list[Path] | None = None) -> tuple[list[Path], list[str]]:
+                 base_iri: str | None = None, ontology: list[Path] | None = None, *,
+                 notify=None) -> tuple[list[Path], list[str]]:
     """Create a project in ``folder`` (new or empty): the sample model, or a start from the
     ``ontology`` files (see :mod:`ldpub.scaffold_ontology`). Return the files written and notes
-    for the user (files converted, licences unknown)."""
-    from .output import write_files
+    for the user (files converted, licences unknown).
+
+    ``notify`` hears of leftovers of an earlier, interrupted ``init`` that were cleaned up.
+    """
+    from .output import is_internal, write_files
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ConfigError.at("exists and is not a folder", folder, hint="choose a new folder name")
-    if folder.is_dir() and any(folder.iterdir()):
+    if folder.is_dir() and any(not is_internal(p.name) for p in folder.iterdir()):
         raise ConfigError.at("folder is not empty; ldpub init does not overwrite anything", folder,
                              hint="choose a new or empty folder")
     name = name or re.sub(r"[^a-z0-9-]+", "-", folder.resolve().name.lower()).strip("-") or "dataset"
@@ -108,7 +112,7 @@ def init_project(folder: Path, name: str | None = None, title: str | None = None
         made, notes = ontology_files(list(ontology), values)
         files.update(made)
     files[SCHEMA_FILE] = _record_schema(files)
-    return write_files(folder, dict(sorted(files.items()))), notes
+    return write_files(folder, dict(sorted(files.items())), notify=notify), notes
 
 
 def _today():

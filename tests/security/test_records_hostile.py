@@ -108,8 +108,8 @@ def test_a_records_file_over_the_size_bound_is_refused_before_it_is_read(good_bu
     err = _fails_cleanly(run_cli, project, snapshot)
     grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert (f"{PLANTED}: records file of 209,715,200 bytes (200.0 MiB) is over the limit of 32 MiB per file "
-            "(split it into several files in the data folder (each a YAML list of records; references work "
-            "across files))") in err
+            "([limits] max_file_bytes) (split it into several files in the data folder (each a YAML list of "
+            "records; references work across files), or raise the limit in ldpub.toml") in err
     assert grown_mib < 100, f"the refused file was read into memory (+{grown_mib:.0f} MiB)"
 
 

@@ -35,8 +35,10 @@ def init(folder: str, name: str | None, title: str | None, base_iri: str | None,
       ldpub init my-dataset --ontology org.ttl --ontology foaf.rdf
     """
     from ..scaffold import init_project
+    from .common import note
 
-    written, notes = init_project(Path(folder), name=name, title=title, base_iri=base_iri, ontology=list(ontology))
+    written, notes = init_project(Path(folder), name=name, title=title, base_iri=base_iri, ontology=list(ontology),
+                                  notify=note)
     click.echo(f"created {folder} ({len(written)} files):")
     for path in written:
         click.echo(f"  {Path(path).relative_to(Path(folder)).as_posix()}")
