@@ -163,7 +163,7 @@ def frame_document(triples: list, context: dict, spec: FrameSpec) -> bytes:
                 target = node_id(obj)
                 embedded = embed(target, frame.props.get(predicate, _IMPLICIT), frame, stack, seen)
                 if set(embedded) == {"id"}:  # a reference: compacted like dataset.jsonld's
-                    values.append(comp.iri_value(target, definition) if not target.startswith("_:") else {"id": target})
+                    values.append(comp.iri_value(target, definition) if not target.startswith("_:") else {comp.id_key: target})
                 else:
                     values.append(embedded)
         for shown_name in sorted(props):

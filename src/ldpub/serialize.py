@@ -109,6 +109,7 @@ class _Compactor:
         self._expanded_types = {key: self.expand(d.get("@type", "")) for key, d in self.terms.values()}
         self._namespaces = {ns: prefix for prefix, ns in reversed(self.prefixes)}  # longest wins on ties
         self._memo: dict[str, str] = {}
+        self.id_key = "id" if context.get("id") == "@id" else "@id"  # references as {"id": ...} where the context says so
 
     def expand(self, curie: str) -> str:
         if ":" in curie:
@@ -145,7 +146,7 @@ class _Compactor:
         if isinstance(obj, ox.NamedNode):
             return self.iri_value(obj.value, definition)
         if isinstance(obj, ox.BlankNode):
-            return {"@id": f"_:{obj.value}"}
+            return {self.id_key: f"_:{obj.value}"}
         return self.literal_value(obj.value, obj.language, obj.datatype.value, key, definition)
 
     def text_value(self, text: str, key: str | None, definition: dict | None):
@@ -154,7 +155,7 @@ class _Compactor:
         if first == "<":
             return self.iri_value(text[1:-1], definition)
         if first == "_":
-            return {"@id": text}
+            return {self.id_key: text}
         from .ntriples import parse_literal
 
         lexical, datatype, lang = parse_literal(text)
@@ -163,7 +164,7 @@ class _Compactor:
     def iri_value(self, iri: str, definition: dict | None):
         if definition and definition.get("@type") == "@id":
             return self.compact_memo(iri)
-        return {"@id": self.compact_memo(iri)}
+        return {self.id_key: self.compact_memo(iri)}
 
     def literal_value(self, lexical: str, lang: str | None, datatype: str, key: str | None, definition: dict | None):
         if not lang and (datatype == _BOOLEAN or datatype == _INTEGER):

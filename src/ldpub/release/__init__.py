@@ -132,6 +132,20 @@ def _places(build, profile, settings) -> list:
     return places
 
 
+def _check_release_date(settings, version: str, history: list, project) -> None:
+    """Refuse to date a release after the first by ``[publish] issued`` (see :mod:`ldpub.release.dates`)."""
+    from ..config import CONFIG_FILE
+    from ..errors import ConfigError
+    from .dates import FIRST_ISSUE
+
+    if settings.date_source == FIRST_ISSUE and history:
+        raise ConfigError.at(
+            f"no date for release {version}: only [publish] issued gives one, and that is the date of the first "
+            f"release ({history[0].version} is published already)", project.root / CONFIG_FILE,
+            hint="commit the inputs to git (the release is dated by their last commit), set SOURCE_DATE_EPOCH, "
+                 "or add under [publish]: modified = YYYY-MM-DD")
+
+
 def build_release(build, version: str, settings, previous: Path | None = None, data_dir: Path | None = None,
                   history: list | None = None) -> Release:
     """Every file of release ``version`` of ``build`` (deterministic: no clock, sorted output).
@@ -164,6 +178,7 @@ def build_release(build, version: str, settings, previous: Path | None = None, d
     dataset_iri = settings.dataset_iri(version)
     if history is None:
         history = [read_release(previous)] if previous is not None else []
+    _check_release_date(settings, version, history, project)
     files = dict(build_files(build))
     # the data files, headed by their licence
     header = licence_header(settings, dataset_iri)
@@ -265,6 +280,7 @@ def publish(project, version: str, out_dir: Path | None = None, *, previous: Pat
     settings = load_publish_settings(project, env, data_dir)
     out = Path(out_dir) if out_dir else project.root / "releases" / version
     history = older_releases(out, version, previous)
+    _check_release_date(settings, version, history, project)
     if previous is None and history:
         previous = history[-1].folder
     build = compile_project(project, Path(data_dir) if data_dir else None)

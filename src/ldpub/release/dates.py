@@ -7,7 +7,10 @@ activity) is, first found wins:
 2. the ``SOURCE_DATE_EPOCH`` environment variable (seconds since 1970, UTC: the reproducible-builds
    convention);
 3. the date of the last git commit that touched the release's inputs (configuration, ontology,
-   shapes, records): ``git log -1 --format=%ct -- INPUTS``, read as ``SOURCE_DATE_EPOCH`` would be.
+   shapes, records): ``git log -1 --format=%ct -- INPUTS``, read as ``SOURCE_DATE_EPOCH`` would be;
+4. for the first release only, ``[publish] issued`` (the day the dataset is first released): a
+   project not yet in git can publish its first release; a later one refuses this source
+   (:func:`ldpub.release.build_release` says so) rather than repeat the first release's date.
 
 The dataset's first issue (``dct:issued`` of the version-independent dataset and of the catalog)
 is ``[publish] issued`` when given, else the first release's date as the previous release's
@@ -22,7 +25,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ReleaseTime", "git_commit_time", "from_epoch"]
+__all__ = ["ReleaseTime", "git_commit_time", "from_epoch", "FIRST_ISSUE"]
+
+FIRST_ISSUE = "[publish] issued (the first release)"
 
 
 @dataclass(frozen=True)

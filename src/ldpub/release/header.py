@@ -24,7 +24,8 @@ DCT_RIGHTS = "http://purl.org/dc/terms/rights"
 
 
 def licence_header(settings, dataset_iri: str) -> list:
-    """The header triples of release data files (pyoxigraph Triples, sorted)."""
+    """The header triples of release data files (pyoxigraph Triples): the dataset's first, then
+    its rights statement's, each sorted."""
     from ..graphstore import sorted_triples
     from .rdf import TripleBuilder
 
@@ -36,7 +37,7 @@ def licence_header(settings, dataset_iri: str) -> list:
         g.link(dataset_iri, "dct:rights", rights)
         g.a(rights, "dct:RightsStatement")
         g.add(rights, "rdfs:label", g.text(settings.rights))
-    return sorted_triples(g.triples)
+    return sorted(sorted_triples(g.triples), key=lambda t: t.subject.value != dataset_iri)
 
 
 def without_header(triples: list, dataset_iri: str | None) -> list:

@@ -180,7 +180,7 @@ def project_home(base_url: str, base_iri: str) -> str:
 def _release_time(project: Project, table: Mapping[str, Any], env: Mapping[str, str], data_dir,
                   problems: list[Problem], where: Location):
     """The release's date (see :mod:`ldpub.release.dates`), or None after a problem."""
-    from .dates import from_epoch, git_commit_time
+    from .dates import FIRST_ISSUE, ReleaseTime, from_epoch, git_commit_time
     from .prov import input_paths
 
     if "modified" in table:
@@ -188,8 +188,6 @@ def _release_time(project: Project, table: Mapping[str, Any], env: Mapping[str, 
         if day is None:
             problems.append(Problem(f"[publish] modified {table['modified']!r} is not a date", where, _EXAMPLES["modified"]))
             return None
-        from .dates import ReleaseTime
-
         return ReleaseTime(day, dt.datetime.combine(day, dt.time(0, 0), dt.timezone.utc), "[publish] modified")
     epoch = env.get("SOURCE_DATE_EPOCH")
     if epoch:
@@ -200,9 +198,12 @@ def _release_time(project: Project, table: Mapping[str, Any], env: Mapping[str, 
                                     "set it to an integer, e.g. $(git log -1 --format=%ct)"))
             return None
     found = git_commit_time(project.root, input_paths(project, data_dir))
+    issued = _date(table.get("issued"))
+    if found is None and issued is not None:  # the first release is dated by the dataset's first issue
+        return ReleaseTime(issued, dt.datetime.combine(issued, dt.time(0, 0), dt.timezone.utc), FIRST_ISSUE)
     if found is None:
         problems.append(Problem(
-            "no date for this release: [publish] has no modified, SOURCE_DATE_EPOCH is not set, "
+            "no date for this release: [publish] has no modified (nor issued), SOURCE_DATE_EPOCH is not set, "
             "and the inputs are in no git commit", where,
             f"commit the project to git, or set SOURCE_DATE_EPOCH, or add under [publish]: {_EXAMPLES['modified']}"))
     return found
