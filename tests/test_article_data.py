@@ -323,7 +323,7 @@ def test_what_the_doha_agreement_provision_names(build):
 
 def test_what_the_raid_that_killed_asim_umar_killed_and_who_carried_it_out(build):
     killed = {slug(r["k"]) for r in select(build, "SELECT ?k WHERE { ?raid a ag:Raid ; ag:killed d:asim-umar , ?k }")}
-    assert killed == {"asim-umar", "aqis-deputy-killed-2019", "aqis-courier-to-zawahiri", "taliban"}
+    assert killed == {"asim-umar", "aqis-deputy-killed-2019", "aqis-courier-to-zawahiri"}  # the dead named by role
     rows = select(build, """
         SELECT ?actor ?when ?place WHERE {
             d:raid-helmand-2019-09 ag:actor/skos:prefLabel ?actor ; ag:date/ag:edtf ?when ; ag:place/skos:prefLabel ?place }""")
@@ -333,6 +333,33 @@ def test_what_the_raid_that_killed_asim_umar_killed_and_who_carried_it_out(build
         SELECT ?role WHERE { d:raid-helmand-2019-09 ag:killed ?p . ?t ag:holder ?p ; ag:organization d:aqis ;
                              ag:role ?role }""")}
     assert roles == {AG + "Leader", AG + "DeputyLeader", AG + "Courier"}
+
+
+def test_the_raids_unnamed_dead_are_counts_by_category_with_the_sources_words(build):
+    rows = select(build, """
+        SELECT ?count (GROUP_CONCAT(STR(?cat); separator="|") AS ?cats) ?group ?wording ?low ?best ?high ?derived WHERE {
+            d:raid-helmand-2019-09 ag:fatalities ?count .
+            ?count ag:category ?cat ; ag:wording ?wording ; ag:low ?low ; ag:derived ?derived .
+            OPTIONAL { ?count ag:countedGroup/skos:prefLabel ?group }
+            OPTIONAL { ?count ag:best ?best } OPTIONAL { ?count ag:high ?high }
+        } GROUP BY ?count ?group ?wording ?low ?best ?high ?derived""")
+    got = sorted((" ".join(sorted(c.rsplit("#", 1)[1] for c in r["cats"].split("|"))),
+                  r["group"], r["wording"], r["low"], r["best"], r["high"], r["derived"]) for r in rows)
+    assert got == [
+        ("Fighters", "Taliban", "several", "2", None, None, "low"),  # "several Taliban fighters"
+        ("ForeignNationals", None, "multiple", "2", None, None, "low"),
+        ("ForeignNationals Women", None, "multiple", "2", None, None, "low"),  # "multiple foreign females"
+    ]
+    # the source gives no number, so no best estimate and no total is recorded (counts are never summed)
+    total = select(build, "SELECT ?c WHERE { d:raid-helmand-2019-09 ag:fatalities ?c . ?c ag:category ag:AllPersons }")
+    assert total == []
+
+
+def test_the_raid_targeted_a_compound_whose_taliban_al_qaeda_use_is_only_suspected(build):
+    target = select(build, "SELECT ?t WHERE { d:raid-helmand-2019-09 ag:target ?t }")
+    assert [slug(r["t"]) for r in target] == ["compound-helmand-2019"]
+    about = {slug(r["a"]) for r in select(build, "SELECT ?a WHERE { d:claim-compound-helmand-2019-taliban-al-qaeda ag:about ?a }")}
+    assert about == {"compound-helmand-2019", "taliban", "al-qaeda"}
 
 
 def test_what_the_magazine_was_renamed_to_and_when(build):
