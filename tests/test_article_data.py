@@ -480,6 +480,77 @@ def test_names_carry_well_known_alternative_spellings(build):
     assert "ISKP" in alts["iskp"] and "AQIS" in alts["aqis"]
 
 
+# ------------------------------------------------------------------ credibility (docs/curation.md, "Credibility")
+def rubric_credibility(row: dict) -> str:
+    """The credibility grade the rubric gives a claim by default (a curator may deviate, saying why in a note)."""
+    if row["assessment"]:
+        return "6"  # the author's judgement: truth cannot be judged
+    if row["status"] == "Disputed":
+        return "4"  # the source itself offers a contrary reading
+    if row["status"] == "Denied" or int(row["nby"]) or int(row["nq"]):
+        return "3"  # attributed to a party, hedged, or denied by an interested party: possibly true
+    return "2"  # stated by the source in its own voice, not contradicted: probably true
+
+
+def test_every_claim_is_graded_for_credibility_as_the_rubric_says(build):
+    rows = select(build, """
+        SELECT ?c ?status ?credibility (COUNT(DISTINCT ?by) AS ?nby) (COUNT(DISTINCT ?q) AS ?nq)
+               (SAMPLE(?a) AS ?assessment) (SAMPLE(?n) AS ?note) WHERE {
+            ?c ag:status ?st . BIND(STRAFTER(STR(?st), "#") AS ?status)
+            OPTIONAL { ?c ag:credibility ?cr . BIND(STRAFTER(STR(?cr), "#") AS ?credibility) }
+            OPTIONAL { ?c ag:reportedBy ?by } OPTIONAL { ?c ag:qualifier ?q }
+            OPTIONAL { ?c a ag:Assessment . BIND("yes" AS ?a) } OPTIONAL { ?c skos:note ?n }
+        } GROUP BY ?c ?status ?credibility""")
+    assert len(rows) >= 100
+    ungraded = [where(build, r["c"]) for r in rows if r["credibility"] is None]
+    assert not ungraded, "grade these claims (credibility: 1-6, docs/curation.md):\n" + "\n".join(ungraded)
+    off = [f"{where(build, r['c'])} credibility {r['credibility']}, the rubric says {rubric_credibility(r)}"
+           for r in rows if r["credibility"] != rubric_credibility(r) and "credibility" not in (r["note"] or "")]
+    assert not off, "follow the rubric or say why not in the record's note:\n" + "\n".join(off)
+
+
+def test_the_article_and_the_parties_it_cites_are_graded_for_reliability(build):
+    rows = select(build, "SELECT ?s ?grade WHERE { ?s ag:reliability ?g . BIND(STRAFTER(STR(?g), \"#\") AS ?grade) }")
+    grades = {slug(r["s"]): r["grade"] for r in rows}
+    assert grades == {
+        "sarkar-2020": "C",  # a published analyst writing under his name
+        "un-report-aq-taliban-meetings": "B", "united-nations": "B",  # an institution reporting from its own collection
+        "time-magazine": "C",  # professional news media
+        "aqis": "D", "suhail-shaheen": "D", "united-states": "D",  # parties speaking of themselves or their adversaries
+    }
+    attributed = {slug(r["by"]) for r in select(build, "SELECT DISTINCT ?by WHERE { ?c ag:reportedBy ?by }")}
+    assert attributed <= set(grades), f"grade the reliability of every party claims are attributed to: {attributed - set(grades)}"
+
+
+def test_the_sources_hedges_are_qualifiers_from_the_fixed_list(build):
+    rows = select(build, "SELECT ?c ?q WHERE { ?c ag:qualifier ?qi . BIND(STRAFTER(STR(?qi), \"#\") AS ?q) }")
+    got = {}
+    for r in rows:
+        got.setdefault(slug(r["c"]), set()).add(r["q"])
+    assert got["meeting-helmand-spring-2019"] == {"Claimed", "Reportedly"}  # "A United Nations report claimed", "reportedly met"
+    assert got["claim-compound-helmand-2019-taliban-al-qaeda"] == {"Suspected"}  # "a suspected ... compound"
+    assert got["assessment-affiliates-loyal-to-taliban-emir"] == {"InTheory"}  # "in theory", "technically"
+    assert got["assessment-al-qaeda-operating-clandestinely"] == {"Apparently"}  # "appears to be operating"
+    assert got["operations-against-iskp-nangarhar-2019"] == {"Claimed"}  # AQIS's own account
+    likely = select(build, "SELECT ?a WHERE { ?a ag:likelihood ag:Unlikely }")
+    assert [slug(r["a"]) for r in likely] == ["assessment-taliban-unlikely-to-abandon-al-qaeda"]
+
+
+def test_an_open_question_is_not_known_rather_than_false(build):
+    rows = select(build, "SELECT ?state WHERE { d:pledge-zawahiri-to-akhundzada-2016 ag:rejection ?state }")
+    assert rows == [{"state": AG + "NotKnown"}]  # "there is no indication that it was rejected"
+    assert not select(build, "SELECT ?s WHERE { ?s ag:rejected ?v }")  # the boolean that meant 'unknown' is gone
+    assert not select(build, "SELECT ?r WHERE { ?r a ag:Rejection }")  # no rejection act is reported
+
+
+def test_no_record_is_confirmed_on_one_source_alone(build):
+    rows = select(build, """
+        SELECT ?c (COUNT(DISTINCT ?src) AS ?n) WHERE {
+            ?c ag:status ag:Confirmed ; ag:supportedBy/ag:inSource ?src } GROUP BY ?c""")
+    single = [where(build, r["c"]) for r in rows if int(r["n"]) < 2]
+    assert not single, "'confirmed' needs more than one independent source:\n" + "\n".join(single)
+
+
 # ------------------------------------------------------------------ the coverage list
 def coverage_sections() -> dict[int, str]:
     """docs/coverage.md split into its '## ¶N' sections."""
