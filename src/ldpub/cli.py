@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "serve": ("ldpub.commands.serve", "serve", "Serve the dataset as Linked Data with a read-only SPARQL endpoint."),
     "push": ("ldpub.commands.push", "push", "Load a build or release into a SPARQL server (Graph Store Protocol)."),
     "schema": ("ldpub.commands.schema", "schema", "Write a JSON Schema of the records for editors (completion, checks)."),
+    "export": ("ldpub.commands.export", "export", "Export as UCDP GED, ACLED or Mapping Militants CSV, nanopublications, RDF 1.2."),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
