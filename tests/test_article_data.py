@@ -425,7 +425,7 @@ def test_events_before_2001_and_who_recognized_the_taliban(build):
     promise = select(build, """
         SELECT ?to ?when ?why WHERE {
             ?p a ag:Promise ; ag:actor d:mullah-omar ; ag:target ?t ; ag:date/ag:edtf ?when ;
-               ag:inResponseTo/ag:target/skos:prefLabel ?why . ?t skos:prefLabel ?to }""")
+               ag:after/ag:target/skos:prefLabel ?why . ?t skos:prefLabel ?to }""")
     assert promise == [{"to": "Chief of the Saudi intelligence agency in 1998 (not named in the source)",
                         "when": "1998", "why": "Saudi royal family"}]
     lie = select(build, "SELECT ?when ?kept WHERE { ?p a ag:Promise ; ag:actor d:osama-bin-laden ; ag:date/ag:edtf ?when ; ag:fulfilled ?kept }")
@@ -475,9 +475,37 @@ def test_names_carry_well_known_alternative_spellings(build):
     alts = {}
     for r in rows:
         alts.setdefault(slug(r["s"]), set()).add(r["alt"])
-    assert "al-Qaida" in alts["al-qaeda"]
-    assert "Mohammed Omar" in alts["mullah-omar"]
+    assert "Omar" in alts["mullah-omar"] and "Mohammed Omar" not in alts["mullah-omar"]  # not a name the text uses
     assert "ISKP" in alts["iskp"] and "AQIS" in alts["aqis"]
+    hidden = {}
+    for r in select(build, "SELECT ?s ?h WHERE { ?s skos:hiddenLabel ?h }"):
+        hidden.setdefault(slug(r["s"]), set()).add(r["h"])
+    assert "al-Qaida" in hidden["al-qaeda"]  # a spelling for search, not claimed by the source
+
+
+def test_alternative_labels_are_names_the_article_itself_uses(build, article_text):
+    rows = select(build, "SELECT ?s ?alt WHERE { ?s skos:altLabel ?alt }")
+    absent = [f"{where(build, r['s'], 'altLabel')} {r['alt']!r}" for r in rows if r["alt"] not in article_text]
+    assert not absent, "altLabel only for names in the text; other spellings are hiddenLabel:\n" + "\n".join(absent)
+
+
+def test_after_is_an_order_in_time_and_no_response_is_claimed(build):
+    assert not select(build, "SELECT ?e WHERE { ?e ag:inResponseTo ?x }")  # the text says "after", not "in response to"
+    after = {slug(r["e"]): slug(r["x"]) for r in select(build, "SELECT ?e ?x WHERE { ?e ag:after ?x }")}
+    assert after == {"promise-omar-saudi-intelligence-1998": "threat-al-qaeda-saudi-royal-family",
+                     "us-strikes-al-qaeda-camps-1998": "east-african-embassy-bombings-1998"}
+
+
+def test_derived_dates_are_marked_and_the_control_record_is_dated(build):
+    derived = {(slug(r["c"]), r["k"]) for r in select(build, "SELECT ?c ?k WHERE { ?c ag:derived ?k }")}
+    assert {("omar-leader-of-taliban", "endDate"), ("death-mullah-omar", "date"), ("control-taliban-afghanistan", "asOf"),
+            ("control-taliban-afghanistan", "endDate")} <= derived
+    control = select(build, "SELECT ?asof ?end WHERE { d:control-taliban-afghanistan ag:asOf/ag:edtf ?asof ; ag:endDate/ag:edtf ?end }")
+    assert control == [{"asof": "2001-09-11", "end": "../2020"}]
+    fellow = select(build, """SELECT ?asof ?start ?end WHERE { d:sarkar-visiting-fellow-stimson ag:asOf/ag:edtf ?asof
+                               OPTIONAL { d:sarkar-visiting-fellow-stimson ag:startDate ?start }
+                               OPTIONAL { d:sarkar-visiting-fellow-stimson ag:endDate ?end } }""")
+    assert fellow == [{"asof": "2020", "start": None, "end": None}]  # "2020 ... Fellow": no start or end is given
 
 
 # ------------------------------------------------------------------ credibility (docs/curation.md, "Credibility")
