@@ -104,37 +104,36 @@ class DatasetView:
         return "; ".join(sorted(self.label(t) for t in terms))
 
     # ------------------------------------------------------------------ time
+    def time_node(self, node) -> When:
+        """The EDTF expression and bounds of a time node (all None for anything else)."""
+        if not isinstance(node, self.ox.NamedNode):
+            return When(None, None, None)
+        slots = self.profile.expander_slots
+
+        def one(slot):
+            values = self.objects(node.value, slots.get(slot, ()))
+            return values[0].value if values else None
+        return When(one("expression"), one("earliest"), one("latest"))
+
     def when(self, record: str) -> When:
         """The record's date (role ``date``), else the span from its start to its end."""
-        slots = self.profile.expander_slots
-        def parts(node):
-            if not isinstance(node, self.ox.NamedNode):
-                return None, None, None
-            def one(slot):
-                values = self.objects(node.value, slots.get(slot, ()))
-                return values[0].value if values else None
-            return one("expression"), one("earliest"), one("latest")
-
         dates = self.role(record, "date")
         if dates:
-            return When(*parts(dates[0]))
+            return self.time_node(dates[0])
         starts, ends = self.role(record, "start"), self.role(record, "end")
         if not starts and not ends:
             return When(None, None, None)
-        s = parts(starts[0]) if starts else (None, None, None)
-        e = parts(ends[0]) if ends else (None, None, None)
-        return When(f"{s[0] or '..'}/{e[0] or '..'}", s[1], e[2])
+        s = self.time_node(starts[0]) if starts else When(None, None, None)
+        e = self.time_node(ends[0]) if ends else When(None, None, None)
+        return When(f"{s.expression or '..'}/{e.expression or '..'}", s.earliest, e.latest)
 
     def source_date(self, source: str) -> When:
         """A source's date: the first of its values that is a time node (an EDTF expression)."""
         ox = self.ox
-        slots = self.profile.expander_slots
         for q in sorted(self.store.quads_for_pattern(ox.NamedNode(source), None, None), key=lambda q: q.predicate.value):
-            if isinstance(q.object, ox.NamedNode) and self.objects(q.object.value, slots.get("expression", ())):
-                def one(slot, node=q.object.value):
-                    values = self.objects(node, slots.get(slot, ()))
-                    return values[0].value if values else None
-                return When(one("expression"), one("earliest"), one("latest"))
+            when = self.time_node(q.object)
+            if when.expression:
+                return when
         return When(None, None, None)
 
     def title(self, source: str) -> str | None:
@@ -152,27 +151,29 @@ class DatasetView:
                 direct.setdefault(q.subject.value, set()).add(q.object.value)
         return {c: sorted(s) for c, s in direct.items()}
 
+    @staticmethod
+    def _walk(starts, step) -> list[str]:
+        """Breadth-first closure of ``starts`` under ``step`` (nearest first, no repeats)."""
+        seen, todo = [], list(starts)
+        while todo:
+            item = todo.pop(0)
+            if item not in seen:
+                seen.append(item)
+                todo.extend(step(item))
+        return seen
+
     def _classes_up(self, record: str) -> list[str]:
         """The record's classes, most specific first, then their superclasses (breadth first)."""
-        seen, order, todo = set(), [], sorted(self.types(record))
-        while todo:
-            cls = todo.pop(0)
-            if cls in seen:
-                continue
-            seen.add(cls)
-            order.append(cls)
-            todo.extend(self._superclasses.get(cls, []))
-        return order
+        return self._walk(sorted(self.types(record)), lambda c: self._superclasses.get(c, []))
+
+    def _classes_up_of(self, cls: str) -> list[str]:
+        """A class and its superclasses, nearest first."""
+        return self._walk([cls], lambda c: self._superclasses.get(c, []))
 
     def broader_closure(self, concept: str) -> list[str]:
         """The concept and every concept broader than it."""
-        seen, todo = [], [concept]
-        while todo:
-            c = todo.pop(0)
-            if c not in seen:
-                seen.append(c)
-                todo.extend(o.value for o in self.objects(c, [SKOS + "broader"]) if isinstance(o, self.ox.NamedNode))
-        return seen
+        return self._walk([concept], lambda c: [o.value for o in self.objects(c, [SKOS + "broader"])
+                                                 if isinstance(o, self.ox.NamedNode)])
 
     def concepts(self, record: str, concept_class: str) -> list[str]:
         """The record's codebook concepts of ``concept_class``: from its own ``code`` values (and
