@@ -25,7 +25,6 @@ DOMAIN_WORDS = re.compile(
 PENDING = {
     "src/ldpub/query.py": "netsec",
     "src/ldpub/commands/query.py": "netsec",
-    "src/ldpub/records.py": "records",
     "src/ldpub/config.py": "config",
 }
 

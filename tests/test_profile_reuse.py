@@ -61,7 +61,7 @@ def test_profile_defaults_come_from_the_reused_vocabularies():
     profile = read_profile(load_vocabulary(FIXTURE / "ontology"))
     assert not profile.network_annotated
     assert {k.id for k in profile.node_kinds} == {"person", "organization", "agent"}
-    membership = next(k for k in profile.edge_kinds if k.id == "org-membership")
+    membership = next(k for k in profile.edge_kinds if k.id == "membership")
     assert "http://www.w3.org/ns/org#member" in membership.source
     assert "http://www.w3.org/ns/prov#value" in profile.of("quote")
     assert "http://www.w3.org/2006/time#inXSDDate" in profile.of("instant")
@@ -75,10 +75,10 @@ def test_release_network_shows_its_own_nodes_and_links(release):
     assert nodes == 4  # two persons (foaf:name), two organizations (schema:name)
     for label in ("Ada Lind", "Bo Sand", "Riverside Rowing Club", "Harbour Sports Federation"):
         assert f">{label}</text>" in svg
-    assert svg.count('class="edge edge-org-membership"') == 3  # Ada chair; Bo chair+treasurer (one line); club in federation
+    assert svg.count('class="edge edge-membership"') == 3  # Ada chair; Bo chair+treasurer (one line); club in federation
     assert "Ada Lind \u2192 Riverside Rowing Club: chair" in svg  # the link named by org:role's schema:name
     assert "Bo Sand \u2192 Riverside Rowing Club: chair, treasurer" in svg
-    assert 'class="edge edge-foaf-knows"' in svg
+    assert 'class="edge edge-knows"' in svg
     assert ">person</text>" in svg and ">organization</text>" in svg
 
 

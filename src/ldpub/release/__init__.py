@@ -202,16 +202,20 @@ def build_release(build, version: str, settings, previous: Path | None = None, d
 
 
 def publish(project, version: str, out_dir: Path | None = None, *, previous: Path | None = None,
-            data_dir: Path | None = None, check: bool = True, env=None):
+            data_dir: Path | None = None, check: bool = True, env=None, force: bool = False, notify=None):
     """Check settings, build and validate the data, build the release, check DCAT-AP, write it.
 
     Returns ``(build, release, written)``; ``written`` is empty when the data does not conform
     or the catalog violates DCAT-AP (then nothing is written). Raises :class:`ConfigError` for
-    a bad version or missing settings, before any work.
+    a bad version or missing settings, before any work. A version is published once: over an
+    existing release with other files, :class:`OutputError` says what differs unless ``force``
+    (then the folder is replaced as a whole, ``notify`` told what changes); the same files
+    again are not written again (``notify`` says so).
     """
-    from ..errors import ConfigError
-    from ..output import write_files
+    from ..errors import ConfigError, OutputError
+    from ..output import OutputSet
     from ..pipeline import compile_project
+    from .existing import compare_release
     from .settings import load_publish_settings
 
     if not _VERSION.match(version or ""):
@@ -231,4 +235,17 @@ def publish(project, version: str, out_dir: Path | None = None, *, previous: Pat
         release.dcat_ap = check_dcat_ap(release.files["catalog.ttl"])
         if any(r.severity == "violation" for r in release.dcat_ap):
             return build, release, []
-    return build, release, write_files(out, release.files)
+    with OutputSet(out, replace=True, notify=notify) as staged:  # compared under the lock: one publisher
+        existing = compare_release(out, release.files, build.triples)
+        if existing is not None and existing.empty:
+            if notify:
+                notify(f"release {version} is already published with exactly these files: nothing written")
+            return build, release, [out / name for name in release.files]
+        if existing is not None and not force:
+            raise OutputError.at(f"release {version} is already published, with other files ({existing.describe()})",
+                                 out, hint="publish the changes as a new version, or pass --force to replace it")
+        staged.stage(release.files)
+        written = staged.commit(release.files)
+    if existing is not None and notify:
+        notify(f"replaced release {version}: {existing.describe()}")
+    return build, release, written
