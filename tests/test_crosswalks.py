@@ -86,7 +86,7 @@ def test_an_unmapped_event_class_fails_validation_naming_it(project_copy, run_cl
         encoding="utf-8")
     code, out, err = run_cli("--project", str(project_copy), "validate")
     assert code == 1
-    assert "class https://w3id.org/ldpub/ontology/armed-groups#Ambush has no mapping" in out + err
+    assert "class https://w3id.org/ldpub/ontology/armed-groups#Ambush has no mapping to" in out + err
     # its superclass's mapping does not count: the class says for itself (exactMatch or ldpub:noMatch)
 
 
