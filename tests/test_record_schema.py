@@ -25,6 +25,7 @@ BEYOND_JSON_SCHEMA = {
     "denied-without-denial.yaml": "a SPARQL constraint across records",
     "end-before-start.yaml": "a comparison between two values (sh:lessThanOrEquals)",
     "high-below-low.yaml": "a comparison between two values (SPARQL)",
+    "count-best-below-low.yaml": "a comparison between two values (SPARQL)",
     "wrong-class.yaml": "the class of the record a slug names (sh:class)",
     "wrong-datatype.yaml": "planted as triples (wrong-datatype.ttl): the mapping cannot write them",
 }
