@@ -243,7 +243,7 @@ def build_release(build, version: str, settings, previous: Path | None = None, d
     class_rows = sorted(((vocab.labels.get(c, vocab.curie(c)), vocab.curie(c), vocab.curie(c).replace(":", "-"), n)
                          for c, n in stats.class_entities.items() if vocab.class_by_iri(c)), key=lambda r: (-r[3], r[0]))
     licence_title = settings.license_title or licence_info(settings.license)[0]
-    search_markup = dataset_jsonld(settings, version, catalog, distributions)
+    search_markup = dataset_jsonld(settings, version, catalog)
     files["index.html"] = render_page(
         "index.html", settings=settings, version=version, stats=stats, network=network, network_svg=network_svg,
         timeline=dated, edtf_dates=bool(profile.expander_slots), places=places,

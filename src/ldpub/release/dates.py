@@ -53,7 +53,8 @@ def git_commit_time(root: Path, paths: list[Path], timeout: float = 10.0) -> Rel
 
     def git(*args: str) -> str | None:
         try:
-            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+            # no signature checks (log.showSignature would run gpg.program), no pager, no prompt
+            done = subprocess.run(["git", "-c", "log.showSignature=false", "-C", str(root), *args], capture_output=True, text=True,
                                   timeout=timeout, env=env, stdin=subprocess.DEVNULL)
         except (OSError, subprocess.SubprocessError):
             return None
@@ -71,6 +72,8 @@ def git_commit_time(root: Path, paths: list[Path], timeout: float = 10.0) -> Rel
             continue  # outside the repository (e.g. --data elsewhere)
     if not inside:
         return None
+    if len(inside) > 500:  # thousands of record files: name their folders (a command line is bounded)
+        inside = sorted({path.rsplit("/", 1)[0] if "/" in path else path for path in inside})
     found = git("-C", str(top_path), "log", "-1", "--format=%ct %h", "--", *inside)
     if not found:
         return None

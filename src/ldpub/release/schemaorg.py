@@ -119,7 +119,7 @@ def schema_dataset(settings, version: str, catalog: list) -> dict:
     return {k: v for k, v in out.items() if v is not None}
 
 
-def dataset_jsonld(settings, version: str, catalog: list, distributions=None) -> str:
+def dataset_jsonld(settings, version: str, catalog: list) -> str:
     """The markup's JSON text, safe inside ``<script type="application/ld+json">``."""
     text = json.dumps(schema_dataset(settings, version, catalog), indent=2, ensure_ascii=False)
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
