@@ -21,6 +21,7 @@ from test_publish import RELEASE_ENV, release  # noqa: F401  (the module's relea
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 FIXTURE = Path(__file__).parent / "fixtures" / "reuse-org"
+EXAMPLE = Path(__file__).parent.parent / "examples" / "python-governance"
 
 
 def _terms(ntriples: str) -> set:
@@ -170,8 +171,7 @@ def test_framed_view_is_what_pyld_frames(release):  # noqa: F811
     assert not any(r["id"].count("#") and r.get("type") in ("Excerpt", "FuzzyTime") for r in records)
 
 
-def test_framed_view_of_a_second_project_is_what_pyld_frames(tmp_path):
-    """The reuse-org project names its terms only with standard vocabularies: the frame comes from them."""
+def _release_of(source: Path, tmp_path: Path) -> dict[str, bytes]:
     from ldpub.config import load_project
     from ldpub.output import write_files
     from ldpub.pipeline import compile_project
@@ -179,16 +179,29 @@ def test_framed_view_of_a_second_project_is_what_pyld_frames(tmp_path):
     from ldpub.release.settings import load_publish_settings
 
     project = tmp_path / "project"
-    shutil.copytree(FIXTURE, project)
+    shutil.copytree(source, project, ignore=shutil.ignore_patterns("dist", "releases"))
     build = compile_project(load_project(project))
     assert build.report.conforms
     files = build_release(build, "1.0.0", load_publish_settings(build.project, RELEASE_ENV)).files
     write_files(tmp_path / "1.0.0", files)
+    return files
+
+
+def test_framed_view_of_a_second_project_is_what_pyld_frames(tmp_path):
+    """The reuse-org project names its terms only with standard vocabularies: the frame comes from them."""
+    files = _release_of(FIXTURE, tmp_path)
     _check_framed(tmp_path / "1.0.0")
     records = json.loads(files["dataset.framed.jsonld"])["@graph"]
     membership = next(r for r in records if r["id"] == "d:ada-lind-chair")
     assert membership["memberDuring"]["hasBeginning"]["inXSDDate"] == "2015-03-01"  # an interval and its instants
     assert membership["member"] == {"id": "d:ada-lind", "type": "Person", "foaf:name": "Ada Lind"}
+
+
+def test_framed_view_of_the_example_project_is_what_pyld_frames(tmp_path):
+    """A third project, in another field, whose ontology declares no domains: the frame stays small."""
+    files = _release_of(EXAMPLE, tmp_path)
+    _check_framed(tmp_path / "1.0.0")
+    assert len(files["frame.jsonld"]) < 64_000
 
 
 @pytest.mark.parametrize("name", ["dataset.jsonld", "dataset.framed.jsonld"])

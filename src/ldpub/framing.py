@@ -17,8 +17,11 @@ The frame is derived from the ontology and the project's profile, not written by
   whose range is a part class, and ``time:hasBeginning``/``time:hasEnd``;
 * the frame matches, at the top level, the instances of every other class of the ontology
   (and the release's ``void:Dataset`` header), each in full;
-* a part property embeds its node in full (``"@embed": "@always"``), with the properties
-  the ontology allows on the part's class (by ``rdfs:domain``; parts of parts, two levels);
+* a part property embeds its node in full (``"@embed": "@always"``); inside it, the
+  references the ontology gives the part's class (by ``rdfs:domain``) and the profile's
+  ``source`` properties embed identifier, type and labels, and everything else is embedded
+  whole (pyld's implicit frame: a time's beginning and end, say). Naming every property in
+  every part made a frame of 450 KB on an ontology without domains; this one stays small;
 * every other object property embeds only the identifier, type and labels of what it points
   at (``"@explicit": true`` with the profile's label properties the ontology declares).
 
@@ -38,7 +41,6 @@ from .rdfterms import DCT, RDF_TYPE, RDFS
 __all__ = ["FrameSpec", "derive_frame", "frame_json", "frame_document"]
 
 VOID_DATASET = "http://rdfs.org/ns/void#Dataset"
-PART_DEPTH = 2  # parts inside a record, and parts inside those
 
 
 @dataclass
@@ -69,20 +71,21 @@ def derive_frame(vocab, profile, header: bool = True) -> FrameSpec:
     declared = {t.iri for t in vocab.properties.values()}
     labels = [p for p in profile.labels if p in declared] or [RDFS + "label"]
 
-    def props_for(cls: str | None, depth: int, path: frozenset[str]) -> dict:
-        allowed = _superclasses(vocab, cls) if cls else None
-        out: dict[str, FrameSpec | None] = {}
-        for iri in sorted(objects):
-            term = objects[iri]
-            if allowed is not None and term.domain and term.domain not in allowed:
-                continue
-            if iri in parts and depth < PART_DEPTH and term.range not in path:
-                out[iri] = FrameSpec([], labels, props_for(term.range, depth + 1, path | {term.range or ""}), "@always")
-            else:
-                out[iri] = None
-        return out
+    sources = profile.of("source")
+    part_frame_props: dict[str | None, dict] = {}
 
-    top = props_for(None, 0, frozenset())
+    def inside(cls: str | None) -> dict:
+        """The frame of a part of class ``cls``: references named by the ontology for that class
+        (by ``rdfs:domain``) and its sources; its own parts are left to pyld's implicit frame,
+        which embeds them whole (a time's beginning and end, say)."""
+        if cls not in part_frame_props:
+            allowed = _superclasses(vocab, cls) if cls else set()
+            part_frame_props[cls] = {iri: None for iri, term in sorted(objects.items()) if iri not in parts
+                                     and ((term.domain and term.domain in allowed) or iri in sources)}
+        return part_frame_props[cls]
+
+    top = {iri: (FrameSpec([], labels, inside(objects[iri].range), "@always") if iri in parts else None)
+           for iri in sorted(objects)}
     top_types = sorted({t.iri for t in vocab.classes.values()} - part_classes)
     if header:  # the licence header of release data files (ldpub.release.header)
         top_types.append(VOID_DATASET)
