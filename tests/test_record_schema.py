@@ -173,3 +173,10 @@ def test_unquoted_dates_are_text_as_the_language_server_reads_them(article_schem
                     encoding="utf-8")
     assert _yaml12(path)[0]["publicationDate"] == "2020-03-01"
     assert _errors(article_schema, _yaml12(path)) == []
+
+
+def test_an_individual_named_by_digits_may_be_written_without_quotes(article_schema):
+    records = [{"id": "x", "type": "Pledge", "pledger": "a", "pledgee": "b", "credibility": 2}]
+    assert [m for path, m in _errors(article_schema, records) if path[1:2] == ["credibility"]] == []
+    records[0]["credibility"] = 9
+    assert [m for path, m in _errors(article_schema, records) if path[1:2] == ["credibility"]]

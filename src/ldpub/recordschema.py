@@ -173,9 +173,14 @@ def _one_of(members: list, vocab: Vocabulary) -> dict[str, Any]:
         names = _names_of(vocab, member.value)
         offered.update(names)
         keys.update(name_key(n) for n in names)
-    enum = {"enum": sorted(offered)}
+    enum = {"enum": _with_numbers(offered)}
     keys.discard("")
     return {"anyOf": [enum, {"type": "string", "pattern": _spelled(keys)}]} if keys else enum
+
+
+def _with_numbers(names: set[str]) -> list:
+    """The names, plus the number a YAML reader makes of a name that is all digits (``credibility: 2``)."""
+    return sorted(names) + sorted({int(n) for n in names if n.isascii() and n.isdigit()})
 
 
 def _spelled(keys: set[str]) -> str:
@@ -230,7 +235,7 @@ def _single_value(term: Term, vocab: Vocabulary) -> dict[str, Any]:
     options: list[dict[str, Any]] = []
     names = _individual_names(vocab, term.range)
     if names:
-        options.append({"enum": names})
+        options.append({"enum": _with_numbers(set(names))})
     options.append({"$ref": "#/definitions/reference"})
     options.append(_nested_ref(term.range, vocab))
     return {"anyOf": options}
