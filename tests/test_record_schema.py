@@ -180,3 +180,17 @@ def test_an_individual_named_by_digits_may_be_written_without_quotes(article_sch
     assert [m for path, m in _errors(article_schema, records) if path[1:2] == ["credibility"]] == []
     records[0]["credibility"] = 9
     assert [m for path, m in _errors(article_schema, records) if path[1:2] == ["credibility"]]
+
+
+def test_a_union_range_takes_a_value_of_any_member_and_booleans_take_xsd_forms():
+    from ldpub.ontology import DATATYPE, Term
+    from ldpub.rdfterms import XSD
+    from ldpub.recordschema import _literal
+
+    when = Term("when", "https://example.org/when", DATATYPE, range_union=(XSD + "date", XSD + "gYearMonth", XSD + "gYear"))
+    validator = jsonschema.Draft7Validator(_literal(when))
+    assert all(validator.is_valid(v) for v in ("2019-03-01", "2019-03", "2019"))
+    assert not validator.is_valid("March 2019")
+    flag = jsonschema.Draft7Validator(_literal(Term("flag", "https://example.org/flag", DATATYPE, range=XSD + "boolean")))
+    assert all(flag.is_valid(v) for v in (True, False, "true", "1", 0))
+    assert not flag.is_valid("yes")

@@ -195,9 +195,16 @@ def _spelled(keys: set[str]) -> str:
 
 # ---------------------------------------------------------------------------- values
 def _literal(term: Term) -> dict[str, Any]:
-    datatype = term.range or (RDF_LANGSTRING if term.kind == ANNOTATION else XSD + "string")
-    if datatype == XSD + "boolean":
-        return {"anyOf": [{"type": "boolean"}, {"enum": ["true", "false"]}]}
+    """A literal of the property's datatype, or of any member of a union range."""
+    datatypes = getattr(term, "datatypes", None) or (term.range,)
+    options = [_one_datatype(term, d) for d in datatypes]
+    return options[0] if len(options) == 1 else {"anyOf": options}
+
+
+def _one_datatype(term: Term, datatype: str | None) -> dict[str, Any]:
+    datatype = datatype or (RDF_LANGSTRING if term.kind == ANNOTATION else XSD + "string")
+    if datatype == XSD + "boolean":  # XSD's lexical space: true, false, 1, 0
+        return {"anyOf": [{"type": "boolean"}, {"enum": ["true", "false", "1", "0", 1, 0]}]}
     if datatype in _INTEGER_TYPES:
         return {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": _INTEGER_TEXT}]}
     if datatype in _NUMBER_TYPES:
