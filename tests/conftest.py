@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT.parent / "shared" / "sources"
+RELEASE_EPOCH = 1795564800  # 2026-11-25T00:00:00Z
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -18,6 +19,15 @@ def _record_cache_in_tmp(tmp_path_factory):
     import os
 
     os.environ.setdefault("LDPUB_CACHE_DIR", str(tmp_path_factory.mktemp("ldpub-cache")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_date():
+    """Releases made by the tests are dated 2026-11-25 (SOURCE_DATE_EPOCH), as CI would date them;
+    tests of the other date sources pass their own environment."""
+    import os
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(RELEASE_EPOCH))
 
 
 @pytest.fixture(scope="session")

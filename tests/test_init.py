@@ -25,11 +25,14 @@ VOCAB = "https://example.org/my-dataset/ontology#"
 SAMPLE_TEXT = "sources/riverside-garden-club-notes.txt"
 RELEASE_DAY = "2024-05-17"  # SOURCE_DATE_EPOCH 1715904000, as init writes it into [publish] issued
 #: DCAT-AP 3.0.0 recommendations the sample cannot meet (frictions.md F21): no [publish] setting
-#: gives the publisher's ADMS type, and the sample is about no real place.
+#: gives the publisher's ADMS type, and the sample is about no real place. The version-independent
+#: dataset (DCAT 3 versioning) has no distribution of its own: each release has the files.
 KNOWN_DCAT_AP_WARNINGS = {
-    ("https://example.org/my-dataset/releases/#publisher", "dct:type"),
+    ("https://example.org/my-dataset/#publisher", "dct:type"),
     ("https://example.org/my-dataset/releases/0.1.0/#catalog", "dct:spatial"),
     ("https://example.org/my-dataset/releases/0.1.0/#dataset", "dct:spatial"),
+    ("https://example.org/my-dataset/#dataset", "dct:spatial"),
+    ("https://example.org/my-dataset/#dataset", "dcat:distribution"),
 }
 
 

@@ -8,17 +8,49 @@ return bytes, so the same input gives byte-identical files.
 * JSON-LD is written compacted with the ontology-derived context (:mod:`ldpub.context`):
   ldpub emits the compact form directly, node by node in subject order, because general
   JSON-LD compaction (pyld, rdflib) is slow and its output order is not stable.
+
+JSON-LD values a web developer can use: an ``xsd:boolean`` or ``xsd:integer`` literal whose
+lexical form is canonical is written as a JSON ``true``/``false`` or number, as JSON-LD's
+``useNativeTypes`` would read it, but only where that is lossless: the JSON-LD to RDF algorithm
+turns ``true`` back into ``"true"^^xsd:boolean`` and an integral number into its canonical
+``xsd:integer`` form, so only canonical forms (``false``, ``42``, ``-7``; not ``1``/``0`` as
+booleans, ``+5``, ``007`` or ``-0``) round-trip. Integers beyond 2^53 - 1 stay strings (a
+JavaScript number cannot hold them exactly), and so do ``xsd:decimal`` (a JSON number would
+come back as ``xsd:double``), ``xsd:double`` and every other datatype: ``{"@value": "2.50",
+"@type": "xsd:decimal"}``. A native value under a term coerced to another datatype is written
+as ``{"@value": 42}`` (a value object is not coerced). ``tests/test_jsonld_web.py`` checks with
+pyld that the JSON-LD gives back exactly the N-Triples.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from .rdfterms import RDF_TYPE, XSD
 
-__all__ = ["RdfFormat", "FORMATS", "get_format", "WriteContext", "write_jsonld", "JsonLdWriter", "stream_writer"]
+__all__ = ["RdfFormat", "FORMATS", "get_format", "WriteContext", "write_jsonld", "JsonLdWriter", "stream_writer",
+           "native_value"]
+
+_BOOLEAN, _INTEGER = XSD + "boolean", XSD + "integer"
+_CANONICAL_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,15})")
+MAX_SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER
+
+
+def native_value(lexical: str, datatype: str) -> bool | int | None:
+    """The JSON value that stands for a literal losslessly (see the module docstring), else None.
+
+    >>> native_value("false", XSD + "boolean"), native_value("42", XSD + "integer"), native_value("042", XSD + "integer")
+    (False, 42, None)
+    """
+    if datatype == _BOOLEAN:
+        return {"true": True, "false": False}.get(lexical)
+    if datatype == _INTEGER and lexical != "-0" and _CANONICAL_INTEGER.fullmatch(lexical):
+        number = int(lexical)
+        return number if -MAX_SAFE_INTEGER <= number <= MAX_SAFE_INTEGER else None
+    return None
 
 
 @dataclass(frozen=True)
@@ -27,6 +59,7 @@ class WriteContext:
 
     prefixes: dict[str, str]
     jsonld_context: dict = field(default_factory=dict)
+    jsonld_context_url: str | None = None  # JSON-LD names its context by this URL instead of inlining it
 
 
 @dataclass(frozen=True)
@@ -76,6 +109,7 @@ class _Compactor:
         self._expanded_types = {key: self.expand(d.get("@type", "")) for key, d in self.terms.values()}
         self._namespaces = {ns: prefix for prefix, ns in reversed(self.prefixes)}  # longest wins on ties
         self._memo: dict[str, str] = {}
+        self.id_key = "id" if context.get("id") == "@id" else "@id"  # references as {"id": ...} where the context says so
 
     def expand(self, curie: str) -> str:
         if ":" in curie:
@@ -112,7 +146,7 @@ class _Compactor:
         if isinstance(obj, ox.NamedNode):
             return self.iri_value(obj.value, definition)
         if isinstance(obj, ox.BlankNode):
-            return {"@id": f"_:{obj.value}"}
+            return {self.id_key: f"_:{obj.value}"}
         return self.literal_value(obj.value, obj.language, obj.datatype.value, key, definition)
 
     def text_value(self, text: str, key: str | None, definition: dict | None):
@@ -121,7 +155,7 @@ class _Compactor:
         if first == "<":
             return self.iri_value(text[1:-1], definition)
         if first == "_":
-            return {"@id": text}
+            return {self.id_key: text}
         from .ntriples import parse_literal
 
         lexical, datatype, lang = parse_literal(text)
@@ -130,9 +164,16 @@ class _Compactor:
     def iri_value(self, iri: str, definition: dict | None):
         if definition and definition.get("@type") == "@id":
             return self.compact_memo(iri)
-        return {"@id": self.compact_memo(iri)}
+        return {self.id_key: self.compact_memo(iri)}
 
     def literal_value(self, lexical: str, lang: str | None, datatype: str, key: str | None, definition: dict | None):
+        if not lang and (datatype == _BOOLEAN or datatype == _INTEGER):
+            native = native_value(lexical, datatype)
+            if native is not None:
+                coerced = definition.get("@type") if definition is not None else None
+                if coerced is None or coerced == "@id" or self._expanded_types[key] == datatype:
+                    return native
+                return {"@value": native}  # a value object is not coerced to the term's other datatype
         if definition is not None:
             if lang and definition.get("@language") == lang:
                 return lexical
@@ -149,9 +190,10 @@ class _Compactor:
         return {"@value": lexical, "@type": self.compact_memo(datatype)}
 
 
-def write_jsonld(triples: Iterable, context: dict) -> bytes:
-    """Compacted JSON-LD (``@context`` inline, one node object per subject, ``@graph`` array)."""
-    writer = JsonLdWriter(context)
+def write_jsonld(triples: Iterable, context: dict, context_url: str | None = None) -> bytes:
+    """Compacted JSON-LD (``@context`` inline, or ``context_url`` when given; one node object per
+    subject, ``@graph`` array)."""
+    writer = JsonLdWriter(context, context_url=context_url)
     writer.feed(triples)
     return writer.finish()
 
@@ -167,12 +209,12 @@ class JsonLdWriter:
 
     FOOTER = b"\n  ]\n}\n"
 
-    def __init__(self, context: dict, continuation: bool = False) -> None:
+    def __init__(self, context: dict, continuation: bool = False, context_url: str | None = None) -> None:
         self.comp = _Compactor(context)
         self.encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
         # bytes per node: the text of a large graph is never held twice (as str and as bytes)
-        self.chunks = [b"" if continuation else ('{\n  "@context": '
-                       + _indent(json.dumps(context, indent=2, ensure_ascii=False)) + ',\n  "@graph": [').encode("utf-8")]
+        named = json.dumps(context_url) if context_url else _indent(json.dumps(context, indent=2, ensure_ascii=False))
+        self.chunks = [b"" if continuation else ('{\n  "@context": ' + named + ',\n  "@graph": [').encode("utf-8")]
         self.continuation = continuation
         self.predicate_names: dict[str, tuple] = {}  # predicate IRI -> (name, term key, definition)
         self.subject = None
@@ -292,7 +334,7 @@ def _is_blank(node) -> bool:
 
 
 def _jsonld(triples: list, ctx: WriteContext) -> bytes:
-    return write_jsonld(triples, ctx.jsonld_context)
+    return write_jsonld(triples, ctx.jsonld_context, ctx.jsonld_context_url)
 
 
 FORMATS: dict[str, RdfFormat] = {

@@ -28,8 +28,9 @@ def publish(ctx: click.Context, version: str, out_dir: str | None, previous: str
     """Publish release VERSION: dataset, ontology, shapes, DCAT-AP catalog, VoID, PROV, pages.
 
     Settings come from the [publish] table of ldpub.toml (base_url, description, publisher,
-    contact_email, license, issued...). Timestamps come from [publish] issued/modified or
-    SOURCE_DATE_EPOCH, never the clock: the same input and version give byte-identical files.
+    contact_email, license...). A release is dated by [publish] modified, else SOURCE_DATE_EPOCH,
+    else the last git commit of its inputs, never the clock: the same inputs and history give
+    byte-identical files.
     Nothing is written unless the data conforms and the catalog meets DCAT-AP. A version is
     published once: over an existing release with other files publish stops (exit 2) and says
     what differs; --force replaces the folder as a whole, saying what changes.
@@ -62,6 +63,7 @@ def publish(ctx: click.Context, version: str, out_dir: str | None, previous: str
         out = written[0].parent if written else out_dir
         click.echo(f"published {version}: {release.stats.triples} triples, {len(release.files)} files -> {out}")
         click.echo(f"  {release.changes}")
+        click.echo(f"  dated {release.settings.modified.isoformat()} by {release.settings.date_source}")
         if check:
             warnings = len(release.dcat_ap)
             click.echo(f"  DCAT-AP 3.0.0: conforms ({warnings} recommendation warning(s))")

@@ -2,19 +2,25 @@
 
 :func:`build_release` is pure (a :class:`~ldpub.pipeline.Build` in, file name -> bytes out);
 :func:`publish` checks the settings, builds the release and writes it atomically. A release
-folder holds the dataset (Turtle, sorted N-Triples, JSON-LD + context), the ontology (Turtle,
-RDF/XML), the shapes, ``void.ttl``, ``prov.ttl``, ``CHANGELOG.md``, ``ontology.html``,
-``network.svg``, the DCAT-AP catalog (``catalog.ttl``, ``catalog.jsonld``), ``index.html`` and
-``SHA256SUMS``. The catalog describes every file except itself and SHA256SUMS (a file cannot
-carry its own checksum); SHA256SUMS covers every other file.
+folder holds the dataset (Turtle, sorted N-Triples, JSON-LD + context, framed JSON-LD + its
+frame), each data file headed by its licence, the ontology (Turtle, RDF/XML), the shapes,
+``void.ttl``, ``prov.ttl``, ``CHANGELOG.md``, ``ontology.html``, ``network.svg``, the DCAT-AP
+catalog (``catalog.ttl``, ``catalog.jsonld``), ``index.html`` (with schema.org ``Dataset``
+markup for search engines) and ``SHA256SUMS``. The catalog describes every file except itself,
+the landing page and SHA256SUMS (a file cannot carry its own checksum); SHA256SUMS covers every
+other file.
 
 Module map::
 
     settings.py   [publish] table -> PublishSettings (clear error before anything is written)
+    dates.py      the release's date: [publish] modified, SOURCE_DATE_EPOCH or the last git commit
+    versions.py   the releases beside this one (DCAT 3 versioning, the first issue date)
+    header.py     the licence header of the data files
     stats.py      counts for VoID and the landing page
     dcat.py       DCAT-AP catalog triples (file kinds registry)
+    schemaorg.py  schema.org Dataset JSON-LD for the landing page (from the catalog's facts)
     void.py       VoID triples          prov.py   PROV-O triples (input hashes)
-    network.py    the profile's network (nodes, links) -> networkx layout -> SVG
+    network.py    the profile's network (nodes, links) -> layout -> SVG
     pages.py      timeline, ontology docs, jinja2 rendering (templates/)
 
 What the pages, the network, the timeline and the catalog's temporal and spatial coverage know
@@ -25,13 +31,13 @@ about the domain comes from the project's profile (:mod:`ldpub.profile`), never 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Release", "build_release", "publish", "find_previous_release", "version_key"]
+from .versions import VERSION_NAME as _VERSION
+from .versions import version_key
 
-_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]*$")
+__all__ = ["Release", "build_release", "publish", "find_previous_release", "version_key"]
 
 
 @dataclass
@@ -47,23 +53,16 @@ class Release:
     dcat_ap: list = field(default_factory=list)  # DcatApResult, when checked
 
 
-def version_key(name: str) -> tuple:
-    """Sort key for version strings: numeric parts compare as numbers (0.10 > 0.9)."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.+_-]", name))
-
-
 def find_previous_release(out_dir: Path, version: str) -> Path | None:
     """The release folder beside ``out_dir`` with the highest version below ``version``."""
-    parent = Path(out_dir).resolve().parent
-    if not parent.is_dir():
-        return None
-    mine = version_key(version)
-    candidates = [p for p in parent.iterdir() if p.is_dir() and p.name != Path(out_dir).name
-                  and (p / "dataset.nt").is_file() and _VERSION.match(p.name) and version_key(p.name) < mine]
-    return max(candidates, key=lambda p: version_key(p.name)) if candidates else None
+    from .versions import older_releases
+
+    older = older_releases(out_dir, version)
+    return older[-1].folder if older else None
 
 
-def _standards(build) -> list:
+def _standards(build, release_url: str) -> list:
+    """What the data conforms to: the ontology, the shapes, the JSON-LD context (and frame)."""
     from ..rdfterms import OWL, RDF_TYPE, RDFS
     from .dcat import Standard
 
@@ -72,13 +71,20 @@ def _standards(build) -> list:
     if vocab.ontology_iri:
         title = next((t.object.value for t in build.ontology_triples
                       if t.subject.value == vocab.ontology_iri and t.predicate.value.endswith("/title")), "ontology")
-        out.append(Standard(vocab.ontology_iri, title))
+        out.append(Standard(vocab.ontology_iri, title, ("ontology.ttl", "ontology.rdf"), "ontology.html"))
+    else:
+        out.append(Standard(release_url + "ontology.ttl", "Ontology", ("ontology.ttl", "ontology.rdf"), "ontology.html"))
     shape_ontologies = sorted({t.subject.value for t in build.shape_triples
                                if t.predicate.value == RDF_TYPE and t.object.value == OWL + "Ontology"})
     for iri in shape_ontologies:
         title = next((t.object.value for t in build.shape_triples
                       if t.subject.value == iri and t.predicate.value == RDFS + "label"), "SHACL shapes")
-        out.append(Standard(iri, title))
+        out.append(Standard(iri, title, ("shapes.ttl",)))
+    if not shape_ontologies:
+        out.append(Standard(release_url + "shapes.ttl", "SHACL shapes", ("shapes.ttl",)))
+    out.append(Standard(release_url + "context.jsonld", "JSON-LD context", ("context.jsonld",),
+                        applies_to=("dataset.jsonld", "dataset.framed.jsonld")))
+    out.append(Standard(release_url + "frame.jsonld", "JSON-LD frame", ("frame.jsonld",), applies_to=("dataset.framed.jsonld",)))
     return out
 
 
@@ -126,30 +132,68 @@ def _places(build, profile, settings) -> list:
     return places
 
 
-def build_release(build, version: str, settings, previous: Path | None = None, data_dir: Path | None = None) -> Release:
-    """Every file of release ``version`` of ``build`` (deterministic: no clock, sorted output)."""
+def _check_release_date(settings, version: str, history: list, project) -> None:
+    """Refuse to date a release after the first by ``[publish] issued`` (see :mod:`ldpub.release.dates`)."""
+    from ..config import CONFIG_FILE
+    from ..errors import ConfigError
+    from .dates import FIRST_ISSUE
+
+    if settings.date_source == FIRST_ISSUE and history:
+        raise ConfigError.at(
+            f"no date for release {version}: only [publish] issued gives one, and that is the date of the first "
+            f"release ({history[0].version} is published already)", project.root / CONFIG_FILE,
+            hint="commit the inputs to git (the release is dated by their last commit), set SOURCE_DATE_EPOCH, "
+                 "or add under [publish]: modified = YYYY-MM-DD")
+
+
+def build_release(build, version: str, settings, previous: Path | None = None, data_dir: Path | None = None,
+                  history: list | None = None) -> Release:
+    """Every file of release ``version`` of ``build`` (deterministic: no clock, sorted output).
+
+    ``history``: the releases before this one (:func:`ldpub.release.versions.older_releases`);
+    by default ``previous`` alone."""
+    import json
+
     from .. import __version__ as ldpub_version
+    from ..framing import derive_frame, frame_document, frame_json
+    from ..ntriples import lines_bytes
     from ..pipeline import build_files
-    from ..serialize import FORMATS, WriteContext
-    from .dcat import FILE_KINDS, Distribution, catalog_triples, licence_info
-    from .diff import diff_triples, entity_labels, load_release_triples
     from ..profile import read_profile
+    from ..serialize import FORMATS, WriteContext
     from ..temporal import TimeReader
+    from .dcat import DATA, FILE_KINDS, PAGE, Distribution, Versions, catalog_triples, licence_info
+    from .diff import diff_triples, entity_labels, load_release_triples
+    from .header import licence_header, release_data
     from .network import extract_network, render_svg
     from .pages import ontology_docs, render_page, timeline
     from .prov import input_files, prov_triples, sha256
     from .rdf import jsonld_bytes, turtle_bytes
+    from .schemaorg import dataset_jsonld
     from .stats import dataset_stats
+    from .versions import read_release
     from .void import void_triples
 
     project, vocab = build.project, build.vocab
     release_url = settings.release_url(version)
-    dataset_iri = release_url + "#dataset"
+    dataset_iri = settings.dataset_iri(version)
+    if history is None:
+        history = [read_release(previous)] if previous is not None else []
+    _check_release_date(settings, version, history, project)
     files = dict(build_files(build))
-    files["ontology.rdf"] = FORMATS["rdfxml"].writer(build.ontology_triples, WriteContext(prefixes=vocab.prefixes))
+    # the data files, headed by their licence
+    header = licence_header(settings, dataset_iri)
+    lines, data_triples = release_data(build, header)
+    ctx = WriteContext(prefixes=build.prefixes, jsonld_context=build.context)
+    files["dataset.nt"] = lines_bytes(lines)
+    files["dataset.ttl"] = FORMATS["turtle"].writer(data_triples, ctx)
+    files["dataset.jsonld"] = FORMATS["jsonld"].writer(data_triples, ctx)
     profile = read_profile(vocab)
+    frame = derive_frame(vocab, profile)
+    files["frame.jsonld"] = (json.dumps(frame_json(frame, build.context), indent=2, ensure_ascii=False) + "\n").encode()
+    files["dataset.framed.jsonld"] = frame_document(data_triples, build.context, frame)
+    files["ontology.rdf"] = FORMATS["rdfxml"].writer(build.ontology_triples, WriteContext(prefixes=vocab.prefixes))
     times = TimeReader(build.store(), profile)
-    stats = dataset_stats(build.triples, project.base_iri, records=build.record_count)
+    stats = dataset_stats(data_triples, project.base_iri, records=build.record_count)
     stats.earliest, stats.latest = times.coverage()
     dated = timeline(build, profile, times)
     stats.dated = len(dated)
@@ -161,10 +205,11 @@ def build_release(build, version: str, settings, previous: Path | None = None, d
         labels = entity_labels([build.triples, old_triples], profile.labels)
     files["CHANGELOG.md"], changes = _changelog(version, settings, diff, build.prefixes, previous, stats, labels)
 
+    data_names = [name for name, kind in FILE_KINDS.items() if kind.role == DATA]
     files["void.ttl"] = turtle_bytes(void_triples(stats, settings, version, dataset_iri, project.base_iri,
-                                                  ["dataset.ttl", "dataset.nt", "dataset.jsonld"], vocab.curie))
+                                                  data_names, vocab.curie))
     inputs = input_files(project, data_dir)
-    outputs = ["dataset.ttl", "dataset.nt", "dataset.jsonld", "context.jsonld"]
+    outputs = [*data_names, "context.jsonld", "frame.jsonld"]
     files["prov.ttl"] = turtle_bytes(prov_triples(settings, version, dataset_iri, inputs, outputs, ldpub_version))
 
     network = extract_network(build.store(), profile)
@@ -173,28 +218,37 @@ def build_release(build, version: str, settings, previous: Path | None = None, d
     classes, properties = ontology_docs(build, profile)
     ontology_meta = {t.predicate.value.rsplit("/", 1)[-1]: t.object.value for t in build.ontology_triples
                      if vocab.ontology_iri and t.subject.value == vocab.ontology_iri}
-    standards = _standards(build)
+    standards = _standards(build, release_url)
     files["ontology.html"] = render_page(
         "ontology.html", settings=settings, version=version, classes=classes, properties=properties,
         ontology_iri=vocab.ontology_iri or "", ontology_title=ontology_meta.get("title", "Ontology"),
         ontology_description=ontology_meta.get("description", ""),
         ontology_version=ontology_meta.get("owl#versionInfo", ""), ldpub_version=ldpub_version)
 
-    distributions = [Distribution(name, kind, len(files[name]), sha256(files[name]))
-                     for name, kind in FILE_KINDS.items() if name in files]
+    listed = [Distribution(name, kind, len(files[name]), sha256(files[name]))
+              for name, kind in FILE_KINDS.items() if name in files]
+    distributions = [d for d in listed if d.kind.role == DATA]
+    older = [r for r in history if r.dataset_iri]
+    first_issued = settings.issued or min((r.first_issued for r in older if r.first_issued), default=settings.modified)
+    followed = Path(previous).resolve() if previous is not None else None
+    previous_iri = next((r.dataset_iri for r in history if r.folder == followed), None)
+    versions = Versions(first_issued, tuple((r.version, r.dataset_iri) for r in older), previous_iri,
+                        tuple(d.name for d in listed if d.kind.role == PAGE))
     places = _places(build, profile, settings)
     catalog = catalog_triples(settings, version, distributions, standards, (stats.earliest, stats.latest), changes,
-                              places)
+                              places, versions)
     files["catalog.ttl"] = turtle_bytes(catalog)
     files["catalog.jsonld"] = jsonld_bytes(catalog)
 
     class_rows = sorted(((vocab.labels.get(c, vocab.curie(c)), vocab.curie(c), vocab.curie(c).replace(":", "-"), n)
                          for c, n in stats.class_entities.items() if vocab.class_by_iri(c)), key=lambda r: (-r[3], r[0]))
+    licence_title = settings.license_title or licence_info(settings.license)[0]
+    search_markup = dataset_jsonld(settings, version, catalog)
     files["index.html"] = render_page(
         "index.html", settings=settings, version=version, stats=stats, network=network, network_svg=network_svg,
         timeline=dated, edtf_dates=bool(profile.expander_slots), places=places,
-        distributions=distributions, class_rows=class_rows, standards=standards,
-        licence_title=settings.license_title or licence_info(settings.license)[0], release_url=release_url,
+        files=listed, class_rows=class_rows, standards=standards, versions=versions,
+        licence_title=licence_title, release_url=release_url, search_markup=search_markup,
         inputs=inputs, changes=changes, ldpub_version=ldpub_version)
 
     files["SHA256SUMS"] = "".join(f"{sha256(files[name])}  {name}\n" for name in sorted(files)).encode()
@@ -221,14 +275,18 @@ def publish(project, version: str, out_dir: Path | None = None, *, previous: Pat
     if not _VERSION.match(version or ""):
         raise ConfigError.at(f"version {version!r} cannot name a release folder",
                              hint="use letters, digits, '.', '-', '_' or '+', e.g. 1.0.0")
-    settings = load_publish_settings(project, env)
+    from .versions import older_releases
+
+    settings = load_publish_settings(project, env, data_dir)
     out = Path(out_dir) if out_dir else project.root / "releases" / version
-    if previous is None:
-        previous = find_previous_release(out, version)
+    history = older_releases(out, version, previous)
+    _check_release_date(settings, version, history, project)
+    if previous is None and history:
+        previous = history[-1].folder
     build = compile_project(project, Path(data_dir) if data_dir else None)
     if not build.report.conforms:
         return build, None, []
-    release = build_release(build, version, settings, previous, data_dir)
+    release = build_release(build, version, settings, previous, data_dir, history)
     if check:
         from .dcatap import check_dcat_ap
 

@@ -53,8 +53,14 @@ class ReleaseDiff:
 
 
 def load_release_triples(path: Path) -> tuple[list, dict[str, str]]:
-    """Triples and prefixes of a release folder (its ``dataset.nt``) or of one RDF file."""
+    """Triples and prefixes of a release folder (its ``dataset.nt``) or of one RDF file.
+
+    The licence header of a release's data (:mod:`ldpub.release.header`) is left out: it is
+    about the release's own dataset IRI, which names the version."""
     import pyoxigraph as ox
+
+    from .header import without_header
+    from .versions import read_release
 
     path = Path(path)
     if path.is_dir():
@@ -72,6 +78,8 @@ def load_release_triples(path: Path) -> tuple[list, dict[str, str]]:
         triples = [q.triple for q in ox.parse(path=str(path), format=fmt)]
     except SyntaxError as exc:
         raise LdpubError.at(f"not valid RDF: {exc}", path) from exc
+    if path.name == "dataset.nt":
+        triples = without_header(triples, read_release(path.parent).dataset_iri)
     prefixes: dict[str, str] = {}
     ttl = path.parent / "dataset.ttl"
     if ttl.is_file():

@@ -1,13 +1,17 @@
 """The network picture: nodes and links extracted from the data as the project's profile says
-(:mod:`ldpub.profile`), laid out by networkx, drawn as SVG.
+(:mod:`ldpub.profile`), laid out by stress majorization, drawn as SVG.
 
 Nodes are the instances of the profile's node classes (by default persons, organizations and
 other agents of FOAF, W3C ORG, PROV-O and schema.org); links are the profile's edge properties
 (subject -> object) and the records of its edge classes (source -> target, e.g. an
 ``org:Membership`` from its member to its organization, named by its role). Only links between
-two nodes are drawn. The layout is networkx's Kamada-Kawai layout, one per connected component
-(deterministic: it starts from a circular layout of the sorted nodes); coordinates are rounded
-so the SVG is byte-identical run to run. Every text is escaped.
+two nodes are drawn. Each connected component is laid out on its own by stress majorization
+(Gansner, Koren and North, "Graph drawing by stress majorization", 2004): it minimises the
+same energy as Kamada-Kawai (distances on the page close to path lengths in the graph, pairs
+weighted by 1/d^2), with numpy alone, where networkx's Kamada-Kawai needs scipy's optimiser
+(importing scipy took a quarter of ``ldpub publish``). It is deterministic: it starts from a
+circular layout of the sorted nodes; coordinates are rounded so the SVG is byte-identical run
+to run. Every text is escaped.
 """
 
 from __future__ import annotations
@@ -143,47 +147,120 @@ def extract_network(store, profile) -> Network:
     return Network(sorted(nodes.values(), key=lambda n: n.iri), kept, node_styles, edge_styles)
 
 
-def _component_layout(graph) -> dict[str, tuple[float, float]]:
-    """Kamada-Kawai layout of one connected component, normalised to the unit square."""
-    import networkx as nx
+def _distances(nodes: list[str], neighbours: dict[str, set[str]]) -> list[list[float]]:
+    """All shortest path lengths (breadth-first: links count 1) between the nodes of one component."""
+    index = {n: i for i, n in enumerate(nodes)}
+    rows = []
+    for start in nodes:
+        row = [0.0] * len(nodes)
+        seen, frontier, depth = {start}, [start], 0
+        while frontier:
+            depth += 1
+            following = []
+            for node in frontier:
+                for other in sorted(neighbours[node]):
+                    if other not in seen:
+                        seen.add(other)
+                        row[index[other]] = float(depth)
+                        following.append(other)
+            frontier = following
+        rows.append(row)
+    return rows
 
-    nodes = sorted(graph.nodes)
+
+def _component_layout(nodes: list[str], neighbours: dict[str, set[str]], rounds: int = 300) -> dict[str, tuple[float, float]]:
+    """Stress-majorization layout of one connected component (sorted ``nodes``), in the unit square."""
+    import numpy as np
+
     if len(nodes) == 1:
         return {nodes[0]: (0.5, 0.5)}
     if len(nodes) == 2:
         return {nodes[0]: (0.5, 0.0), nodes[1]: (0.5, 1.0)}
-    ordered = nx.Graph()
-    ordered.add_nodes_from(nodes)
-    ordered.add_edges_from(sorted(tuple(sorted(e)) for e in graph.edges))
-    pos = nx.kamada_kawai_layout(ordered, pos=nx.circular_layout(ordered))
-    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    return {n: ((p[0] - min(xs)) / span_x, (p[1] - min(ys)) / span_y) for n, p in pos.items()}
+    n = len(nodes)
+    d = np.array(_distances(nodes, neighbours))
+    off = ~np.eye(n, dtype=bool)
+    w = np.zeros((n, n))
+    w[off] = d[off] ** -2.0
+    laplacian = -w
+    laplacian[np.diag_indices(n)] = w.sum(axis=1)
+    inverse = np.linalg.pinv(laplacian)
+
+    def stress(pos) -> float:
+        gaps = np.sqrt(((pos[:, None, :] - pos[None, :, :]) ** 2).sum(axis=2))
+        return float((w[off] * (gaps[off] - d[off]) ** 2).sum())
+
+    def majorize(x):
+        before = stress(x)
+        for _ in range(rounds):
+            gaps = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
+            b = np.zeros((n, n))
+            apart = off & (gaps > 1e-9)
+            b[apart] = -w[apart] * d[apart] / gaps[apart]
+            b[np.diag_indices(n)] = -b.sum(axis=1)
+            x = inverse @ (b @ x)
+            after = stress(x)
+            if before - after < 1e-6 * max(before, 1e-12):
+                break
+            before = after
+        return x, stress(x)
+
+    # starts: the nodes on a circle, sorted, then in breadth-first order from the most linked
+    # node (stress has local minima: the better of the two is kept, ties to the first)
+    angles = 2 * np.pi * np.arange(n) / n
+    circle = np.column_stack([np.cos(angles), np.sin(angles)]) * (d.max() / 2)
+    hub = max(range(n), key=lambda i: (len(neighbours[nodes[i]]), -i))
+    order = sorted(range(n), key=lambda i: (d[hub, i], i))
+    starts = [circle, circle[np.argsort(order)]]
+    x, _ = min((majorize(start) for start in starts), key=lambda found: round(found[1], 9))
+    xs, ys = x[:, 0], x[:, 1]  # each axis stretched to the unit square: the picture fills its box
+    span_x, span_y = float(xs.max() - xs.min()) or 1.0, float(ys.max() - ys.min()) or 1.0
+    return {node: (float((xs[i] - xs.min()) / span_x), float((ys[i] - ys.min()) / span_y)) for i, node in enumerate(nodes)}
+
+
+def _components(nodes: list[str], neighbours: dict[str, set[str]]) -> list[list[str]]:
+    """The connected components, each sorted, the largest first (ties: by first node)."""
+    seen: set[str] = set()
+    found = []
+    for start in nodes:
+        if start in seen:
+            continue
+        component, todo = [], [start]
+        seen.add(start)
+        while todo:
+            node = todo.pop()
+            component.append(node)
+            for other in neighbours[node]:
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        found.append(sorted(component))
+    return sorted(found, key=lambda c: (-len(c), c[0]))
 
 
 def _layout(network: Network) -> dict[str, tuple[float, float]]:
     """Positions in the unit square: the largest component on the left, smaller ones stacked right.
 
-    Each connected component gets its own Kamada-Kawai layout (deterministic: it starts from a
-    circular layout of the sorted nodes), so small separate groups do not squash the main one.
+    Each connected component gets its own layout (deterministic: it starts from a circular
+    layout of the sorted nodes), so small separate groups do not squash the main one.
     """
-    import networkx as nx
-
-    graph = nx.Graph()
-    graph.add_nodes_from(n.iri for n in network.nodes)
-    graph.add_edges_from((e.source, e.target) for e in network.edges)
-    if graph.number_of_nodes() == 0:
+    nodes = sorted({n.iri for n in network.nodes})
+    if not nodes:
         return {}
-    components = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
+    neighbours: dict[str, set[str]] = {n: set() for n in nodes}
+    for e in network.edges:
+        if e.source != e.target:
+            neighbours[e.source].add(e.target)
+            neighbours[e.target].add(e.source)
+    components = _components(nodes, neighbours)
     main, rest = components[0], components[1:]
     main_width = 1.0 if not rest else 0.76
-    pos = {n: (x * main_width, y) for n, (x, y) in _component_layout(graph.subgraph(main)).items()}
+    pos = {n: (x * main_width, y) for n, (x, y) in _component_layout(main, neighbours).items()}
     if rest:
         total = sum(len(c) + 1 for c in rest)
         top = 0.0
         for component in rest:
             height = (len(component) + 1) / total
-            inner = _component_layout(graph.subgraph(component))
+            inner = _component_layout(component, neighbours)
             for n, (x, y) in inner.items():
                 pos[n] = (0.84 + x * 0.16, top + height * (0.2 + 0.6 * y))
             top += height

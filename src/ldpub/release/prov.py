@@ -9,7 +9,7 @@ from pathlib import Path
 from .rdf import TripleBuilder
 from .settings import PublishSettings
 
-__all__ = ["InputFile", "input_files", "prov_triples", "sha256"]
+__all__ = ["InputFile", "input_paths", "input_files", "prov_triples", "sha256"]
 
 
 def sha256(data: bytes) -> str:
@@ -24,7 +24,7 @@ class InputFile:
     sha256: str
 
 
-def input_files(project, data_dir: Path | None = None) -> list[InputFile]:
+def input_paths(project, data_dir: Path | None = None) -> list[Path]:
     """Every input of a build: the configuration, ontology, shapes and record files."""
     from ..config import CONFIG_FILE
     from ..records import record_files
@@ -33,8 +33,13 @@ def input_files(project, data_dir: Path | None = None) -> list[InputFile]:
     paths += sorted(project.ontology_path.glob("*.ttl"))
     paths += sorted(project.shapes_path.glob("*.ttl"))
     paths += record_files(Path(data_dir) if data_dir else project.data_path)
+    return paths
+
+
+def input_files(project, data_dir: Path | None = None) -> list[InputFile]:
+    """Every input of a build with its SHA-256 (see :func:`input_paths`)."""
     out = []
-    for path in paths:
+    for path in input_paths(project, data_dir):
         if path.is_file():
             try:
                 name = path.resolve().relative_to(project.root).as_posix()
@@ -49,7 +54,7 @@ def prov_triples(settings: PublishSettings, version: str, dataset_iri: str, inpu
     """The build activity: used inputs (with hashes), generated outputs, ldpub as software agent."""
     g = TripleBuilder(settings.language)
     release = settings.release_url(version)
-    activity, agent, publisher = release + "#build", release + "#ldpub", settings.base_url + "#publisher"
+    activity, agent, publisher = release + "#build", release + "#ldpub", settings.publisher_node
     g.a(activity, "prov:Activity")
     g.add(activity, "rdfs:label", g.text(f"ldpub publish --version {version}"))
     when = settings.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,13 +1,16 @@
 """Release settings: the ``[publish]`` table of ``ldpub.toml``, checked before anything is written.
 
-Mandatory: ``base_url``, ``description``, ``publisher``, ``contact_email``, ``license`` and a
-release date (``issued``, or the ``SOURCE_DATE_EPOCH`` environment variable). Everything else
-has a documented default. Missing settings are reported together, as one error naming the file
-and what to add.
+Mandatory: ``base_url``, ``description``, ``publisher``, ``contact_email``, ``license``, and a
+date for the release (see :mod:`ldpub.release.dates`: ``modified``, ``SOURCE_DATE_EPOCH`` or
+the last git commit of the inputs). Everything else has a documented default. Missing settings
+are reported together, as one error naming the file and what to add.
 
-Timestamps never come from the clock: ``issued``/``modified`` from the table win, then
-``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC), so the same input and version give
-byte-identical releases.
+IRIs the catalog mints for things that are not one release (the version-independent dataset,
+the publisher, the contact point, the rights statement, the SPARQL service) live under the
+project's *home*: the deepest folder that holds both ``base_url`` and ``[project] base_iri``
+(``https://w3id.org/x/`` for ``https://w3id.org/x/releases/`` and ``https://w3id.org/x/id/``),
+else the folder above ``base_url``. ``publisher_iri`` names the publisher with an IRI of its own
+(an ROR or Wikidata IRI, say) instead of ``HOME#publisher``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any, Mapping
 from ..config import CONFIG_FILE, Project
 from ..errors import ConfigError, Location, Problem
 
-__all__ = ["Concept", "PublishSettings", "load_publish_settings", "EU_LANGUAGES"]
+__all__ = ["Concept", "PublishSettings", "load_publish_settings", "project_home", "EU_LANGUAGES"]
 
 # ISO 639-1 -> the EU Publications Office language authority table (dct:language of DCAT-AP)
 EU_LANGUAGES = {
@@ -35,7 +38,8 @@ _EXAMPLES = {
     "publisher": 'publisher = "Name of the publishing organisation"',
     "contact_email": 'contact_email = "data@example.org"',
     "license": 'license = "https://creativecommons.org/licenses/by/4.0/"',
-    "issued": "issued = 2024-01-31   # or set SOURCE_DATE_EPOCH",
+    "issued": "issued = 2024-01-31   # the day the dataset was first released",
+    "modified": "modified = 2024-02-29   # this release's date",
 }
 
 
@@ -57,11 +61,14 @@ class PublishSettings:
     publisher: str
     contact_email: str
     license: str
-    issued: dt.date
-    modified: dt.date
+    issued: dt.date | None  # the dataset's first release, when [publish] says so
+    modified: dt.date  # this release's date
     timestamp: dt.datetime  # when the build activity ended (PROV)
+    home: str = ""  # the project's home folder IRI (see the module docstring)
+    date_source: str = "[publish] modified"
     contact_name: str = ""
-    publisher_url: str | None = None
+    publisher_iri: str | None = None
+    publisher_url: str | None = None  # the publisher's home page
     homepage: str | None = None
     license_title: str = ""
     rights: str = ""
@@ -76,6 +83,32 @@ class PublishSettings:
     def release_url(self, version: str) -> str:
         """Where release ``version`` is published: ``BASE_URL/VERSION/``."""
         return f"{self.base_url}{version}/"
+
+    def dataset_iri(self, version: str) -> str:
+        """The IRI of release ``version`` as a dataset of its own (``dcat:version``)."""
+        return self.release_url(version) + "#dataset"
+
+    @property
+    def series_iri(self) -> str:
+        """The version-independent dataset: every release is a version of it (DCAT 3)."""
+        return (self.home or self.base_url) + "#dataset"
+
+    @property
+    def publisher_node(self) -> str:
+        return self.publisher_iri or (self.home or self.base_url) + "#publisher"
+
+    @property
+    def contact_iri(self) -> str:
+        return (self.home or self.base_url) + "#contact-point"
+
+    @property
+    def rights_iri(self) -> str | None:
+        return (self.home or self.base_url) + "#rights" if self.rights else None
+
+    @property
+    def service_iri(self) -> str | None:
+        """The ``dcat:DataService`` of the configured SPARQL endpoint."""
+        return (self.home or self.base_url) + "#sparql-service" if self.sparql_endpoint else None
 
     @property
     def language_iri(self) -> str | None:
@@ -120,8 +153,69 @@ def _concepts(value: Any, key: str, problems: list[Problem], where: Location) ->
     return tuple(out)
 
 
-def load_publish_settings(project: Project, env: Mapping[str, str] | None = None) -> PublishSettings:
-    """Read and check ``[publish]``; raise one :class:`ConfigError` listing every missing setting."""
+def project_home(base_url: str, base_iri: str) -> str:
+    """The deepest folder IRI holding both ``base_url`` and ``base_iri``, else the one above ``base_url``.
+
+    >>> project_home("https://w3id.org/x/releases/", "https://w3id.org/x/id/")
+    'https://w3id.org/x/'
+    >>> project_home("https://example.org/data/releases/", "https://other.example/id/")
+    'https://example.org/data/'
+    """
+    from urllib.parse import urlsplit
+
+    a, b = urlsplit(base_url), urlsplit(base_iri)
+    folders_a = [p for p in a.path.split("/")[:-1] if p]
+    folders_b = [p for p in b.path.split("/")[:-1] if p]
+    common: list[str] = []
+    if (a.scheme, a.netloc) == (b.scheme, b.netloc):
+        for x, y in zip(folders_a, folders_b):
+            if x != y:
+                break
+            common.append(x)
+    if not common:
+        common = folders_a[:-1]
+    return f"{a.scheme}://{a.netloc}/" + "".join(f"{p}/" for p in common)
+
+
+def _release_time(project: Project, table: Mapping[str, Any], env: Mapping[str, str], data_dir,
+                  problems: list[Problem], where: Location):
+    """The release's date (see :mod:`ldpub.release.dates`), or None after a problem."""
+    from .dates import FIRST_ISSUE, ReleaseTime, from_epoch, git_commit_time
+    from .prov import input_paths
+
+    if "modified" in table:
+        day = _date(table["modified"])
+        if day is None:
+            problems.append(Problem(f"[publish] modified {table['modified']!r} is not a date", where, _EXAMPLES["modified"]))
+            return None
+        return ReleaseTime(day, dt.datetime.combine(day, dt.time(0, 0), dt.timezone.utc), "[publish] modified")
+    epoch = env.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return from_epoch(int(epoch), "SOURCE_DATE_EPOCH")
+        except (ValueError, OverflowError, OSError):
+            problems.append(Problem(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds", Location(),
+                                    "set it to an integer, e.g. $(git log -1 --format=%ct)"))
+            return None
+    found = git_commit_time(project.root, input_paths(project, data_dir))
+    issued = _date(table.get("issued"))
+    if found is None and issued is not None:  # the first release is dated by the dataset's first issue
+        return ReleaseTime(issued, dt.datetime.combine(issued, dt.time(0, 0), dt.timezone.utc), FIRST_ISSUE)
+    if found is None:
+        problems.append(Problem(
+            "no date for this release: [publish] has no modified (nor issued), SOURCE_DATE_EPOCH is not set, "
+            "and the inputs are in no git commit", where,
+            f"commit the project to git, or set SOURCE_DATE_EPOCH, or add under [publish]: {_EXAMPLES['modified']}"))
+    return found
+
+
+def load_publish_settings(project: Project, env: Mapping[str, str] | None = None,
+                          data_dir=None) -> PublishSettings:
+    """Read and check ``[publish]``; raise one :class:`ConfigError` listing every missing setting.
+
+    ``data_dir`` (the records folder of ``--data``) counts among the inputs whose last git
+    commit dates the release when neither ``[publish] modified`` nor ``SOURCE_DATE_EPOCH`` does.
+    """
     env = os.environ if env is None else env
     table = project.section("publish")
     where = Location(str(project.root / CONFIG_FILE))
@@ -152,23 +246,10 @@ def load_publish_settings(project: Project, env: Mapping[str, str] | None = None
         contact_email = None
     license_iri = text("license", mandatory=True)
 
-    epoch = env.get("SOURCE_DATE_EPOCH")
-    epoch_time = None
-    if epoch:
-        try:
-            epoch_time = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        except (ValueError, OverflowError):
-            problems.append(Problem(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds", Location(),
-                                    "set it to an integer, e.g. $(git log -1 --format=%ct)"))
-    issued = _date(table.get("issued")) or (epoch_time.date() if epoch_time else None)
-    if "issued" in table and _date(table["issued"]) is None:
+    issued = _date(table.get("issued")) if "issued" in table else None
+    if "issued" in table and issued is None:
         problems.append(Problem(f"[publish] issued {table['issued']!r} is not a date", where, _EXAMPLES["issued"]))
-    elif issued is None:
-        problems.append(Problem("no release date: missing [publish] issued and SOURCE_DATE_EPOCH is not set", where,
-                                f"add under [publish]: {_EXAMPLES['issued']}"))
-    modified = _date(table.get("modified")) or (epoch_time.date() if epoch_time else None) or issued
-    if "modified" in table and _date(table["modified"]) is None:
-        problems.append(Problem(f"[publish] modified {table['modified']!r} is not a date", where, "modified = 2024-02-29"))
+    when = _release_time(project, table, env, data_dir, problems, where)
 
     keywords = table.get("keywords", [])
     if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
@@ -176,7 +257,7 @@ def load_publish_settings(project: Project, env: Mapping[str, str] | None = None
         keywords = []
     themes = _concepts(table.get("themes"), "themes", problems, where)
     spatial = _concepts(table.get("spatial"), "spatial", problems, where)
-    iris = {key: table.get(key) for key in ("license", "publisher_url", "homepage", "sparql_endpoint")}
+    iris = {key: table.get(key) for key in ("license", "publisher_iri", "publisher_url", "homepage", "sparql_endpoint")}
     iris.update({f"{key} {c.label!r}": c.iri for key, items in (("themes", themes), ("spatial", spatial)) for c in items})
     for key, value in iris.items():
         if isinstance(value, str) and value and not _is_iri(value):
@@ -187,10 +268,6 @@ def load_publish_settings(project: Project, env: Mapping[str, str] | None = None
     if problems:
         raise ConfigError(problems)
 
-    if epoch_time and "modified" not in table:
-        timestamp = epoch_time
-    else:
-        timestamp = dt.datetime.combine(modified, dt.time(0, 0), dt.timezone.utc)
     return PublishSettings(
         base_url=base_url,
         title=title,
@@ -199,9 +276,12 @@ def load_publish_settings(project: Project, env: Mapping[str, str] | None = None
         contact_email=contact_email,
         license=license_iri,
         issued=issued,
-        modified=modified,
-        timestamp=timestamp,
+        modified=when.date,
+        timestamp=when.timestamp,
+        home=project_home(base_url, project.base_iri),
+        date_source=when.source,
         contact_name=text("contact_name") or publisher,
+        publisher_iri=text("publisher_iri"),
         publisher_url=text("publisher_url"),
         homepage=text("homepage"),
         license_title=text("license_title") or "",

@@ -35,7 +35,7 @@ __all__ = ["Server", "open_server", "ServeSettings", "serve_settings", "open_dat
 def open_dataset(project: Project, workdir: Path, source: Path | None = None, build=None):
     """Put the project's dataset into a store: from a build or release folder (``source``),
     from an already compiled :class:`ldpub.pipeline.Build`, or built now."""
-    from .dataset import folder_files, prepare, prepare_from_files
+    from .dataset import folder_files, prepare, prepare_from_files, publish_meta
 
     title = str(project.settings.get("project", {}).get("title") or project.name)
     if source is not None:
@@ -43,7 +43,8 @@ def open_dataset(project: Project, workdir: Path, source: Path | None = None, bu
         prefixes = _turtle_prefixes(Path(source) / "dataset.ttl")
         prefixes.setdefault(project.data_prefix, project.base_iri)
         return prepare_from_files(workdir, dataset, ontology, base_iri=project.base_iri, title=title,
-                                  prefixes=prefixes, context=context, vocab=_vocabulary(project, ontology))
+                                  prefixes=prefixes, context=context, vocab=_vocabulary(project, ontology),
+                                  meta=publish_meta(project))
     from ..pipeline import compile_project
 
     if build is None:
@@ -53,7 +54,7 @@ def open_dataset(project: Project, workdir: Path, source: Path | None = None, bu
                          "run 'ldpub validate' and fix them before serving")
     return prepare(workdir, build.triples, build.ontology_triples, base_iri=project.base_iri, title=title,
                    prefixes=build.prefixes, context=build.context, ontology_iri=build.vocab.ontology_iri,
-                   vocab=build.vocab)
+                   vocab=build.vocab, meta=publish_meta(project))
 
 
 def _vocabulary(project: Project, ontology_file: Path | None):

@@ -7,6 +7,7 @@ Routes::
                               without a query: the SPARQL service description
     /query                    HTML query page: editor, named queries, results table, downloads
     /void                     VoID description of the dataset
+    /context.jsonld           the JSON-LD context entity documents name by URL
     /data/dataset.{ttl,nt,jsonld}   dumps
     <id path><slug>           an entity IRI: 303 See Other to its document, chosen by Accept
     <doc path><slug>[.html|.ttl|.jsonld|.nt|.rdf]   the document about an entity
@@ -14,7 +15,9 @@ Routes::
 Entity IRIs ending in ``/slug`` name things, not documents, so they answer 303 to a document
 (Cool URIs for the Semantic Web, section 4.2: "303 URIs forwarding to different documents"); the
 document without an extension negotiates by ``Accept`` with ``Vary: Accept`` and
-``Content-Location``; with an extension it is that one format.
+``Content-Location``; with an extension it is that one format. Every document names its other
+formats in ``Link: <...>; rel="alternate"; type="..."`` headers (RFC 8288), and a 406 answer
+says ``Vary: Accept`` too.
 """
 
 from __future__ import annotations
@@ -95,6 +98,8 @@ def create_app(state: AppState, access_log=None):
         """An error as HTML for browsers, plain text for everyone else."""
         from http import HTTPStatus
 
+        if status == 406:  # the answer depended on Accept
+            headers = {**(headers or {}), "Vary": "Accept"}
         if negotiate(request.headers.get("accept"), [HTML, MediaFormat("text", "text/plain")]) is HTML \
                 and "text/html" in request.headers.get("accept", ""):
             response = page("error.html", status, code=status, reason=HTTPStatus(status).phrase, message=message)
@@ -113,10 +118,11 @@ def create_app(state: AppState, access_log=None):
                 raise TooLarge
         return bytes(body)
 
-    def graph_response(triples: list, fmt: MediaFormat, headers: dict | None = None) -> Response:
+    def graph_response(triples: list, fmt: MediaFormat, headers: dict | None = None,
+                       context_url: str | None = None) -> Response:
         from ..serialize import FORMATS, WriteContext
 
-        body = FORMATS[fmt.name].writer(triples, WriteContext(data.prefixes, data.context))
+        body = FORMATS[fmt.name].writer(triples, WriteContext(data.prefixes, data.context, context_url))
         return Response(body, media_type=fmt.content_type, headers=headers)
 
     # ------------------------------------------------------------------ SPARQL protocol
@@ -236,6 +242,10 @@ def create_app(state: AppState, access_log=None):
         body = await run_in_threadpool(data.dump, fmt.name)
         return Response(body, media_type=fmt.content_type)
 
+    async def context_document(request: Request) -> Response:
+        body = json.dumps({"@context": data.context}, indent=2, ensure_ascii=False) + "\n"
+        return Response(body, media_type="application/ld+json")
+
     async def health(request: Request) -> Response:
         return PlainTextResponse("ok\n")
 
@@ -259,12 +269,14 @@ def create_app(state: AppState, access_log=None):
         if not match or not valid_slug(match["slug"]):
             return error(request, 400, "not a document name: <slug>.html, .ttl, .jsonld, .nt or .rdf")
         slug, ext = match["slug"], match["ext"]
-        headers = {}
+        headers = {"Link": ", ".join(f'<{doc_url(slug, f.extension)}>; rel="alternate"; type="{f.media_type}"'
+                                     for f in DOCUMENT_FORMATS.values() if f.extension != ext)}
         if ext is None:
             fmt = negotiate(request.headers.get("accept"), list(DOCUMENT_FORMATS.values()))
             if fmt is None:
                 return error(request, 406, "available as " + ", ".join(f.media_type for f in DOCUMENT_FORMATS.values()))
-            headers = {"Vary": "Accept", "Content-Location": doc_url(slug, fmt.extension)}
+            headers["Vary"] = "Accept"
+            headers["Content-Location"] = doc_url(slug, fmt.extension)
         else:
             fmt = DOCUMENT_FORMATS.get(ext)
             if fmt is None:
@@ -278,8 +290,9 @@ def create_app(state: AppState, access_log=None):
             return response
         if not await run_in_threadpool(data.exists, slug):
             return error(request, 404, f"no entity '{slug}' in this dataset")
-        triples = await run_in_threadpool(data.description, slug)
-        return graph_response(triples, fmt, headers)
+        root = str(request.base_url).rstrip("/")
+        triples = await run_in_threadpool(data.entity_document, slug, root + doc_url(slug))
+        return graph_response(triples, fmt, headers, context_url=root + "/context.jsonld")
 
     async def hash_document(request: Request) -> Response:
         fmt = negotiate(request.headers.get("accept"), [HTML, *GRAPH_FORMATS.values()])
@@ -356,6 +369,7 @@ def create_app(state: AppState, access_log=None):
         Route("/query", query_page),
         Route("/void", void),
         Route("/.well-known/void", void),
+        Route("/context.jsonld", context_document),
         Route("/network.svg", network),
         Route("/data/dataset.{ext}", dump),
         Route(data.doc_path + "{name:path}", document),
@@ -370,7 +384,7 @@ def create_app(state: AppState, access_log=None):
 
     # read-only public data: any web page may query it (YASGUI and other browser clients need CORS)
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                      allow_headers=["Accept", "Content-Type"], expose_headers=["Content-Location", "Vary"])
+                      allow_headers=["Accept", "Content-Type"], expose_headers=["Content-Location", "Vary", "Link"])
     from .headers import SecurityHeaders  # Content-Security-Policy (no script) on every response
 
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors, Middleware(SecurityHeaders)])

@@ -10,6 +10,13 @@ What the pages know about the domain comes from the project's profile (:mod:`ldp
 ``evidence`` properties); their excerpts (a ``quote`` in a ``source``, with its ``paragraph``
 and other ``locator`` values) are shown wherever the statement appears; labels, descriptions
 and dates are read with the profile's properties. Links follow :mod:`ldpub.htmlsafety`.
+
+Every entity document says what it is and under which terms (:meth:`ServedData.entity_document`):
+``foaf:primaryTopic`` the entity, ``void:inDataset`` the dataset, ``dct:license`` and
+``dct:rights``. The dataset, its licence and rights come from the data when it is a release
+(its licence header, :mod:`ldpub.release.header`), else from ``[publish]`` (the
+version-independent dataset, :func:`publish_meta`); a project without ``[publish] license``
+serves documents that name their topic only.
 """
 
 from __future__ import annotations
@@ -24,7 +31,52 @@ from ..htmlsafety import safe_href
 from ..iris import doc_path, valid_slug
 from ..rdfterms import OWL, RDF_TYPE
 
-__all__ = ["ServedData", "prepare", "prepare_from_files", "folder_files", "Value", "Row", "Excerpt", "Statement", "EntityView"]
+__all__ = ["ServedData", "prepare", "prepare_from_files", "folder_files", "Value", "Row", "Excerpt", "Statement", "EntityView",
+           "DatasetMeta", "publish_meta"]
+
+FOAF = "http://xmlns.com/foaf/0.1/"
+VOID = "http://rdfs.org/ns/void#"
+DCT = "http://purl.org/dc/terms/"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+@dataclass(frozen=True)
+class DatasetMeta:
+    """The dataset the served data is, and its terms of use (each None when unknown)."""
+
+    iri: str | None = None
+    license: str | None = None
+    rights_iri: str | None = None
+    rights: str | None = None  # the rights statement's text
+    language: str | None = None
+
+
+def _http_iri(value) -> str | None:
+    import pyoxigraph as ox
+
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        return None
+    try:
+        return ox.NamedNode(value).value
+    except ValueError:
+        return None
+
+
+def publish_meta(project) -> DatasetMeta:
+    """What ``[publish]`` says of a dataset served from a build: the version-independent dataset
+    (``HOME#dataset``, see :mod:`ldpub.release.settings`), its licence and rights statement."""
+    from ..release.settings import project_home
+
+    table = project.section("publish")
+    license_iri = _http_iri(table.get("license"))
+    if license_iri is None:
+        return DatasetMeta()
+    base_url = _http_iri(table.get("base_url"))
+    home = project_home(base_url if base_url.endswith("/") else base_url + "/", project.base_iri) if base_url else None
+    rights = table.get("rights") if isinstance(table.get("rights"), str) and table["rights"].strip() else None
+    return DatasetMeta(home + "#dataset" if home else None, license_iri,
+                       home + "#rights" if home and rights else None, rights.strip() if rights else None,
+                       project.language)
 
 
 @dataclass
@@ -106,7 +158,7 @@ class ServedData:
     """The store plus what pages need: base IRI, prefixes, context, labels, paths."""
 
     def __init__(self, store, store_path: Path, *, base_iri: str, title: str, prefixes: dict[str, str],
-                 context: dict, ontology_iri: str | None, vocab=None) -> None:
+                 context: dict, ontology_iri: str | None, vocab=None, meta: DatasetMeta | None = None) -> None:
         import pyoxigraph as ox
 
         self.ox = ox
@@ -127,6 +179,42 @@ class ServedData:
         self.labels = self._labels()
         self.triple_count = int(next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
         self._dumps: dict[str, bytes] = {}
+        self.meta = self._meta_in_data() or meta or DatasetMeta()
+
+    def _meta_in_data(self) -> DatasetMeta | None:
+        """The licence header of a release's data (:mod:`ldpub.release.header`), if the data has one."""
+        rows = self.select(
+            f"SELECT ?d ?license ?rights ?text WHERE {{ ?d a <{VOID}Dataset> ; <{DCT}license> ?license . "
+            f"OPTIONAL {{ ?d <{DCT}rights> ?rights . OPTIONAL {{ ?rights <{RDFS_LABEL}> ?text }} }} "
+            f"FILTER(isIRI(?d) && isIRI(?license) && !STRSTARTS(STR(?d), {json.dumps(self.base_iri)})) }} "
+            "ORDER BY ?d ?license ?rights ?text LIMIT 1")
+        if not rows:
+            return None
+        row = rows[0]
+        rights, text = row["rights"], row["text"]
+        return DatasetMeta(row["d"].value, row["license"].value,
+                           rights.value if isinstance(rights, self.ox.NamedNode) else None,
+                           text.value if text is not None else None,
+                           text.language if text is not None else None)
+
+    def entity_document(self, slug: str, document: str) -> list:
+        """The triples of the document ``document`` (its absolute URL) about entity ``slug``:
+        what the document is (its topic, dataset, licence, rights), then :meth:`description`."""
+        ox, meta = self.ox, self.meta
+        doc = ox.NamedNode(document)
+        head = [ox.Triple(doc, ox.NamedNode(RDF_TYPE), ox.NamedNode(FOAF + "Document")),
+                ox.Triple(doc, ox.NamedNode(FOAF + "primaryTopic"), ox.NamedNode(self.base_iri + slug))]
+        if meta.iri:
+            head.append(ox.Triple(doc, ox.NamedNode(VOID + "inDataset"), ox.NamedNode(meta.iri)))
+        if meta.license:
+            head.append(ox.Triple(doc, ox.NamedNode(DCT + "license"), ox.NamedNode(meta.license)))
+        if meta.rights_iri:
+            rights = ox.NamedNode(meta.rights_iri)
+            head.append(ox.Triple(doc, ox.NamedNode(DCT + "rights"), rights))
+            head.append(ox.Triple(rights, ox.NamedNode(RDF_TYPE), ox.NamedNode(DCT + "RightsStatement")))
+            if meta.rights:
+                head.append(ox.Triple(rights, ox.NamedNode(RDFS_LABEL), ox.Literal(meta.rights, language=meta.language or None)))
+        return head + self.description(slug)
 
     # ------------------------------------------------------------------ basics
     def _labels(self) -> dict[str, str]:
@@ -383,7 +471,8 @@ class ServedData:
 
 
 def prepare(workdir: Path, dataset: Iterable, ontology: Iterable, *, base_iri: str, title: str,
-            prefixes: dict[str, str], context: dict, ontology_iri: str | None = None, vocab=None) -> ServedData:
+            prefixes: dict[str, str], context: dict, ontology_iri: str | None = None, vocab=None,
+            meta: DatasetMeta | None = None) -> ServedData:
     """Write the dataset (default graph) and ontology (named graph) into a store under ``workdir``."""
     import pyoxigraph as ox
 
@@ -400,7 +489,7 @@ def prepare(workdir: Path, dataset: Iterable, ontology: Iterable, *, base_iri: s
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in ontology)
     store.flush()
     return ServedData(store, store_path, base_iri=base_iri, title=title, prefixes=prefixes,
-                      context=context, ontology_iri=ontology_iri, vocab=vocab)
+                      context=context, ontology_iri=ontology_iri, vocab=vocab, meta=meta)
 
 
 def _ontology_iri(store, graph_iri: str | None) -> str | None:
@@ -410,7 +499,7 @@ def _ontology_iri(store, graph_iri: str | None) -> str | None:
 
 
 def prepare_from_files(workdir: Path, dataset: Path, ontology: Path | None, *, base_iri: str, title: str,
-                       prefixes: dict[str, str], context: dict, vocab=None) -> ServedData:
+                       prefixes: dict[str, str], context: dict, vocab=None, meta: DatasetMeta | None = None) -> ServedData:
     """Like :func:`prepare`, loading the files straight into the store (fast on big files)."""
     import pyoxigraph as ox
 
@@ -435,4 +524,4 @@ def prepare_from_files(workdir: Path, dataset: Path, ontology: Path | None, *, b
             ontology_iri = "urn:ldpub:ontology"
     store.flush()
     return ServedData(store, store_path, base_iri=base_iri, title=title, prefixes=prefixes,
-                      context=context, ontology_iri=ontology_iri, vocab=vocab)
+                      context=context, ontology_iri=ontology_iri, vocab=vocab, meta=meta)

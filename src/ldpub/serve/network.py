@@ -2,7 +2,7 @@
 with every node of this dataset linked to its entity page.
 
 The nodes and links are those the project's profile names (:mod:`ldpub.profile`), laid out by
-networkx (deterministic). On large data only the ``max_nodes`` most connected nodes are drawn,
+stress majorization (deterministic). On large data only the ``max_nodes`` most connected nodes are drawn,
 so the picture stays readable and the layout quick.
 """
 
