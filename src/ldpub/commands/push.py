@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .common import project_from, project_path
@@ -77,7 +79,7 @@ def push(ctx: click.Context, endpoint: str, graph: str | None, ontology_graph: s
     def start(total: int, chunks: int) -> None:
         if not quiet:
             click.echo(f"pushing {total} triples in {chunks} request(s) to {redact_url(endpoint)}", err=True)
-            bar["bar"] = click.progressbar(length=total, label="uploading", file=click.get_text_stream("stderr"),
+            bar["bar"] = click.progressbar(length=total, label="uploading", file=sys.stderr,
                                            show_pos=True)
             bar["bar"].__enter__()
 
