@@ -54,7 +54,7 @@ CASES = [
     ),
     pytest.param(
         "pledges.yaml", "publiclyAcknowledged: false\n  rejected", "publiclyAcknowledged: maybe\n  rejected",
-        "publiclyAcknowledged: maybe", "expected true or false, got 'maybe'", None,
+        "publiclyAcknowledged: maybe", "expected true or false (xsd:boolean), got 'maybe'", None,
         id="wrong-value-type",
     ),
     pytest.param(
