@@ -184,3 +184,29 @@ def test_virtuoso_asks_are_read_as_booleans(virtuoso):
     assert query.run("ASK { ?s ?p ?o }", target=target).boolean is True
     assert query.run("ASK { <urn:nothing> ?p ?o }", target=target).boolean is False
     assert target.knows_class_hierarchy()
+
+
+def test_virtuoso_has_no_default_graph_to_push_to_and_says_so(virtuoso, tmp_path):
+    """The server's own message, read out of its HTML error page, in one line."""
+    out = build(ROOT, tmp_path / "dist")
+    env = dict(os.environ, LDPUB_PUSH_USER=USER, LDPUB_PUSH_PASSWORD=PASSWORD,
+               PYTHONPATH=os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH")) if p))
+    done = subprocess.run([sys.executable, "-m", "ldpub", "--project", str(ROOT), "push", "--auth", "digest",
+                           "--endpoint", virtuoso.url + "sparql-graph-crud-auth", "--from", str(out), "--default-graph",
+                           "-q"], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 2
+    assert 'contains "default" param but the endpoint is not configured to have default graph' in done.stderr
+    assert "<" not in done.stderr.split("answered 500", 1)[1]  # no HTML tags
+    assert "nothing was written to the default graph" in done.stderr
+
+
+def test_a_wrong_password_is_one_clear_line(virtuoso, tmp_path):
+    out = build(ROOT, tmp_path / "dist")
+    env = dict(os.environ, LDPUB_PUSH_USER=USER, LDPUB_PUSH_PASSWORD="not-the-password",
+               PYTHONPATH=os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH")) if p))
+    done = subprocess.run([sys.executable, "-m", "ldpub", "--project", str(ROOT), "push", "--auth", "digest",
+                           "--endpoint", virtuoso.url + "sparql-graph-crud-auth", "--from", str(out), "-q"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 2
+    assert "answered 401" in done.stderr and "not-the-password" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -375,14 +375,14 @@ class _Client:
     def _send(self, method: str, url: str, what: str, **kwargs) -> None:
         import httpx
 
-        from .redact import excerpt, redact_text, redact_url
+        from .redact import answer_excerpt, excerpt, redact_text, redact_url
 
         try:
             response = self.http.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
             raise PushError(f"{what}: cannot reach {redact_url(url)}: {type(exc).__name__}: {redact_text(exc)}") from None
         if response.status_code >= 300:
-            detail = excerpt(response.text)
+            detail = answer_excerpt(response)
             raise PushError(f"{what}: {redact_url(url)} answered {response.status_code} {excerpt(response.reason_phrase, 80)}"
                             + (f": {detail}" if detail else ""))
 

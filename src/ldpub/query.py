@@ -754,7 +754,7 @@ class EndpointTarget(Target):
         graph = form in ("construct", "describe")
         text = self.as_sent(text)
         accept = self.GRAPH_MEDIA if graph else self.SOLUTIONS_MEDIA
-        from .redact import excerpt, redact_text
+        from .redact import answer_excerpt, excerpt, redact_text
 
         shown = self.description  # the URL with its secrets masked
         try:
@@ -767,7 +767,7 @@ class EndpointTarget(Target):
             raise QueryError(f"cannot reach SPARQL endpoint {shown}: {reason}") from None
         if response.status_code >= 400:
             raise QueryError(f"SPARQL endpoint {shown} answered {response.status_code} "
-                             f"{excerpt(response.reason_phrase, 80)}: {excerpt(response.text)}")
+                             f"{excerpt(response.reason_phrase, 80)}: {answer_excerpt(response)}")
         try:
             if graph:
                 return QueryResult("graph", triples=list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)), query=text)
