@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["Project", "load_project", "CONFIG_FILE"]
+__all__ = ["Project", "load_project", "has_project", "CONFIG_FILE"]
 
 CONFIG_FILE = "ldpub.toml"
 
@@ -75,6 +75,18 @@ class Project:
         """A further section of the configuration (e.g. ``publish``, ``serve``), empty if absent."""
         value = self.settings.get(name, {})
         return value if isinstance(value, dict) else {}
+
+
+def has_project(root: str | Path | None = None) -> bool:
+    """Whether the folder ``root`` (default: the current one) holds ldpub settings at all
+    (``ldpub.toml``, or a ``pyproject.toml`` with ``[tool.ldpub]``), right or wrong."""
+    root = Path(root or ".")
+    if (root / CONFIG_FILE).is_file():
+        return True
+    try:
+        return "[tool.ldpub" in (root / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
 
 
 def _read_settings(root: Path) -> tuple[dict[str, Any], Path]:

@@ -77,6 +77,7 @@ class Vocabulary:
     subclasses: dict[str, set[str]]  # class IRI -> all subclasses, itself included
     files: list[Path]
     store: object = None  # the parsed ontology (pyoxigraph Store), so callers need not parse it again
+    own_namespaces: tuple[str, ...] = ()  # the project's own namespaces (ldpub:preferredPrefix or the ontology IRI)
     aliases: dict[str, str] = field(default_factory=dict)  # other accepted name -> record key (org:Membership)
     ambiguous: dict[str, list[str]] = field(default_factory=dict)  # local name -> the record keys it could mean
     individual_keys: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # class -> {name_key -> IRIs}
@@ -441,4 +442,5 @@ def vocabulary_from_store(store, prefixes: dict[str, str], files: list[Path]) ->
         aliases=dict(sorted(aliases.items())),
         ambiguous=ambiguous,
         individual_keys=individual_keys,
+        own_namespaces=tuple(sorted(own_namespaces)),
     )
