@@ -893,7 +893,7 @@ def run(
     made here) or the given ``target``'s own ``allow_service``. ``graphs``: on an ``endpoint``,
     the named graphs to query (see :func:`connect`), e.g. those ``ldpub push`` wrote::
 
-        run("pledges", endpoint="http://127.0.0.1:7878/query",
+        run("members", endpoint="http://127.0.0.1:7878/query",
             graphs=["https://example.org/dataset/", "https://example.org/ontology"])
     """
     from .config import Project, load_project

@@ -50,7 +50,7 @@ def push(ctx: click.Context, endpoint: str, graph: str | None, ontology_graph: s
       ldpub build
       LDPUB_PUSH_USER=admin LDPUB_PUSH_PASSWORD=... \\
         ldpub push --endpoint http://localhost:3030/ds/data --update-endpoint http://localhost:3030/ds/update
-      ldpub query pledges --endpoint http://localhost:3030/ds/query \\
+      ldpub query NAME --endpoint http://localhost:3030/ds/query \\
         --graph https://example.org/dataset/ --graph https://example.org/ontology
     """
     from ..iris import dataset_iri
