@@ -178,6 +178,18 @@ def test_default_graph_push_answers_without_graphs(run_cli, built, oxigraph):
     assert table(remote) == table(run_cli("query", "events", "--format", "csv")[1])
 
 
+def test_default_graph_in_ldpub_toml_pushes_there_and_queries_without_graphs(run_cli, built, oxigraph, project_copy):
+    _, out = built
+    config = project_copy / "ldpub.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[push]\ndefault_graph = true\n", encoding="utf-8")
+    project = ("--project", str(project_copy))
+    assert run_cli(*project, "push", "--endpoint", oxigraph.store, "--from", str(out), "-q")[0] == 0
+    data, ontology = sizes(out)
+    assert graph_sizes(oxigraph) == {"": data + ontology}
+    code, shown, _ = run_cli(*project, "query", "leaders", "--endpoint", oxigraph.query, "--show")
+    assert code == 0 and "FROM" not in shown
+
+
 def test_default_graph_and_a_graph_are_exclusive(run_cli, built):
     _, out = built
     code, _, stderr = run_cli("push", "--endpoint", "http://127.0.0.1:9/store", "--from", str(out), "--default-graph",

@@ -110,6 +110,19 @@ def test_every_named_query_is_compared():
         assert compared == set(load_named_queries(root / "queries")), f"add the new named queries of {name} to _answers.CASES"
 
 
+def test_a_store_built_in_memory_for_serve_answers_over_dataset_and_ontology(tmp_path, embedded):
+    """`ldpub serve` without --from (the project built now): the same default graph as embedded."""
+    from ldpub.config import load_project
+    from ldpub.serve import open_dataset
+    from ldpub.serve.worker import query_dataset
+
+    data = open_dataset(load_project(ROOT), tmp_path)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    served = query_dataset(data.store).query(data.store, count, {})
+    assert int(next(iter(served))["n"].value) == int(embedded["article"].execute(count).rows[0][0].value)
+    assert data.triple_count < int(embedded["article"].execute(count).rows[0][0].value)  # pages: the dataset only
+
+
 def test_ldpub_serve_keeps_the_ontology_a_named_graph(served):
     import httpx
 
