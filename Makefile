@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 
 .PHONY: dataset test venv clean example
 
-$(BIN)/ldpub: pyproject.toml
+$(BIN)/ldpub: pyproject.toml setup.cfg
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

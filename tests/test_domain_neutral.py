@@ -21,9 +21,10 @@ DOMAIN_WORDS = re.compile(
     re.IGNORECASE)
 
 def source_files() -> list[Path]:
-    """Every text file of src/ (the generated *.egg-info excluded: it copies the README)."""
+    """Every text file of src/ (setup.cfg keeps setuptools' egg-info, a copy of the README, out of src/;
+    one left there by an older install is skipped)."""
     return sorted(p for p in SRC.rglob("*") if p.is_file() and ".egg-info" not in p.as_posix()
-                  and "__pycache__" not in p.parts and p.suffix not in (".pyc",))
+                  and "__pycache__" not in p.parts and p.suffix != ".pyc")
 
 
 def domain_hits(path: Path) -> list[str]:
