@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from .errors import Problem, QueryError, did_you_mean
 from .rdfterms import RDFS, SKOS, XSD
@@ -433,7 +433,8 @@ def check_records(query: NamedQuery, values: Mapping[str, str], target: "Target"
         value = values.get(param.name)
         if param.type == "iri" and value and _SLUG.fullmatch(value):
             if not target.knows(target.terms.base_iri + value):
-                problems.append(Problem(f"parameter {param.name}={value!r}: no record '{value}' in {target.description}"))
+                problems.append(Problem(f"parameter {param.name}={value!r}: no record '{value}' in {target.where()}",
+                                        hint=target.not_found_hint()))
     if problems:
         raise QueryError(problems)
 
@@ -540,6 +541,18 @@ class Target(ABC):
     def execute(self, text: str) -> QueryResult:
         """Run the SPARQL ``text`` and return its result."""
 
+    def as_sent(self, text: str) -> str:
+        """The text :meth:`execute` sends for ``text`` (an endpoint adds the graphs to query)."""
+        return text
+
+    def where(self) -> str:
+        """Where a record was looked for, for messages: the target's description."""
+        return self.description
+
+    def not_found_hint(self) -> str | None:
+        """What to try when a record is not found here (None: nothing to add)."""
+        return None
+
     def knows_class_hierarchy(self) -> bool:
         """Whether the target holds the ontology's class hierarchy (``rdfs:subClassOf``).
 
@@ -548,6 +561,10 @@ class Target(ABC):
         """
         result = self.execute(f"ASK {{ ?class {_iri_term(RDFS + 'subClassOf')} ?parent }}")
         return bool(result.boolean)
+
+    def holds_nothing(self) -> bool:
+        """Whether the target's default graph (or the graphs it queries) holds no triple at all."""
+        return not self.execute("ASK { ?s ?p ?o }").boolean
 
     def knows(self, iri: str) -> bool:
         """Whether ``iri`` occurs in the target (as subject or object)."""
@@ -689,9 +706,11 @@ class EndpointTarget(Target):
     GRAPH_MEDIA = "application/n-triples"
     ENV_PREFIX = "LDPUB_QUERY"
 
-    def __init__(self, url: str, terms: Terms | None = None, timeout: float = 30.0, auth=None) -> None:
+    def __init__(self, url: str, terms: Terms | None = None, timeout: float = 30.0, auth=None,
+                 graphs: Iterable[str] = (), suggested_graphs: Iterable[str] = ()) -> None:
         from .credentials import auth_from_env, check_url
         from .redact import redact_url
+        from .sparqltext import with_default_graphs
 
         try:
             check_url(url or "", "the endpoint", self.ENV_PREFIX, QueryError)
@@ -702,6 +721,27 @@ class EndpointTarget(Target):
         self.timeout = timeout
         self.auth = auth if auth is not None else auth_from_env(self.ENV_PREFIX, error=QueryError)
         self.description = redact_url(url)
+        self.graphs = tuple(dict.fromkeys(graphs))  # the query's default graph is their merge (FROM)
+        with_default_graphs("ASK {}", self.graphs)  # each must be an IRI: refused here, before any query
+        self.suggested_graphs = tuple(suggested_graphs)  # where ldpub push puts the data, for hints
+
+    def as_sent(self, text: str) -> str:
+        """``text`` with a ``FROM <g>`` clause per graph of :attr:`graphs` (unless it names its own)."""
+        from .sparqltext import with_default_graphs
+
+        return with_default_graphs(text, self.graphs)
+
+    def where(self) -> str:
+        if not self.graphs:
+            return f"{self.description} (its default graph)"
+        return f"{self.description} (graphs {', '.join(f'<{g}>' for g in self.graphs)})"
+
+    def not_found_hint(self) -> str | None:
+        if self.graphs:
+            return "check the graph IRIs: 'ldpub push' says where it put the data and the ontology"
+        flags = " ".join(f"--graph {g}" for g in self.suggested_graphs) or "--graph IRI"
+        return (f"data loaded with 'ldpub push' is in named graphs: add {flags}, "
+                "or set [push] graph in ldpub.toml")
 
     def execute(self, text: str) -> QueryResult:
         import httpx
@@ -710,9 +750,11 @@ class EndpointTarget(Target):
         from .sparqltext import query_form
 
         guard(text, allow_service=self.allow_service)
-        graph = query_form(text) in ("construct", "describe")
+        form = query_form(text)
+        graph = form in ("construct", "describe")
+        text = self.as_sent(text)
         accept = self.GRAPH_MEDIA if graph else self.SOLUTIONS_MEDIA
-        from .redact import excerpt, redact_text
+        from .redact import answer_excerpt, excerpt, redact_text
 
         shown = self.description  # the URL with its secrets masked
         try:
@@ -725,7 +767,7 @@ class EndpointTarget(Target):
             raise QueryError(f"cannot reach SPARQL endpoint {shown}: {reason}") from None
         if response.status_code >= 400:
             raise QueryError(f"SPARQL endpoint {shown} answered {response.status_code} "
-                             f"{excerpt(response.reason_phrase, 80)}: {excerpt(response.text)}")
+                             f"{excerpt(response.reason_phrase, 80)}: {answer_excerpt(response)}")
         try:
             if graph:
                 return QueryResult("graph", triples=list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)), query=text)
@@ -734,7 +776,17 @@ class EndpointTarget(Target):
             media = excerpt(response.headers.get("content-type", "?"), 80)
             raise QueryError(f"SPARQL endpoint {shown} sent an answer that is not {accept} ({media}): "
                              f"{excerpt(exc)}") from None
+        if form == "ask" and isinstance(answer, ox.QuerySolutions):
+            return _ask_as_table(answer, text)
         return _solutions(answer, text)
+
+
+def _ask_as_table(answer, text: str) -> QueryResult:
+    """An ASK answered as a table, as Virtuoso 7 does (one column ``__ASK_RETVAL``: one row
+    ``1`` for true, no row for false), read as the boolean it stands for."""
+    rows = [tuple(solution[v] for v in answer.variables) for solution in answer]
+    true = bool(rows) and len(rows[0]) == 1 and rows[0][0] is not None and rows[0][0].value in ("1", "true")
+    return QueryResult("boolean", boolean=true, query=text)
 
 
 def connect(
@@ -745,6 +797,7 @@ def connect(
     files: list[Path] | None = None,
     timeout: float = 30.0,
     allow_service: bool = False,
+    graphs: Iterable[str] | None = None,
 ) -> Target:
     """A query target: ``endpoint`` URL, RDF ``files``, or the project built in memory.
 
@@ -753,13 +806,20 @@ def connect(
     is optional (parameters then take full IRIs). ``allow_service`` lets its queries use
     ``SERVICE`` (federation: the query makes this machine call other servers). ``timeout``
     bounds each query, embedded or on the endpoint (seconds; None: no limit for embedded).
+
+    ``graphs`` (an endpoint only) are the named graphs a query reads as its default graph
+    (``FROM`` clauses), e.g. where ``ldpub push`` put the dataset and the ontology. None: the
+    graphs ``[push]`` of ``ldpub.toml`` names, else the endpoint's default graph; ``[]``: the
+    endpoint's default graph.
     """
-    target = _connect(project, endpoint=endpoint, data_dir=data_dir, files=files, timeout=timeout)
+    if graphs is not None and not endpoint:
+        raise QueryError(Problem("graphs can only be chosen on an endpoint", hint="give endpoint=URL (--endpoint)"))
+    target = _connect(project, endpoint=endpoint, data_dir=data_dir, files=files, timeout=timeout, graphs=graphs)
     target.allow_service = allow_service
     return target
 
 
-def _connect(project, *, endpoint, data_dir, files, timeout) -> Target:
+def _connect(project, *, endpoint, data_dir, files, timeout, graphs=None) -> Target:
     from .config import Project, has_project, load_project
 
     if project is not None and not isinstance(project, Project):
@@ -767,9 +827,11 @@ def _connect(project, *, endpoint, data_dir, files, timeout) -> Target:
     if endpoint or files:
         if project is None and has_project(None):
             project = load_project(None)  # settings that are there must be right
-        terms = _project_terms(project)
+        terms, ontology_iri = _project_terms(project)
         if endpoint:
-            return EndpointTarget(endpoint, terms, timeout)
+            default, suggested = _endpoint_graphs(project, ontology_iri)
+            return EndpointTarget(endpoint, terms, timeout, graphs=default if graphs is None else graphs,
+                                  suggested_graphs=suggested)
         target = EmbeddedTarget.from_files(list(files or []), terms)
     else:
         target = EmbeddedTarget.from_project(project or load_project(None), data_dir)
@@ -777,17 +839,34 @@ def _connect(project, *, endpoint, data_dir, files, timeout) -> Target:
     return target
 
 
-def _project_terms(project) -> Terms:
+def _endpoint_graphs(project, ontology_iri: str | None) -> tuple[list[str], list[str]]:
+    """The graphs to query on an endpoint by default ([push] of ldpub.toml), and the graphs
+    ``ldpub push`` would write (for the hint when a record is not found)."""
     if project is None:
-        return Terms(prefixes=_default_prefixes())
+        return [], []
+    from .iris import dataset_iri
+    from .push import push_settings
+
+    settings = push_settings(project)
+    pushed = [g for g in (settings.graph or dataset_iri(project.base_iri), settings.ontology_graph or ontology_iri) if g]
+    return settings.query_graphs(dataset_iri(project.base_iri), ontology_iri) or [], pushed
+
+
+def _project_terms(project) -> tuple[Terms, str | None]:
+    """The terms of ``project`` (base IRI, prefixes) and the IRI of its ontology (None if unknown)."""
+    if project is None:
+        return Terms(prefixes=_default_prefixes()), None
     from .errors import OntologyError
     from .ontology import load_vocabulary
 
     try:
-        prefixes = {**load_vocabulary(project.ontology_path).prefixes, project.data_prefix: project.base_iri}
+        vocab = load_vocabulary(project.ontology_path)
+        prefixes = {**vocab.prefixes, project.data_prefix: project.base_iri}
+        ontology_iri = vocab.ontology_iri
     except OntologyError:  # an endpoint user may have no ontology folder: slugs still work
         prefixes = {**_default_prefixes(), project.data_prefix: project.base_iri}
-    return Terms(project.base_iri, prefixes)
+        ontology_iri = None
+    return Terms(project.base_iri, prefixes), ontology_iri
 
 
 def _default_prefixes() -> dict[str, str]:
@@ -804,18 +883,25 @@ def run(
     project: "Project | str | Path | None" = None,
     endpoint: str | None = None,
     allow_service: bool = False,
+    graphs: Iterable[str] | None = None,
 ) -> QueryResult:
     """Run a named query (by name) or SPARQL text, and return its :class:`QueryResult`.
 
     ``query`` is the name of a query in the project's ``queries/`` folder, a :class:`NamedQuery`,
     or SPARQL text (whose ``# param:`` header lines, if any, declare its parameters). ``params``
     bind the declared parameters. ``SERVICE`` is refused unless ``allow_service`` (for a target
-    made here) or the given ``target``'s own ``allow_service``.
+    made here) or the given ``target``'s own ``allow_service``. ``graphs``: on an ``endpoint``,
+    the named graphs to query (see :func:`connect`), e.g. those ``ldpub push`` wrote::
+
+        run("members", endpoint="http://127.0.0.1:7878/query",
+            graphs=["https://example.org/dataset/", "https://example.org/ontology"])
     """
     from .config import Project, load_project
 
     if target is None:
-        target = connect(project, endpoint=endpoint, allow_service=allow_service)
+        target = connect(project, endpoint=endpoint, allow_service=allow_service, graphs=graphs)
+    elif graphs is not None:
+        raise QueryError(Problem("give graphs to connect(), not with a target", hint="connect(endpoint=URL, graphs=[...])"))
     if isinstance(query, str) and re.fullmatch(r"[\w.-]+", query):
         proj = project if isinstance(project, Project) else load_project(project)
         query = named_query(proj.queries_path, query)

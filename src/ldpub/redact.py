@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping
 
-__all__ = ["MASK", "redact_url", "redact_headers", "redact_text", "redact_query_string", "excerpt", "is_secret_name"]
+__all__ = ["MASK", "redact_url", "redact_headers", "redact_text", "redact_query_string", "excerpt", "answer_excerpt",
+           "is_secret_name"]
 
 MASK = "***"
 
@@ -122,6 +123,22 @@ def excerpt(text: str, limit: int = 200) -> str:
     line = " ".join(_CONTROL.sub(" ", _ESCAPE_SEQUENCE.sub("", str(text))).split())
     line = redact_text(line)
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def answer_excerpt(response, limit: int = 200) -> str:
+    """:func:`excerpt` of an HTTP response's body; an HTML error page is read as its text
+    (tags, scripts and styles left out), so the server's own message fits in the line."""
+    text = response.text
+    if "html" in response.headers.get("content-type", "").lower() or text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
+        text = _HTML_TAG.sub(" ", _HTML_SKIPPED.sub(" ", text))
+        import html
+
+        text = html.unescape(text)
+    return excerpt(text, limit)
+
+
+_HTML_SKIPPED = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.I | re.S)
+_HTML_TAG = re.compile(r"<[^>]*>")
 
 
 def _unquote(name: str) -> str:

@@ -1,5 +1,6 @@
 """SPARQL query text, read without a full parser: query form, where the WHERE group opens,
-a VALUES block built from RDF terms, and syntax errors turned into located problems.
+a VALUES block built from RDF terms, FROM clauses naming the graphs to query, and syntax
+errors turned into located problems.
 
 A small lexer skips comments, strings and IRIs, so braces or keywords inside them are never
 mistaken for syntax. Values are never pasted as text: :func:`values_block` writes terms that
@@ -15,7 +16,8 @@ from typing import Iterable, Iterator
 
 from .errors import Location, Problem, QueryError
 
-__all__ = ["Token", "tokens", "nesting_depth", "line_column", "query_form", "where_brace", "values_block", "inject_values", "syntax_problem", "QUERY_FORMS"]
+__all__ = ["Token", "tokens", "nesting_depth", "line_column", "query_form", "where_brace", "values_block", "inject_values",
+           "dataset_offset", "with_default_graphs", "syntax_problem", "QUERY_FORMS"]
 
 QUERY_FORMS = ("select", "construct", "describe", "ask")
 
@@ -210,6 +212,69 @@ def inject_values(text: str, bindings: dict) -> str:
         return text
     at = where_brace(text) + 1
     return text[:at] + values_block(bindings) + text[at:]
+
+
+_SOLUTION_MODIFIERS = ("group", "having", "order", "limit", "offset", "values")
+
+
+def dataset_offset(text: str) -> int | None:
+    """Offset where dataset clauses (``FROM <g>``) go in ``text``: before the WHERE keyword or
+    the brace that opens the WHERE group (after a CONSTRUCT template); for a DESCRIBE without
+    one, before its first solution modifier or at the end. None when the query names its own
+    dataset (a FROM or FROM NAMED clause). Raises :class:`QueryError` for text with no query form.
+    """
+    form = None
+    depth = 0
+    template_done = False
+    for token in tokens(text):
+        word = token.text.lower() if token.kind == "word" else None
+        if form is None:
+            if word in QUERY_FORMS:
+                form = word
+            continue
+        if depth == 0:
+            if word == "from":
+                return None
+            if word == "where" or (form == "describe" and word in _SOLUTION_MODIFIERS):
+                return token.offset
+            if token.kind == "punct" and token.text == "{" and (form != "construct" or template_done):
+                return token.offset
+        if token.kind == "punct" and token.text in _OPENING:
+            depth += 1
+        elif token.kind == "punct" and token.text in _CLOSING:
+            depth = max(depth - 1, 0)
+            if depth == 0 and form == "construct":
+                template_done = True
+    if form == "describe":
+        return len(text)
+    raise QueryError("not a SPARQL query (no SELECT, CONSTRUCT, DESCRIBE or ASK with a WHERE group)")
+
+
+def with_default_graphs(text: str, graphs: Iterable[str]) -> str:
+    """``text`` with one ``FROM <g>`` clause per graph, so its default graph is their merge.
+
+    Each IRI is written by pyoxigraph's term serializer (a ``QueryError`` when one is not an
+    IRI: nothing else can reach the text). A query that names its own dataset (FROM, FROM
+    NAMED) is returned unchanged: it says what it asks. The clauses go on the line where the
+    WHERE group starts, so line numbers stay those of the text.
+    """
+    import pyoxigraph as ox
+
+    terms = []
+    for graph in graphs:
+        try:
+            terms.append(str(ox.NamedNode(graph)))
+        except ValueError as exc:
+            raise QueryError(f"the graph to query is not an IRI: {graph!r} ({exc})") from None
+    if not terms:
+        return text
+    at = dataset_offset(text)
+    if at is None:
+        return text
+    clauses = " ".join(f"FROM {term}" for term in terms)
+    if at == len(text):
+        return f"{text}\n{clauses}\n"
+    return f"{text[:at]}{clauses} {text[at:]}"
 
 
 _ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)

@@ -15,6 +15,7 @@ from _servers import oxigraph_binary, start_oxigraph
 
 pytestmark = pytest.mark.skipif(oxigraph_binary() is None, reason="oxigraph server not installed (pip install oxigraph)")
 
+ONTOLOGY = "https://w3id.org/ldpub/ontology/armed-groups"
 HOSTILE_GRAPHS = [
     "urn:ldpub:t> ; DROP GRAPH <urn:victim",
     "urn:ldpub:t> } ; CLEAR ALL ; INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> }",
@@ -77,5 +78,24 @@ def test_an_iri_with_unusual_but_legal_characters_is_pushed_as_one_term(run_cli,
                                    "--query-endpoint", oxigraph.query, "--from", str(out), "--chunk-size", "40",
                                    "--graph", graph, "-q")
     assert code == 0, stderr
-    assert graph_names(oxigraph) == {"urn:victim", graph}
+    assert graph_names(oxigraph) == {"urn:victim", graph, ONTOLOGY}  # the ontology goes to its own graph
+    assert victim_triples(oxigraph) == 1
+
+
+@pytest.mark.parametrize("graph", HOSTILE_GRAPHS)
+def test_a_hostile_ontology_graph_is_refused_too(run_cli, built, oxigraph, graph):
+    _, out = built
+    code, stdout, stderr = run_cli("push", "--endpoint", oxigraph.store, "--update-endpoint", oxigraph.update,
+                                   "--from", str(out), "--chunk-size", "40", "--ontology-graph", graph)
+    assert code == 2
+    assert "the graph to push to is not an IRI" in stderr
+    assert victim_triples(oxigraph) == 1
+    assert graph_names(oxigraph) == {"urn:victim"}  # nothing was sent
+
+
+@pytest.mark.parametrize("graph", HOSTILE_GRAPHS)
+def test_a_hostile_graph_to_query_is_refused_before_any_request(run_cli, oxigraph, graph):
+    code, stdout, stderr = run_cli("query", "pledges", "--endpoint", oxigraph.query, "--graph", graph)
+    assert code == 2
+    assert "the graph to query is not an IRI" in stderr
     assert victim_triples(oxigraph) == 1

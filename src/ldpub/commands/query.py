@@ -22,6 +22,7 @@ Examples:
   ldpub query timeline --param entity=ada-lovelace --format md
   ldpub query --sparql 'SELECT ?s ?label WHERE { ?s skos:prefLabel ?label }'
   ldpub query members --endpoint http://127.0.0.1:7878/query
+  ldpub query members --endpoint http://127.0.0.1:7878/query --graph https://example.org/data/ --graph https://example.org/ontology
 
 \b
 Exit codes: 0 answered (also when nothing was found), 1 nothing found with --fail-empty,
@@ -54,6 +55,11 @@ def _assignments(pairs: tuple[str, ...], origin: str) -> dict[str, str]:
 @click.option("--sparql", "sparql", metavar="TEXT", help="Run this SPARQL query text (the project's prefixes, e.g. d: skos: rdfs:, are declared for you).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their parameters.")
 @click.option("--endpoint", "-e", metavar="URL", help="Send the query to this SPARQL 1.1 endpoint (its query URL).")
+@click.option("--graph", "-g", "graphs", multiple=True, metavar="IRI",
+              help="With --endpoint: query these named graphs (repeatable; e.g. where 'ldpub push' put the dataset and "
+                   "the ontology). Default: the graphs [push] of ldpub.toml names, else the endpoint's default graph.")
+@click.option("--default-graph", is_flag=True,
+              help="With --endpoint: query its default graph, even when [push] of ldpub.toml names graphs.")
 @click.option("--dataset", "datasets", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Query these RDF files (e.g. dist/dataset.nt dist/ontology.ttl) instead of building data/.")
 @data_option
@@ -76,6 +82,8 @@ def query(
     sparql: str | None,
     list_queries: bool,
     endpoint: str | None,
+    graphs: tuple[str, ...],
+    default_graph: bool,
     datasets: tuple[Path, ...],
     data_dir: str | None,
     format_name: str | None,
@@ -105,6 +113,10 @@ def query(
         raise click.UsageError("--endpoint cannot be combined with --dataset or --data")
     if datasets and data_dir:
         raise click.UsageError("give --dataset or --data, not both")
+    if (graphs or default_graph) and not endpoint:
+        raise click.UsageError("--graph and --default-graph choose graphs of an --endpoint")
+    if graphs and default_graph:
+        raise click.UsageError("give --graph IRI or --default-graph, not both")
 
     if list_queries:
         _print_list(project_from(ctx))
@@ -121,6 +133,7 @@ def query(
     target = q.connect(
         project, endpoint=endpoint, data_dir=Path(data_dir) if data_dir else None,
         files=list(datasets) or None, timeout=timeout, allow_service=allow_service,
+        graphs=list(graphs) if graphs else ([] if default_graph else None),
     )
     if sparql is not None:
         named = q.parse_header(sparql, "--sparql")
@@ -129,7 +142,7 @@ def query(
         named = replace(named, text=text, line_offset=added)
     text = q.prepare(named, values, target.terms, allow_service=allow_service)
     if show:
-        click.echo(text.rstrip("\n"))
+        click.echo(target.as_sent(text).rstrip("\n"))
         return
     q.check_records(named, values, target)
     result = target.execute(text)
@@ -138,6 +151,8 @@ def query(
             f"warning: {target.description} holds no class hierarchy (rdfs:subClassOf): records of "
             "subclasses are missed; load the ontology too (e.g. dist/ontology.ttl)", err=True,
         )
+    if endpoint and result.empty and not getattr(target, "graphs", ()) and target.holds_nothing():
+        click.echo(f"warning: {target.where()} holds no triples; {target.not_found_hint()}", err=True)
     output = _render(result, target, format_name)
     click.echo(output, nl=not output.endswith("\n"))
     if fail_empty and result.empty:

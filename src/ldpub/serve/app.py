@@ -164,7 +164,8 @@ def create_app(state: AppState, access_log=None):
             return service(request)
         if "default-graph-uri" in params or "named-graph-uri" in params:
             return error(request, 400, "default-graph-uri and named-graph-uri are not supported: the default graph "
-                         "is the dataset, and the ontology is the named graph given in the service description")
+                         "is the dataset and its ontology, and the ontology is also the named graph given in the "
+                         "service description")
         if is_update(query):
             return error(request, 403, "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, ...) is refused")
         token = (params.get("format") or params.get("output") or [None])[0]

@@ -31,7 +31,7 @@ from ..htmlsafety import safe_href
 from ..iris import doc_path, valid_slug
 from ..rdfterms import OWL, RDF_TYPE
 
-__all__ = ["ServedData", "prepare", "prepare_from_files", "folder_files", "Value", "Row", "Excerpt", "Statement", "EntityView",
+__all__ = ["ONTOLOGY_BEYOND_DATA", "ServedData", "prepare", "prepare_from_files", "folder_files", "Value", "Row", "Excerpt", "Statement", "EntityView",
            "DatasetMeta", "publish_meta"]
 
 FOAF = "http://xmlns.com/foaf/0.1/"
@@ -77,6 +77,11 @@ def publish_meta(project) -> DatasetMeta:
     return DatasetMeta(home + "#dataset" if home else None, license_iri,
                        home + "#rights" if home and rights else None, rights.strip() if rights else None,
                        project.language)
+
+#: A graph of the served store: the ontology's triples that are not in the dataset (the default
+#: graph). The SPARQL endpoint's default graph is the store's default graph merged with this one
+#: (:mod:`ldpub.serve.worker`): the dataset plus its ontology, as ``ldpub query`` sees them.
+ONTOLOGY_BEYOND_DATA = "urn:ldpub:serve:ontology-beyond-data"
 
 
 @dataclass
@@ -487,9 +492,19 @@ def prepare(workdir: Path, dataset: Iterable, ontology: Iterable, *, base_iri: s
     if ontology:
         graph = ox.NamedNode(ontology_iri or "urn:ldpub:ontology")
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in ontology)
+        _ontology_beyond_data(store, graph.value)
     store.flush()
     return ServedData(store, store_path, base_iri=base_iri, title=title, prefixes=prefixes,
                       context=context, ontology_iri=ontology_iri, vocab=vocab, meta=meta)
+
+
+def _ontology_beyond_data(store, ontology_graph: str) -> None:
+    """Copy the ontology's triples that the default graph lacks into :data:`ONTOLOGY_BEYOND_DATA`."""
+    import pyoxigraph as ox
+
+    graph, beyond = ox.NamedNode(ontology_graph), ox.NamedNode(ONTOLOGY_BEYOND_DATA)
+    store.update(f"INSERT {{ GRAPH {beyond} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+                 "FILTER NOT EXISTS { ?s ?p ?o } }")
 
 
 def _ontology_iri(store, graph_iri: str | None) -> str | None:
@@ -519,9 +534,10 @@ def prepare_from_files(workdir: Path, dataset: Path, ontology: Path | None, *, b
             raise ConfigError.at(f"not valid Turtle: {exc}", ontology) from exc
         ontology_iri = _ontology_iri(store, None)
         if ontology_iri:  # name the graph after the ontology
-            store.update(f"MOVE <urn:ldpub:ontology> TO <{ontology_iri}>")
+            store.update(f"MOVE <urn:ldpub:ontology> TO {ox.NamedNode(ontology_iri)}")
         else:
             ontology_iri = "urn:ldpub:ontology"
+        _ontology_beyond_data(store, ontology_iri)
     store.flush()
     return ServedData(store, store_path, base_iri=base_iri, title=title, prefixes=prefixes,
                       context=context, ontology_iri=ontology_iri, vocab=vocab, meta=meta)

@@ -32,11 +32,21 @@ def _triples(rows):
 
 
 def service_description(data: ServedData, endpoint: str) -> list:
-    """The SPARQL service description of ``endpoint`` (its absolute URL)."""
+    """The SPARQL service description of ``endpoint`` (its absolute URL).
+
+    The default graph is the dataset plus its ontology (as ``ldpub query`` sees them embedded:
+    ``dct:source`` names both), with the number of distinct triples; the ontology is also a
+    named graph (``sd:NamedGraph``, named by its IRI).
+    """
     import pyoxigraph as ox
 
+    from .dataset import ONTOLOGY_BEYOND_DATA
+
     iri = ox.NamedNode
+    integer = iri("http://www.w3.org/2001/XMLSchema#integer")
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    rdfs_comment = "http://www.w3.org/2000/01/rdf-schema#comment"
+    beyond = _graph_size(data.store, ONTOLOGY_BEYOND_DATA)
     rows = [
         (endpoint, rdf_type, iri(SD + "Service")),
         (endpoint, SD + "endpoint", iri(endpoint)),
@@ -45,17 +55,31 @@ def service_description(data: ServedData, endpoint: str) -> list:
         ("_:dataset", rdf_type, iri(SD + "Dataset")),
         ("_:dataset", SD + "defaultGraph", ox.BlankNode("default")),
         ("_:default", rdf_type, iri(SD + "Graph")),
-        ("_:default", VOID + "triples", ox.Literal(str(data.triple_count), datatype=iri("http://www.w3.org/2001/XMLSchema#integer"))),
+        ("_:default", VOID + "triples", ox.Literal(str(data.triple_count + beyond), datatype=integer)),
         ("_:default", DCT + "source", iri(dataset_iri(data.base_iri))),
     ]
     if data.ontology_iri:
         rows += [
+            ("_:default", DCT + "source", iri(data.ontology_iri)),
+            ("_:default", rdfs_comment, ox.Literal("The dataset and its ontology, as ldpub query sees them; "
+                                                   "the ontology is also the named graph of its IRI.", language="en")),
             ("_:dataset", SD + "namedGraph", ox.BlankNode("ontology")),
+            ("_:ontology", rdf_type, iri(SD + "NamedGraph")),
             ("_:ontology", SD + "name", iri(data.ontology_iri)),
+            ("_:ontology", SD + "graph", ox.BlankNode("ontologyGraph")),
+            ("_:ontologyGraph", rdf_type, iri(SD + "Graph")),
+            ("_:ontologyGraph", VOID + "triples",
+             ox.Literal(str(_graph_size(data.store, data.ontology_iri)), datatype=integer)),
         ]
     for name in [*RESULT_FORMATS, *GRAPH_FORMATS]:
         rows.append((endpoint, SD + "resultFormat", iri(FORMATS_NS + _FORMAT_IRIS[name])))
     return _triples(r for r in rows if r)
+
+
+def _graph_size(store, graph: str) -> int:
+    import pyoxigraph as ox
+
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
 
 def void_description(data: ServedData, root: str) -> list:

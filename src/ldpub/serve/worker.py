@@ -10,6 +10,11 @@ or ``{"ok": false, "error": "syntax"|"refused"|"too_large"|"not_acceptable"|"fai
 "kind"}``. The first line it writes is ``{"ready": true, "network": "none"|"host"}`` once the
 store is open.
 
+The default graph of a query is the dataset plus its ontology, as ``ldpub query`` sees them
+embedded: the store's default graph merged with :data:`ldpub.serve.dataset.ONTOLOGY_BEYOND_DATA`
+(the ontology's triples the dataset lacks, so none is counted twice); the ontology is the one
+named graph (its IRI). A query that names its own dataset (FROM, FROM NAMED) gets exactly that.
+
 Every query passes :func:`ldpub.sparqlguard.check_query` first (no SERVICE, bounded size and
 nesting: ``refused``). As a second wall, on Linux the worker leaves the host's network before it
 reads any query (:func:`isolate_network`: a network namespace of its own, where no address
@@ -24,7 +29,7 @@ from __future__ import annotations
 import json
 import sys
 
-__all__ = ["main", "run_job"]
+__all__ = ["main", "run_job", "QueryDataset", "query_dataset"]
 
 
 def _reply(out, header: dict, body: bytes = b"") -> None:
@@ -55,8 +60,44 @@ def isolate_network() -> bool:
     return False
 
 
-def run_job(store, job: dict, prefixes: dict, context: dict) -> tuple[dict, bytes]:
-    """Run one query job on ``store``; return the reply header and body."""
+class QueryDataset:
+    """The dataset a query without FROM reads: default graph and named graphs (pyoxigraph terms)."""
+
+    def __init__(self, default_graph: list, named_graphs: list | None) -> None:
+        self.default_graph = default_graph
+        self.named_graphs = named_graphs
+
+    def query(self, store, text: str, prefixes: dict):
+        """``store.query`` over this dataset, unless ``text`` names its own (FROM, FROM NAMED)."""
+        from ..errors import QueryError
+        from ..sparqltext import dataset_offset
+
+        try:
+            own = dataset_offset(text) is None
+        except QueryError:
+            own = False  # not a query the lexer recognises: the engine reports it
+        if own or not self.default_graph:
+            return store.query(text, prefixes=prefixes)
+        return store.query(text, prefixes=prefixes, default_graph=self.default_graph, named_graphs=self.named_graphs)
+
+
+def query_dataset(store) -> QueryDataset:
+    """The dataset of the served store: its default graph plus the ontology's other triples
+    (:data:`ldpub.serve.dataset.ONTOLOGY_BEYOND_DATA`), and every other named graph."""
+    import pyoxigraph as ox
+
+    from .dataset import ONTOLOGY_BEYOND_DATA
+
+    graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+    beyond = [g for g in graphs if g.value == ONTOLOGY_BEYOND_DATA]
+    if not beyond:
+        return QueryDataset([], None)
+    return QueryDataset([ox.DefaultGraph(), *beyond], sorted((g for g in graphs if g not in beyond), key=str))
+
+
+def run_job(store, job: dict, prefixes: dict, context: dict, dataset: QueryDataset | None = None) -> tuple[dict, bytes]:
+    """Run one query job on ``store`` (over ``dataset``: see :func:`query_dataset`); return
+    the reply header and body."""
     import pyoxigraph as ox
 
     from ..graphstore import sorted_triples
@@ -69,8 +110,9 @@ def run_job(store, job: dict, prefixes: dict, context: dict) -> tuple[dict, byte
         check_query(query, origin="query")
     except QueryRefused as exc:
         return {"ok": False, "error": "refused", "message": exc.problems[0].render()}, b""
+    dataset = dataset or QueryDataset([], None)
     try:
-        result = store.query(query, prefixes=prefixes)
+        result = dataset.query(store, query, prefixes)
     except SyntaxError as exc:
         return {"ok": False, "error": "syntax", "message": syntax_problem(exc, query, "query", known_prefixes=prefixes).render()}, b""
     if isinstance(result, ox.QueryBoolean):
@@ -88,7 +130,7 @@ def run_job(store, job: dict, prefixes: dict, context: dict) -> tuple[dict, byte
                 return {"ok": False, "error": "too_large", "kind": "select",
                         "message": f"the answer has more than {limit} rows (max_results); add LIMIT and OFFSET to page through it"}, b""
         fmt = getattr(ox.QueryResultsFormat, job["results"].upper())
-        body = store.query(query, prefixes=prefixes).serialize(format=fmt)
+        body = dataset.query(store, query, prefixes).serialize(format=fmt)
         return {"ok": True, "kind": "select", "format": job["results"], "rows": count}, body
     # CONSTRUCT / DESCRIBE
     if not job.get("graph"):
@@ -114,12 +156,13 @@ def main(argv: list[str] | None = None) -> None:
         config = json.load(handle)
     store = ox.Store.read_only(config["store"])
     prefixes, context = config.get("prefixes", {}), config.get("context", {})
+    dataset = query_dataset(store)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     _reply(stdout, {"ready": True, "network": "none" if isolated else "host"})
     for line in stdin:
         try:
             job = json.loads(line)
-            header, body = run_job(store, job, prefixes, context)
+            header, body = run_job(store, job, prefixes, context, dataset)
         except Exception as exc:  # a worker must answer every job, whatever happens
             header, body = {"ok": False, "error": "failed", "message": f"{type(exc).__name__}: {exc}"}, b""
         _reply(stdout, header, body)
