@@ -1,0 +1,189 @@
+"""The validator: every shape with targets, on its focus nodes, batch by batch.
+
+:func:`validate_lines` is the engine's entry point: the data graph as N-Triples lines, the
+shapes graph as lines or pyoxigraph Triples. It reads the shapes graph, decides what the Store
+of the SPARQL-based constraints must hold and starts loading it on a worker thread while the
+lines are indexed (:class:`ldpub.shacl.graph.DataGraph`), then validates each root shape on
+all its focus nodes at once. Shapes reached through ``sh:node``, ``sh:and``, ``sh:or``,
+``sh:xone``, ``sh:not`` and ``sh:qualifiedValueShape`` are validated on the batch of value
+nodes that needs them, and each node's conformance is remembered; a shape that (through the
+data) comes back to the same node while validating it is recursion, an error.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .errors import ShapesError
+from .graph import DataGraph, ntriples_lines
+from .model import Found, Shape
+from .paths import PredicatePath
+from .report import ValidationReport
+from .shapes import read_shape, root_shapes
+from .shapesgraph import ShapesGraph, sh
+from .sparql import Query, sparql_components
+from .sparqlquery import QueryText
+from .store import SHAPES_GRAPH, SparqlStore
+from .targets import focus_nodes
+from .valuenodes import MappedValues, PredicateValues, SelfValues, ValueNodes
+
+__all__ = ["Engine", "validate_lines", "store_plan"]
+
+
+class Engine:
+    """One validation: the data graph, the shapes graph, the Store, and what is remembered."""
+
+    def __init__(self, graph: DataGraph, shapes: ShapesGraph, store: SparqlStore | None = None) -> None:
+        self.graph = graph
+        self.shapes = shapes
+        self._store = store
+        self._shapes: dict[str, Shape] = {}
+        self._components = None
+        self.focus_cache: dict = {}
+        self._conformance: dict[str, dict[str, bool]] = {}
+        self._batch: dict[str, set[str]] = {}  # shape -> nodes being validated in a batch
+        self._stack: set[tuple[str, str]] = set()  # (shape, node) validated one by one, on the way down
+
+    # ------------------------------------------------------------------ shapes and queries
+    def shape(self, node: str) -> Shape:
+        """The shape ``node``, read once."""
+        found = self._shapes.get(node)
+        if found is None:
+            if self._components is None:
+                self._components = sparql_components(self.shapes)
+            found = self._shapes[node] = read_shape(self, self.shapes, node, self._components)
+        return found
+
+    def register_query(self, query: Query) -> None:
+        """A query some constraint will run (the Store was planned from the shapes graph already)."""
+
+    def sparql_store(self) -> SparqlStore:
+        """The Store of the SPARQL-based constraints (made now, with everything, if none was planned)."""
+        if self._store is None:
+            self._store = SparqlStore()
+            self._store.feed([p.lines for p in self.graph.by_pred.values()])
+            self._store.feed([self.shapes.lines], graph=SHAPES_GRAPH)
+        return self._store
+
+    # ------------------------------------------------------------------ validating
+    def value_nodes(self, shape: Shape, focus) -> ValueNodes:
+        if shape.path is None:
+            return SelfValues(focus)
+        if isinstance(shape.path, PredicatePath):
+            return PredicateValues(focus, self.graph.predicate(shape.path.predicate))
+        graph, path = self.graph, shape.path
+        return MappedValues(focus, lambda node: path.values(graph, node))
+
+    def evaluate(self, shape: Shape, focus: Iterable[str]) -> Found:
+        """The results of validating each focus node against ``shape``, with the focus node each
+        belongs to (a nested property shape reports on the value nodes it was given)."""
+        if shape.deactivated:
+            return []
+        values = self.value_nodes(shape, focus)
+        out: Found = []
+        for constraint in shape.constraints:
+            out.extend(constraint.evaluate(self, shape, constraint, values))
+        return out
+
+    def failing(self, shape_node: str, nodes: Iterable[str]) -> set[str]:
+        """The nodes that do not conform to ``shape_node`` (conformance remembered per node)."""
+        nodes = set(nodes)
+        known = self._conformance.setdefault(shape_node, {})
+        unknown = [n for n in nodes if n not in known]
+        if unknown:
+            shape = self.shape(shape_node)
+            in_batch = self._batch.setdefault(shape_node, set())
+            for n in unknown:
+                if (shape_node, n) in self._stack:
+                    raise ShapesError.about(shape_node, f"recursive shape: validating {n} against it needs the "
+                                                        f"result of validating {n} against it",
+                                            hint="SHACL leaves recursive shapes undefined; break the cycle")
+            alone = [n for n in unknown if n in in_batch]
+            for n in alone:  # needed by a node of its own batch: validate it on its own
+                self._stack.add((shape_node, n))
+                try:
+                    known[n] = not self.evaluate(shape, [n])
+                finally:
+                    self._stack.discard((shape_node, n))
+            rest = [n for n in unknown if n not in known]
+            if rest:
+                in_batch.update(rest)
+                try:
+                    bad = {origin for origin, _ in self.evaluate(shape, rest)}
+                except RecursionError:
+                    raise ShapesError.about(shape_node, "shapes nest too deeply through the data") from None
+                finally:
+                    in_batch.difference_update(rest)
+                for n in rest:
+                    known[n] = n not in bad
+        return {n for n in nodes if not known[n]}
+
+    def run(self) -> ValidationReport:
+        """Validate every shape that has targets; the report of every result."""
+        _refuse_entailment(self.shapes)
+        results = []
+        for node in root_shapes(self.shapes):
+            shape = self.shape(node)
+            if shape.deactivated:
+                continue
+            focus = focus_nodes(self, self.shapes, node)
+            if focus:
+                results.extend(r for _, r in self.evaluate(shape, focus))
+        return ValidationReport.of(results)
+
+
+def _refuse_entailment(shapes: ShapesGraph) -> None:
+    for line in shapes.lines:
+        s, p, o = line.split(" ", 2)
+        if p == sh("entailment"):
+            raise ShapesError.about(s, f"entailment regime {o} is not supported (ldpub validates the data as it is)")
+
+
+# ---------------------------------------------------------------------------- planning the Store
+def store_plan(shapes: ShapesGraph) -> tuple[bool, set[str] | None, bool]:
+    """(a Store is needed, the predicates it must hold (None: all), the shapes graph must be in it)."""
+    from .sparql import queries_of
+    from .terms import literal_parts
+
+    queries = queries_of(shapes)
+    if not queries:
+        return False, None, False
+    predicates: set[str] | None = set()
+    needs_shapes = False
+    for owner, form, literal_text in queries:
+        try:
+            prefixes = shapes.prefixes(owner)
+        except ShapesError:
+            prefixes = {}
+        text = QueryText(literal_parts(literal_text)[0], prefixes, form)
+        if text.mentions("shapesGraph"):
+            needs_shapes = True
+        fixed = None if text.mentions("PATH") else text.fixed_predicates()
+        if fixed is None or predicates is None:
+            predicates = None
+        else:
+            predicates |= fixed
+    return True, predicates, needs_shapes
+
+
+def validate_lines(data: Iterable, shapes: Iterable, *extra: Iterable, first_unique: bool = False) -> ValidationReport:
+    """Validate the data graph (N-Triples lines or pyoxigraph Triples; ``extra`` line sets are
+    added to it, e.g. the ontology) against the shapes graph (lines or Triples).
+
+    ``first_unique``: ``data`` repeats no line (the build's sorted, unique lines; any other
+    input is made unique here). Raises :class:`ldpub.shacl.errors.ShapesError` for shapes it
+    cannot use.
+    """
+    shapes_graph = ShapesGraph(ntriples_lines(shapes))
+    needed, predicates, needs_shapes = store_plan(shapes_graph)
+    store = SparqlStore() if needed else None
+    try:
+        streamed = None if predicates is None else {f"<{p}>" for p in predicates}
+        graph = DataGraph(ntriples_lines(data), *extra, feed=store.feed if store else None, streamed=streamed,
+                          first_unique=first_unique)
+        if store is not None and needs_shapes:
+            store.feed([shapes_graph.lines], graph=SHAPES_GRAPH)
+        return Engine(graph, shapes_graph, store).run()
+    finally:
+        if store is not None:
+            store.close()
