@@ -54,6 +54,7 @@ class Verdict:
     conforms: bool | None
     results: Counter = field(default_factory=Counter)
     error: str | None = None
+    crash: bool = False  # an exception that is not a refusal of the shapes (a bug either way)
 
     def render(self) -> str:
         if self.error is not None:
@@ -260,9 +261,10 @@ def _install_referee() -> None:
 
 
 def pyshacl_verdict(data: list, shapes: list) -> Verdict:
-    """pySHACL as the issue specifies (no inference, advanced features, warnings allowed),
-    with SPARQL's order comparisons. ``conforms`` is the spec's (§3.6.1: no results at all);
-    pySHACL's own flag ignores warnings when ``allow_warnings`` is set."""
+    """pySHACL with no inference and advanced features (SPARQL targets), with SPARQL's order
+    comparisons. Not ``allow_warnings=True``: it makes a node that only has warnings conform to
+    a shape inside ``sh:and``, ``sh:node``... (and ``sh:conforms`` true), where SHACL's
+    conformance means no results of any severity (§2.3, §3.6.1)."""
     import pyshacl
 
     _install_referee()
@@ -272,13 +274,11 @@ def pyshacl_verdict(data: list, shapes: list) -> Verdict:
         try:
             _, report, _ = pyshacl.validate(
                 rdflib_graph(data), shacl_graph=rdflib_graph(shapes), inference="none", advanced=True,
-                allow_warnings=True,
+                allow_warnings=False,
             )
         except Exception as exc:  # pySHACL refuses the shapes: compared with ldpub refusing them
             return Verdict(conforms=None, error=f"{type(exc).__name__}: {exc}")
-    verdict = report_verdict([ox.Triple(*(_from_rdflib(t) for t in triple)) for triple in report])
-    verdict.conforms = not verdict.results
-    return verdict
+    return report_verdict([ox.Triple(*(_from_rdflib(t) for t in triple)) for triple in report])
 
 
 # ------------------------------------------------------------------------------ comparing
@@ -288,9 +288,19 @@ class Comparison:
 
     ldpub: Verdict
     pyshacl: Verdict
+    ldpub_turtle: Verdict | None = None  # ldpub's report read back from its Turtle
+
+    @property
+    def turtle_consistent(self) -> bool:
+        """ldpub's Turtle report says what its typed report says."""
+        if self.ldpub_turtle is None:
+            return True
+        return self.ldpub_turtle.conforms == self.ldpub.conforms and self.ldpub_turtle.results == self.ldpub.results
 
     @property
     def agree(self) -> bool:
+        if self.ldpub.crash:
+            return False
         if self.ldpub.error is not None or self.pyshacl.error is not None:
             return (self.ldpub.error is None) == (self.pyshacl.error is None)
         return self.ldpub.conforms == self.pyshacl.conforms and self.ldpub.results == self.pyshacl.results
@@ -306,66 +316,80 @@ class Comparison:
             out.append("only pySHACL: " + ("; ".join(r.render() for r in sorted(only_pyshacl, key=Result.key)) or "-"))
         return "\n".join(out)
 
+    def render_turtle(self) -> str:
+        """Where ldpub's Turtle report and its typed report differ."""
+        return f"typed:  {self.ldpub.render()}\nturtle: {self.ldpub_turtle.render() if self.ldpub_turtle else '-'}"
+
 
 # ------------------------------------------------------------------------------ ldpub
-def _old_text(text: str | None, blanks: set[str]) -> str | None:
-    """The turn-1 engine's raw strings: IRIs bare, literals as lexical forms, blank nodes by any name."""
-    import re
+_TERMS: dict[str, str] = {}
 
+
+def _normal(text: str | None) -> str | None:
+    """An N-Triples term text from ldpub, normalised as :func:`term_text` normalises pyoxigraph's."""
     if text is None:
         return None
-    if text.startswith("_:") or text in blanks or re.fullmatch(r"N[0-9a-f]{32}", text):
-        return "_:"
-    return text
+    if text not in _TERMS:
+        triple = next(iter(ox.parse(f"<x:s> <x:p> {text} .", format=ox.RdfFormat.N_TRIPLES)))
+        _TERMS[text] = term_text(triple.object)
+    return _TERMS[text]
 
 
-def _lossy(result: Result, blanks: set[str]) -> Result:
-    """What the turn-1 engine's raw dicts can express: no complex paths, no datatypes, no labels."""
-
-    def text(term: str | None) -> str | None:
-        if term is None:
-            return None
-        if term.startswith("_:"):
-            return "_:"
-        if term.startswith("<"):
-            return term[1:-1]
-        return ox.parse(f"<x:s> <x:p> {term} .", format=ox.RdfFormat.N_TRIPLES).__next__().object.value
-
-    simple = result.path is not None and result.path.startswith("<")
-    return Result(text(result.focus), result.path[1:-1] if simple else None, text(result.value),
-                  result.component, text(result.shape), result.severity)
+def _typed_path(path) -> str | None:
+    """ldpub's Path object -> the canonical text, through the RDF it writes for sh:resultPath."""
+    if path is None:
+        return None
+    counter = iter(range(1 << 30))
+    node, triples = path.to_rdf(lambda: f"_:path{next(counter)}")
+    parsed = parse_turtle("".join(f"{s} {p} {o} .\n" for s, p, o in triples) + f"<x:s> <x:p> {node} .")
+    start = parsed.pop().object
+    return render_path(canonical_path(_Lookup(parsed), start))
 
 
-def ldpub_verdict(data: list, shapes: list) -> Verdict:
-    """ldpub's engine on the same triples (turn-1 adapter: ``ENGINES["fast"]``, raw dicts)."""
-    from ldpub.validate import ENGINES
+def ldpub_report(data: list, shapes: list):
+    """ldpub's engine (``ldpub.shacl.validate_lines``) on the same triples: the report, or the
+    exception it raised."""
+    from ldpub.shacl import validate_lines
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            raw = ENGINES["fast"]([str(t) for t in data], shapes, [], None)
-        except Exception as exc:
-            return Verdict(conforms=None, error=f"{type(exc).__name__}: {exc}")
-    blanks = {t.value for triple in data for t in triple if isinstance(t, ox.BlankNode)}
+    try:
+        return validate_lines(data, shapes)
+    except Exception as exc:  # compared with pySHACL's refusal; a non-ShapesError is a crash
+        return exc
+
+
+def ldpub_verdict(report) -> Verdict:
+    """The typed report (``.conforms``, ``.results``) as a Verdict."""
+    from ldpub.shacl import ShapesError
+
+    if isinstance(report, ShapesError):
+        return Verdict(conforms=None, error=f"ShapesError: {report}")
+    if isinstance(report, Exception):
+        return Verdict(conforms=None, error=f"crash: {type(report).__name__}: {report}", crash=True)
     results = Counter(
-        Result(_old_text(r["focus"], blanks), r["path"], _old_text(r["value"], blanks), r["component"],
-               _old_text(r["shape"], blanks), r["severity"])
-        for r in raw
+        Result(
+            focus=_normal(r.focus),
+            path=_typed_path(r.path),
+            value=_normal(r.value),
+            component=r.component.strip("<>"),
+            shape=_normal(r.shape),
+            severity=r.severity.strip("<>"),
+            constraint=_normal(r.constraint),
+        )
+        for r in report.results
     )
-    return Verdict(conforms=not raw, results=results)
+    return Verdict(conforms=report.conforms, results=results)
 
 
-LOSSY = True  # the turn-1 adapter: compare what its raw dicts can say
+def turtle_verdict(report) -> Verdict:
+    """The same report read back from ``to_turtle()`` (the W3C report graph)."""
+    return report_verdict(parse_turtle(report.to_turtle()))
 
 
 def compare(data_turtle: str, shapes_turtle: str) -> Comparison:
     """Both engines on one case (each Turtle text parsed once, the same terms to both)."""
     data, shapes = parse_turtle(data_turtle), parse_turtle(shapes_turtle)
-    ours, theirs = ldpub_verdict(data, shapes), pyshacl_verdict(data, shapes)
-    if LOSSY and theirs.error is None:
-        blanks = {t.value for triple in data for t in triple if isinstance(t, ox.BlankNode)}
-        projected = Counter()  # counts merge under the projection
-        for r, n in theirs.results.items():
-            projected[_lossy(r, blanks)] += n
-        theirs = Verdict(theirs.conforms, projected)
-    return Comparison(ours, theirs)
+    report = ldpub_report(data, shapes)
+    comparison = Comparison(ldpub_verdict(report), pyshacl_verdict(data, shapes))
+    if not isinstance(report, Exception):
+        comparison.ldpub_turtle = turtle_verdict(report)
+    return comparison

@@ -385,7 +385,8 @@ COMPONENTS: dict[str, tuple[bool, object]] = {
     "minInclusive": (False, _simple("sh:minInclusive", st.sampled_from(BOUNDS))),
     "maxExclusive": (False, _simple("sh:maxExclusive", st.sampled_from(BOUNDS))),
     "maxInclusive": (False, _simple("sh:maxInclusive", st.sampled_from(BOUNDS))),
-    "minLength": (False, _simple("sh:minLength", _lengths)),
+    # pySHACL lets a blank node pass sh:minLength 0 (§4.4.1: a blank node is always a violation)
+    "minLength": (False, _simple("sh:minLength", st.integers(1, 4).map(str))),
     "maxLength": (False, _simple("sh:maxLength", _lengths)),
     "pattern": (False, _pattern),
     "languageIn": (
