@@ -206,20 +206,46 @@ def rdflib_graph(triples: list):
 # pySHACL orders literals with rdflib's total order (an integer is "less" than a date, a
 # language-tagged string compares with a plain one) and raises on blank nodes in sh:lessThan,
 # where SHACL defines these components by SPARQL's operators (§4.3 value range, §4.5.3-4
-# sh:lessThan, sh:lessThanOrEquals), for which incomparable terms are a type error and so a
-# violation. The referee below gives pySHACL SPARQL's answer (pyoxigraph's, which raises the
-# type errors SPARQL 1.1 §17.3 requires; rdflib's SPARQL has the same total order). Listed in
-# tests/test_shacl_differential.py (PYSHACL_DEVIATIONS).
+# sh:lessThan, sh:lessThanOrEquals), for which terms SPARQL cannot compare are a type error and
+# so a violation. The referee below gives pySHACL SPARQL 1.1's answer (§17.3, the operator
+# table): numbers, strings (simple literals and xsd:string), booleans and xsd:dateTime compare
+# among themselves; xsd:date and xsd:time too (an extension §17.3.1 allows, which every SHACL
+# engine makes); anything else is a type error: IRIs, blank nodes, language-tagged strings,
+# unknown datatypes and ill-typed literals, even compared with themselves (pyoxigraph's own
+# operators extend to some of those and read "0"^^xsd:boolean wrongly, so they only order two
+# terms of one category here). Listed in tests/test_shacl_differential.py (PYSHACL_DEVIATIONS).
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_CATEGORIES = {
+    **{_XSD + t: "numeric" for t in (
+        "integer", "decimal", "float", "double", "long", "int", "short", "byte", "nonNegativeInteger",
+        "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt",
+        "unsignedShort", "unsignedByte")},
+    _XSD + "string": "string", _XSD + "boolean": "boolean", _XSD + "dateTime": "dateTime",
+    _XSD + "date": "date", _XSD + "time": "time",
+}
 _ORDER_STORE = None
 
 
-def sparql_holds(left, operator: str, right) -> bool:
-    """Whether ``left <operator> right`` is true in SPARQL (an error is not true); rdflib terms."""
+def _category(term) -> str | None:
+    """Which of SPARQL's ordered value spaces an rdflib term is in (None: none)."""
     import rdflib
 
+    if not isinstance(term, rdflib.Literal) or term.language or term.ill_typed:
+        return None
+    return _CATEGORIES.get(str(term.datatype or rdflib.XSD.string))
+
+
+def sparql_holds(left, operator: str, right) -> bool:
+    """Whether ``left <operator> right`` is true in SPARQL 1.1 (an error is not true); rdflib terms."""
+    import operator as op
+
     global _ORDER_STORE
-    if isinstance(left, rdflib.BNode) or isinstance(right, rdflib.BNode):
-        return False  # blank nodes cannot appear in a SPARQL expression: never ordered
+    category = _category(left)
+    if category is None or category != _category(right):
+        return False
+    if category == "boolean":
+        compare = {"<": op.lt, "<=": op.le, ">": op.gt, ">=": op.ge, "=": op.eq}[operator]
+        return compare(bool(left.value), bool(right.value))
     if _ORDER_STORE is None:
         _ORDER_STORE = ox.Store()
     return bool(_ORDER_STORE.query(f"ASK {{ FILTER ({_from_rdflib(left)} {operator} {_from_rdflib(right)}) }}"))

@@ -16,13 +16,14 @@ https://www.w3.org/TR/shacl/):
   blank shapes; nested property shapes; closed shapes; severities (custom ones included);
   deactivated shapes;
 * SPARQL-based constraints (§5): ``sh:sparql`` with an ``sh:select`` using ``$this``, ``$PATH``
-  in property shapes and prefixes declared with ``sh:declare``.
+  in property shapes and prefixes declared with ``sh:declare``; SPARQL-based constraint
+  components (§6) with ASK and SELECT validators, pre-bound parameters and an optional one.
 
 The data graphs use a few IRIs, blank nodes and literals of many datatypes (ill-typed ones
 included), ``rdf:type`` links and ``rdfs:subClassOf`` chains; every value comes from the pools
 the shapes' parameters are drawn from, so constraints fire.
 
-Blank nodes in the data carry fixed labels (``_:d0``...), so that results about them can be
+Blank nodes in the data carry fixed labels (``_:b1``, ``_:b2``), so that results about them can be
 compared between engines; the comparison (``tests/shacl_compare.py``) parses each Turtle text
 once and gives every engine the same terms.
 """
@@ -46,7 +47,7 @@ PREFIX_BLOCK = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.
 # ------------------------------------------------------------------------------ term pools
 # Simplest first: hypothesis shrinks sampled_from toward the first element.
 NODES = ["ex:n0", "ex:n1", "ex:n2"]
-BLANKS = ["_:d0", "_:d1"]
+BLANKS = ["_:b1", "_:b2"]  # labels a report writer might also use for its own nodes
 CLASSES = ["ex:C0", "ex:C1", "ex:C2"]
 PREDICATES = ["ex:p", "ex:q", "ex:r"]
 LITERALS = [
@@ -254,6 +255,63 @@ def sparql_target(draw) -> tuple[tuple[str, object], ...]:
     return (("sh:target", Blank((("a", "sh:SPARQLTarget"), ("sh:prefixes", SPARQL_PREFIXES), ("sh:select", Text(query))))),)
 
 
+# SPARQL-based constraint components (SHACL-SPARQL §6): declared once in the shapes graph when a
+# shape uses one of their parameters. ex:notEqual has an ASK validator, which node shapes use, and
+# a SELECT property validator (pySHACL leaves sh:value out of the results of an ASK validator in a
+# property shape, against §6.3); ex:maxLen has SELECT node and property validators and an
+# optional parameter.
+CUSTOM_COMPONENTS = {
+    "ex:notEqual": (
+        "ex:NotEqualComponent",
+        (
+            ("a", "sh:ConstraintComponent"),
+            ("sh:parameter", Blank((("sh:path", "ex:notEqual"),))),
+            ("sh:validator", Blank((
+                ("a", "sh:SPARQLAskValidator"),
+                ("sh:message", '"equals {$notEqual}"'),
+                ("sh:ask", Text("ASK { FILTER (!sameTerm($value, $notEqual)) }")),
+            ))),
+            ("sh:propertyValidator", Blank((
+                ("a", "sh:SPARQLSelectValidator"),
+                ("sh:select", Text("SELECT $this ?value WHERE { $this $PATH ?value . FILTER (sameTerm(?value, $notEqual)) }")),
+            ))),
+        ),
+    ),
+    "ex:maxLen": (
+        "ex:MaxLenComponent",
+        (
+            ("a", "sh:ConstraintComponent"),
+            ("sh:parameter", Blank((("sh:path", "ex:maxLen"), ("sh:datatype", "xsd:integer")))),
+            ("sh:parameter", Blank((("sh:path", "ex:lenOf"), ("sh:optional", "true")))),
+            ("sh:nodeValidator", Blank((
+                ("a", "sh:SPARQLSelectValidator"),
+                ("sh:prefixes", SPARQL_PREFIXES),
+                ("sh:select", Text("SELECT $this WHERE { FILTER (isLiteral($this) && STRLEN(STR($this)) > $maxLen) }")),
+            ))),
+            ("sh:propertyValidator", Blank((
+                ("a", "sh:SPARQLSelectValidator"),
+                ("sh:prefixes", SPARQL_PREFIXES),
+                ("sh:select", Text(
+                    "SELECT $this ?value WHERE { $this $PATH ?value . FILTER (STRLEN(STR(?value)) > $maxLen) }"
+                )),
+            ))),
+        ),
+    ),
+}
+
+
+@st.composite
+def custom_constraint(draw, ctx: "Context") -> tuple:
+    """A use of a SPARQL-based constraint component: its parameter(s) on the shape."""
+    parameter = draw(st.sampled_from(sorted(CUSTOM_COMPONENTS)))
+    if parameter == "ex:notEqual":
+        return (("ex:notEqual", draw(ctx.values())),)
+    pairs = [("ex:maxLen", str(draw(st.integers(0, 3))))]
+    if draw(st.booleans()):
+        pairs.append(("ex:lenOf", draw(st.sampled_from(PREDICATES))))
+    return tuple(pairs)
+
+
 # ------------------------------------------------------------------------------ targets
 def _one(key: str, values: list[str]) -> st.SearchStrategy:
     return st.sampled_from(values).map(lambda v: ((key, v),))
@@ -413,6 +471,7 @@ COMPONENTS: dict[str, tuple[bool, object]] = {
     "hasValue": (False, _from_case("sh:hasValue")),
     "in": (False, _from_case("sh:in", many=True)),
     "sparql": (False, lambda ctx: sparql_constraint(on_property=False)),
+    "custom": (False, custom_constraint),
 }
 _NODE_COMPONENTS = sorted(k for k, (prop_only, _) in COMPONENTS.items() if not prop_only)
 _PROPERTY_COMPONENTS = sorted(COMPONENTS)
@@ -512,7 +571,10 @@ def shapes_graphs(draw, literals: tuple[str, ...] = tuple(LITERALS), max_named: 
     for _ in range(draw(st.integers(0, 1)) if targeted else 1):  # something is validated
         statements.append(render_subject(Blank((("a", "sh:NodeShape"),)), draw(node_shape_body(Context(tuple(names), depth, literals), top=True))))
     text = "".join(statements)
-    if SPARQL_PREFIXES in text:
+    for parameter, (component, definition) in sorted(CUSTOM_COMPONENTS.items()):
+        if f"{parameter} " in text:
+            statements.append(render_subject(component, definition))
+    if SPARQL_PREFIXES in "".join(statements):
         statements.append(render_subject(*PREFIX_DECLARATIONS))
     return PREFIX_BLOCK + "\n" + "\n".join(statements)
 
