@@ -148,6 +148,9 @@ def report_verdict(triples: list) -> Verdict:
     report = next(s for s, p, o in triples if p.value == RDF + "type" and o == ox.NamedNode(SH + "ValidationReport"))
     conforms = g.value(report, SH + "conforms")
     results = Counter()
+    nodes = {report, *g.objects(report, SH + "result")}
+    pointed = {o for s, p, o in triples if p.value in (SH + "focusNode", SH + "value") and s in nodes}
+    malformed = "the report's own nodes are also focus nodes or values" if nodes & pointed else None
     for r in g.objects(report, SH + "result"):
         path = g.value(r, SH + "resultPath")
         value = g.value(r, SH + "value")
@@ -163,7 +166,7 @@ def report_verdict(triples: list) -> Verdict:
                 constraint=None if constraint is None else term_text(constraint),
             )
         ] += 1
-    return Verdict(conforms=conforms.value == "true", results=results)
+    return Verdict(conforms=conforms.value == "true", results=results, error=malformed)
 
 
 # ------------------------------------------------------------------------------ pySHACL
@@ -321,7 +324,7 @@ class Comparison:
         """ldpub's Turtle report says what its typed report says."""
         if self.ldpub_turtle is None:
             return True
-        return self.ldpub_turtle.conforms == self.ldpub.conforms and self.ldpub_turtle.results == self.ldpub.results
+        return self.ldpub_turtle.error is None and self.ldpub_turtle.conforms == self.ldpub.conforms and self.ldpub_turtle.results == self.ldpub.results
 
     @property
     def agree(self) -> bool:

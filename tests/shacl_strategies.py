@@ -203,7 +203,7 @@ VALUE_FILTERS = [
     "isLiteral(?value)",
     "isIRI(?value)",
     "isBlank(?value)",
-    "STRLEN(STR(?value)) > 1",
+    "!isBlank(?value) && STRLEN(STR(?value)) > 1",  # STR() of a blank node is an error, not in rdflib
     '?value = "a"',
     "?value = ex:n1",
     "datatype(?value) = xsd:integer",
@@ -292,7 +292,7 @@ CUSTOM_COMPONENTS = {
                 ("a", "sh:SPARQLSelectValidator"),
                 ("sh:prefixes", SPARQL_PREFIXES),
                 ("sh:select", Text(
-                    "SELECT $this ?value WHERE { $this $PATH ?value . FILTER (STRLEN(STR(?value)) > $maxLen) }"
+                    "SELECT $this ?value WHERE { $this $PATH ?value . FILTER (!isBlank(?value) && STRLEN(STR(?value)) > $maxLen) }"
                 )),
             ))),
         ),
@@ -475,6 +475,8 @@ COMPONENTS: dict[str, tuple[bool, object]] = {
 }
 _NODE_COMPONENTS = sorted(k for k, (prop_only, _) in COMPONENTS.items() if not prop_only)
 _PROPERTY_COMPONENTS = sorted(COMPONENTS)
+# components whose parameter may have several values in one shape (each value is a constraint)
+REPEATABLE = {"class", "node", "not", "and", "or", "xone", "equals", "disjoint", "lessThan", "hasValue", "sparql", "custom"}
 _SIMPLE = ["datatype", "nodeKind", "class", "hasValue", "minLength", "pattern", "in"]
 
 def leaf_constraint(ctx: Context) -> st.SearchStrategy:
@@ -485,11 +487,15 @@ def leaf_constraint(ctx: Context) -> st.SearchStrategy:
 @st.composite
 def constraints(draw, ctx: Context, on_property: bool, path: object = None) -> tuple:
     names = draw(st.lists(st.sampled_from(_PROPERTY_COMPONENTS if on_property else _NODE_COMPONENTS), max_size=3, unique=True))
+    if names and names[0] in REPEATABLE and draw(st.integers(0, 4)) == 0:
+        names.append(names[0])  # a second constraint of the same component (several values)
     pairs: list = []
     for name in names:
         if name == "sparql" and on_property:
             if sparql_safe(path):
                 pairs.extend(draw(sparql_constraint(on_property=True)))
+        elif name == "custom" and on_property and not sparql_safe(path):
+            continue  # its property validators use $PATH
         elif name == "closed" and on_property:
             continue  # sh:closed is defined for node shapes (§4.8.1)
         else:

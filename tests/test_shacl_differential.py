@@ -94,6 +94,11 @@ PYSHACL_DEVIATIONS = [
         "excluded by construction (the ASK-validated component has a SELECT sh:propertyValidator too)",
     ),
     Deviation(
+        "runs SHACL-SPARQL on rdflib's SPARQL engine, where STR() of a blank node returns its label",
+        "SPARQL 1.1 §17.4.2.5 (STR takes a literal or an IRI: a blank node is a type error)",
+        "excluded by construction (the generated queries apply STR only to non-blank terms)",
+    ),
+    Deviation(
         "lets a blank node pass sh:minLength 0",
         "§4.4.1 (a result for each value node shorter than $minLength \"or where v is a blank node\")",
         "excluded by construction (sh:minLength is 1 to 4)",
@@ -111,6 +116,30 @@ def _known_refusal(error: str | None) -> bool:
     return error is not None and any(d.error and d.error in error for d in PYSHACL_DEVIATIONS)
 
 
+# Bugs of ldpub's engine this test found, written up in /work/coord/shacl-disagreements.md and not
+# fixed yet: a case they explain is set aside (so that CI shows new ones). Delete an entry when
+# the fix lands; its regression test then goes to tests/shacl_regressions/.
+_NON_CANONICAL = ('"01"^^xsd:integer', '"1.0"^^xsd:decimal', '"1.0E0"^^xsd:double', '"0"^^xsd:boolean', '"3"^^xsd:float')
+
+
+def _report_labels_clash(case, comparison) -> bool:
+    """D1: the Turtle report names its own nodes _:b1, _:b2... like the data's blank nodes."""
+    return comparison.agree and comparison.ldpub_turtle is not None and comparison.ldpub_turtle.error is not None
+
+
+def _sparql_sees_canonical_literals(case, comparison) -> bool:
+    """D2: the SPARQL checks run on a store that rewrites "01"^^xsd:integer as "1"."""
+    if "sh:select" not in case.shapes and "sh:ask" not in case.shapes:
+        return False
+    kept = [line for line in case.data.splitlines() if not any(term in line for term in _NON_CANONICAL)]
+    if len(kept) == len(case.data.splitlines()):
+        return False
+    return compare("\n".join(kept), case.shapes).agree
+
+
+OPEN_DISAGREEMENTS = {"D1": _report_labels_clash, "D2": _sparql_sees_canonical_literals}
+
+
 @settings(
     max_examples=EXAMPLES,
     derandomize=not RANDOM,
@@ -123,6 +152,10 @@ def _known_refusal(error: str | None) -> bool:
 def test_ldpub_reports_what_pyshacl_reports(case):
     comparison = compare(case.data, case.shapes)
     if _known_refusal(comparison.pyshacl.error):
+        reject()
+    if not (comparison.agree and comparison.turtle_consistent) and any(
+        explains(case, comparison) for explains in OPEN_DISAGREEMENTS.values()
+    ):
         reject()
     shown = "\n--- data\n" + case.data + "\n--- shapes\n" + case.shapes
     assert comparison.agree, shown + "\n--- reports\n" + comparison.render()
