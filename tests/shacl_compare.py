@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
@@ -34,6 +34,7 @@ class Result:
     shape: str
     severity: str
     constraint: str | None = None  # sh:sourceConstraint (SPARQL-based constraints)
+    messages: frozenset | None = None  # sh:resultMessage texts, where the shapes declare them (else None)
 
     def key(self) -> tuple:
         """A sort key (None sorts first)."""
@@ -43,7 +44,8 @@ class Result:
         parts = [f"focus {self.focus}", f"path {self.path}" if self.path is not None else None,
                  f"value {self.value}" if self.value is not None else None, self.component.replace(SH, "sh:"),
                  f"shape {self.shape}", self.severity.replace(SH, "sh:"),
-                 f"constraint {self.constraint}" if self.constraint else None]
+                 f"constraint {self.constraint}" if self.constraint else None,
+                 f"messages {' '.join(sorted(self.messages))}" if self.messages is not None else None]
         return ", ".join(p for p in parts if p)
 
 
@@ -164,6 +166,7 @@ def report_verdict(triples: list) -> Verdict:
                 shape=term_text(g.value(r, SH + "sourceShape")),
                 severity=g.value(r, SH + "resultSeverity").value,
                 constraint=None if constraint is None else term_text(constraint),
+                messages=frozenset(term_text(m) for m in g.objects(r, SH + "resultMessage")),
             )
         ] += 1
     return Verdict(conforms=conforms.value == "true", results=results, error=malformed)
@@ -403,6 +406,7 @@ def ldpub_verdict(report) -> Verdict:
             shape=_normal(r.shape),
             severity=r.severity.strip("<>"),
             constraint=_normal(r.constraint),
+            messages=frozenset(_normal(m) for m in r.messages),
         )
         for r in report.results
     )
@@ -414,11 +418,43 @@ def turtle_verdict(report) -> Verdict:
     return report_verdict(parse_turtle(report.to_turtle()))
 
 
+def declared_messages(shapes: list):
+    """result -> the sh:message texts of its shape, for results of SHACL Core components
+    (§3.6.2.6: the shape's messages); None (not compared) otherwise: each engine words its own
+    default messages, and for SPARQL-based constraints and components which messages apply
+    (the constraint's, the validator's, the shape's) and how templates write terms is left open."""
+    g = _Lookup(shapes)
+    by_text = {term_text(t): t for triple in shapes for t in (triple.subject, triple.object)}
+
+    def declared(result: Result) -> frozenset | None:
+        if not result.component.startswith(SH) or result.component == SH + "SPARQLConstraintComponent":
+            return None
+        node = by_text.get(result.shape)
+        texts = {term_text(m) for m in g.objects(node, SH + "message")} if node is not None else set()
+        return frozenset(texts) if texts else None
+
+    return declared
+
+
+def _messages_where_declared(verdict: Verdict, declared) -> Verdict:
+    if verdict.error is not None:
+        return verdict
+    kept = Counter()
+    for result, count in verdict.results.items():
+        keep = declared(result) is not None
+        kept[replace(result, messages=result.messages if keep else None)] += count
+    return Verdict(verdict.conforms, kept, verdict.error, verdict.crash)
+
+
 def compare(data_turtle: str, shapes_turtle: str) -> Comparison:
     """Both engines on one case (each Turtle text parsed once, the same terms to both)."""
     data, shapes = parse_turtle(data_turtle), parse_turtle(shapes_turtle)
+    declared = declared_messages(shapes)
     report = ldpub_report(data, shapes)
-    comparison = Comparison(ldpub_verdict(report), pyshacl_verdict(data, shapes))
+    comparison = Comparison(
+        _messages_where_declared(ldpub_verdict(report), declared),
+        _messages_where_declared(pyshacl_verdict(data, shapes), declared),
+    )
     if not isinstance(report, Exception):
-        comparison.ldpub_turtle = turtle_verdict(report)
+        comparison.ldpub_turtle = _messages_where_declared(turtle_verdict(report), declared)
     return comparison

@@ -14,7 +14,7 @@ https://www.w3.org/TR/shacl/):
   (``sh:and``/``sh:or``/``sh:xone``/``sh:not``/``sh:node``/``sh:qualifiedValueShape``)
   referring to named shapes (IRIs, never in a cycle: recursion is undefined, §3.4.3) and to
   blank shapes; nested property shapes; closed shapes; severities (custom ones included);
-  deactivated shapes;
+  messages with language tags; deactivated shapes;
 * SPARQL-based constraints (§5): ``sh:sparql`` with an ``sh:select`` using ``$this``, ``$PATH``
   in property shapes and prefixes declared with ``sh:declare``; SPARQL-based constraint
   components (§6) with ASK and SELECT validators, pre-bound parameters and an optional one.
@@ -503,10 +503,15 @@ def constraints(draw, ctx: Context, on_property: bool, path: object = None) -> t
     return tuple(pairs)
 
 
+MESSAGES = ['"bad value"', '"valeur refusée"@fr', '"Wert"@de-CH']
+
+
 @st.composite
 def _decorations(draw) -> tuple:
-    """Severity and deactivation: the parts of a shape that are not constraints."""
+    """Messages, severity and deactivation: the parts of a shape that are not constraints."""
     pairs: list = []
+    if draw(st.integers(0, 5)) == 0:
+        pairs.extend(("sh:message", m) for m in draw(st.lists(st.sampled_from(MESSAGES), min_size=1, max_size=2, unique=True)))
     if draw(st.integers(0, 5)) == 0:
         pairs.append(("sh:severity", draw(st.sampled_from(SEVERITIES))))
     if draw(st.integers(0, 11)) == 0:
