@@ -166,6 +166,8 @@ def test_ldpub_reports_what_pyshacl_reports(case):
 def test_the_reference_report_is_read_as_the_spec_defines_it():
     """The oracle itself, on a hand-checked case: complex paths compared by structure, blank
     nodes by label, literals exactly, results counted, and the referee's SPARQL comparisons."""
+    from dataclasses import replace
+
     from shacl_compare import SH, Result, parse_turtle, pyshacl_verdict
     from shacl_strategies import PREFIX_BLOCK
 
@@ -183,7 +185,8 @@ def test_the_reference_report_is_read_as_the_spec_defines_it():
     ex, n0 = "http://example.org/", "<http://example.org/n0>"
     blank_shape = next(str(s) for s, p, o in shapes if p.value == SH + "hasValue")
     assert verdict.conforms is False
-    assert sorted(verdict.results.elements(), key=Result.key) == sorted([
+    results = [replace(r, messages=None) for r in verdict.results.elements()]  # pySHACL's own wording
+    assert sorted(results, key=Result.key) == sorted([
         Result(n0, f"( <{ex}p> <{ex}q> )", None, SH + "HasValueConstraintComponent", blank_shape, SH + "Violation"),
         Result(n0, f"<{ex}p>", "_:d0", SH + "MaxExclusiveConstraintComponent", f"<{ex}P>", SH + "Warning"),
         Result(n0, f"<{ex}p>", '"2020-01-01"^^<http://www.w3.org/2001/XMLSchema#date>',
