@@ -1,11 +1,12 @@
 # Two commands set everything up on a fresh machine (Python 3.11 + pip):
 #   make dataset   create .venv, install ldpub, build the dataset into dist/
 #   make test      create .venv, install ldpub with test extras, run the tests
+#   make example   validate and build the second example project (examples/python-governance)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: dataset test venv clean
+.PHONY: dataset test venv clean example
 
 $(BIN)/ldpub: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,10 @@ venv: $(BIN)/ldpub
 
 dataset: venv
 	$(BIN)/ldpub build
+
+example: venv
+	$(BIN)/ldpub --project examples/python-governance validate
+	$(BIN)/ldpub --project examples/python-governance build
 
 test: venv
 	$(BIN)/python -m pytest -q

@@ -3,7 +3,7 @@
 For each size it generates a seeded synthetic project (:mod:`generate`), then measures in fresh
 processes (so peak memory is per size):
 
-* **fast** stages: load records, map to RDF, sort, SHACL (``fast`` engine, the real shapes with
+* **fast** stages: load records, map to RDF, sort, SHACL (the ``ldpub`` engine, :mod:`ldpub.shacl`, the real shapes with
   their SPARQL-based constraints), each serialization (Turtle, N-Triples, JSON-LD), each named
   query in ``queries/`` (median of repeated runs on the pyoxigraph Store);
 * the full ``ldpub build`` command (load, map, SHACL, write every file): wall time and peak RSS;
@@ -98,7 +98,7 @@ def _fast_child(project_dir: Path) -> dict:
                     len(records), "records")
     lines = st.run("sort triples", lambda: sorted(set(mapped.lines)), len)
     n = len(lines)
-    results = st.run("SHACL (fast engine)", lambda: ENGINES["fast"](lines, shapes, ontology, vocab.labels), n)
+    results = st.run("SHACL (ldpub engine)", lambda: ENGINES["ldpub"](lines, shapes, ontology, vocab.labels), n)
     triples = st.run("parse lines to Triples", lambda: parse_lines(lines), n)
     ctx = WriteContext(prefixes={**vocab.prefixes, project.data_prefix: project.base_iri},
                        jsonld_context=build_context(vocab, project.data_prefix, project.base_iri, project.language))
@@ -350,7 +350,7 @@ def _total(stages: list[dict], names: tuple[str, ...]) -> float:
     return sum(r["wall_s"] for r in stages if r["stage"] in names)
 
 
-PIPELINE = ("load records", "map to RDF", "sort triples", "parse lines to Triples", "SHACL (fast engine)", "write turtle", "write ntriples", "write jsonld")
+PIPELINE = ("load records", "map to RDF", "sort triples", "parse lines to Triples", "SHACL (ldpub engine)", "write turtle", "write ntriples", "write jsonld")
 NAIVE = ("load records", "map to RDF", "rdflib Graph", "SHACL (pyshacl.validate)", "write turtle", "write ntriples", "write jsonld")
 
 
@@ -376,7 +376,7 @@ def render(result: dict) -> str:
         lines.append("|---|---|---|---|---|")
         naive_rows = {r["stage"]: r for r in s["naive"].get("stages", [])} if s.get("naive") else {}
         for row in fast["stages"]:
-            nv = naive_rows.get(row["stage"]) or naive_rows.get({"SHACL (fast engine)": "SHACL (pyshacl.validate)",
+            nv = naive_rows.get(row["stage"]) or naive_rows.get({"SHACL (ldpub engine)": "SHACL (pyshacl.validate)",
                                                                    "sort triples": "rdflib Graph"}.get(row["stage"], ""))
             naive = f"{nv['wall_s']:.3f}" if nv else ("-" if not s.get("naive") else "")
             lines.append(f"| {row['stage']} | {row['wall_s']:.3f} | {_fmt_rate(row)} | {row['rss_mb']} | {naive} |")

@@ -1,4 +1,4 @@
-"""The fast SHACL engine reads the data graph as N-Triples lines.
+"""ldpub's SHACL engine reads the data graph as N-Triples lines.
 
 Literals are parsed from their N-Triples text only where a constraint needs them: escapes,
 language tags, datatypes and ill-typed literals must give the same results as pySHACL (the
@@ -14,8 +14,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ldpub.fastshacl import _Index, _store_selection, _values_targets, fast_findings, ntriples_lines, parse_literal, plan_shapes, term_value, unescape
+from ldpub.ntriples import parse_literal, term_value, unescape
+from ldpub.shacl.graph import DataGraph, ntriples_lines
 from ldpub.validate import ENGINES
+
+
+def fast_findings(data, shapes, ontology):
+    return ENGINES["ldpub"](data, shapes, ontology, None)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -63,8 +68,7 @@ def test_terms_of_each_kind_give_their_value():
 def test_lines_split_at_the_first_two_spaces_only():
     lines = ['<http://e/s> <http://e/p> "a b <http://e/q> c"@en', "<http://e/s> <http://e/p> _:b1",
              '_:b1 <http://e/p> "x"^^<http://e/dt>']
-    index = _Index(lines)
-    values = index.values("http://e/p")
+    values = DataGraph(lines).predicate("<http://e/p>")
     assert values.subjects == ["<http://e/s>", "<http://e/s>", "_:b1"]
     assert values.objects == ['"a b <http://e/q> c"@en', "_:b1", '"x"^^<http://e/dt>']
     assert values.subjects[0] is values.subjects[1]  # consecutive lines share one subject string
@@ -128,7 +132,7 @@ def _blank_safe(results: list[dict]) -> set[tuple]:
 def test_fast_engine_on_lines_matches_pyshacl_on_escapes_tags_datatypes_and_blank_nodes():
     shapes = _triples(SHAPES)
     lines = _lines(DATA)
-    fast = ENGINES["fast"](lines, shapes, [], None)
+    fast = ENGINES["ldpub"](lines, shapes, [], None)
     reference = ENGINES["pyshacl"](lines, shapes, [], None)
     assert _blank_safe(fast) == _blank_safe(reference), {
         "only fast": _blank_safe(fast) - _blank_safe(reference), "only pyshacl": _blank_safe(reference) - _blank_safe(fast)}
@@ -188,33 +192,32 @@ def test_engines_take_lines_or_triples_alike_on_the_broken_records(project_copy)
     triples, build = _project_lines(project_copy, sorted(broken.glob("*.ttl")))
     lines = ntriples_lines(triples)
     args = (build.shape_triples, build.ontology_triples, build.vocab.labels)
-    fast = ENGINES["fast"](lines, *args)
-    assert fast == ENGINES["fast"](triples, *args)
+    fast = ENGINES["ldpub"](lines, *args)
+    assert fast == ENGINES["ldpub"](triples, *args)
     assert _blank_safe(ENGINES["pyshacl"](lines, *args)) == _blank_safe(ENGINES["pyshacl"](triples, *args)) == _blank_safe(fast)
     assert len(fast) >= 10
 
 
 def test_sparql_store_holds_no_type_triples_when_focus_nodes_are_bound_in_the_query(repo_root):
-    triples, build = _project_lines(repo_root, [])
-    index = _Index(ntriples_lines(triples), build.ontology_triples)
-    plan = plan_shapes(build.shape_triples, index)
-    targets = _values_targets(plan, index, {})
-    assert set(targets) == {root for _, root in plan.sparql_roots}
-    predicates, classes = _store_selection(plan, targets)
-    assert classes == set()  # no rdf:type triple needed to find the focus nodes
-    selected = [line for group in index.store_lines(predicates, frozenset()) for line in group]
-    assert selected and not any(f"<{RDF}type>" in line for line in selected)
-    assert _store_selection(plan, {})[1]  # without them, the targets' classes are loaded
+    """The project's SPARQL constraints name every predicate they match, and their focus nodes
+    are joined into the query: the Store needs none of the (many) rdf:type triples."""
+    from ldpub.shacl.engine import store_plan
+    from ldpub.shacl.shapesgraph import ShapesGraph
+
+    _, build = _project_lines(repo_root, [])
+    needed, predicates, shapes_graph = store_plan(ShapesGraph(build.shape_triples))
+    assert needed and predicates and not shapes_graph
+    assert f"{RDF}type" not in predicates
 
 
 def test_store_loaded_in_small_chunks_gives_the_same_results(monkeypatch):
     """The Store is loaded chunk by chunk while the lines are indexed: blank nodes keep one
     identity across chunks (a SPARQL result on a blank focus node names the data's node)."""
-    import ldpub.fastshacl as fastshacl
+    import ldpub.shacl.graph as graph
 
     shapes, lines = _triples(SHAPES), _lines(DATA)
     whole = fast_findings(lines, shapes, [])
-    monkeypatch.setattr(fastshacl, "_CHUNK", 3)
+    monkeypatch.setattr(graph, "CHUNK", 3)
     assert fast_findings(lines, shapes, []) == whole
     assert any(r["component"] == SH + "SPARQLConstraintComponent" for r in whole)
 
@@ -225,7 +228,7 @@ def test_empty_data_graph():
 
 def test_whole_graph_store_with_blank_nodes_matches_pyshacl_in_any_chunking(monkeypatch):
     """A variable predicate needs every line in the Store (and rdf:type for the targets)."""
-    import ldpub.fastshacl as fastshacl
+    import ldpub.shacl.graph as graph
 
     shapes = _triples(SHAPES + """
 ex:NoBlankValues a sh:NodeShape ; sh:targetClass ex:Thing ;
@@ -236,7 +239,7 @@ ex:NoBlankValues a sh:NodeShape ; sh:targetClass ex:Thing ;
     fast = fast_findings(lines, shapes, [])
     assert _blank_safe(fast) == _blank_safe(ENGINES["pyshacl"](lines, shapes, [], None))
     assert any(r["message"] == "blank value" for r in fast)
-    monkeypatch.setattr(fastshacl, "_CHUNK", 2)
+    monkeypatch.setattr(graph, "CHUNK", 2)
     assert fast_findings(lines, shapes, []) == fast
 
 

@@ -134,3 +134,16 @@ def test_github_escaping_follows_the_workflow_command_rules():
 
     assert github_escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
     assert github_escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+
+
+def test_report_files_get_the_usual_permissions_not_private_ones(project_copy, run_cli, tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        code, _, _ = run_cli("--project", str(project_copy), "validate", "--format", "json", "-o", str(tmp_path / "r.json"))
+    finally:
+        os.umask(old)
+    assert code == 0
+    assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == 0o644  # readable by CI's upload step, like any file

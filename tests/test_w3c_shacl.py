@@ -130,6 +130,6 @@ def test_w3c_shacl(name, manifest, entry):
     for s, p, o in report.triples():
         if p in KEPT or p in PATH_PREDICATES or (p == f"<{SH}resultMessage>" and o in expected_messages):
             actual.add(f"{s} {p} {o}")
-    assert report.conforms == (f'"true"^^<http://www.w3.org/2001/XMLSchema#boolean>' in
+    assert report.conforms == ('"true"^^<http://www.w3.org/2001/XMLSchema#boolean>' in
                                {line.split(" ", 2)[2] for line in expected if "#conforms>" in line})
     assert _canonical(actual) == _canonical(expected), report.to_turtle()

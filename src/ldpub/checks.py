@@ -44,7 +44,7 @@ def check_project(
     *,
     reason: bool = False,
     ontology_checks: bool = True,
-    engine: str = "fast",
+    engine: str = "ldpub",
 ) -> CheckResult:
     """Run every check on a project; never raises for problems in the records or ontology."""
     from .pipeline import compile_project

@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "query": ("ldpub.commands.query", "query", "Ask a named question or run SPARQL, embedded or on an endpoint."),
     "serve": ("ldpub.commands.serve", "serve", "Serve the dataset as Linked Data with a read-only SPARQL endpoint."),
     "push": ("ldpub.commands.push", "push", "Load a build or release into a SPARQL server (Graph Store Protocol)."),
+    "schema": ("ldpub.commands.schema", "schema", "Write a JSON Schema of the records for editors (completion, checks)."),
+    "shacl": ("ldpub.commands.shacl", "shacl", "Validate any RDF files against SHACL shapes (Core and SPARQL)."),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

@@ -97,7 +97,7 @@ class _LazySourceMap:
         return self.build.mapped.source_map.locate(node, predicate)
 
 
-def compile_project(project: Project, data_dir: Path | None = None, *, validate: bool = True, engine: str = "fast",
+def compile_project(project: Project, data_dir: Path | None = None, *, validate: bool = True, engine: str = "ldpub",
                     jobs: int | None = None) -> Build:
     """Load the ontology, shapes and records, map them to RDF and (optionally) validate.
 
@@ -120,13 +120,13 @@ def compile_project(project: Project, data_dir: Path | None = None, *, validate:
             gc.enable()
 
 
-def validate_build(build: Build, engine: str = "fast") -> None:
+def validate_build(build: Build, engine: str = "ldpub") -> None:
     """SHACL-validate the build's data; findings go into ``build.report``."""
     from .validate import shacl_findings
 
     build.report.checks.append("shacl")
     build.report.extend(shacl_findings(build.lines, build.shape_triples, build.ontology_triples,
-                                       _LazySourceMap(build), build.vocab, engine))
+                                       _LazySourceMap(build), build.vocab, engine, unique=True))
 
 
 def _compile(project: Project, data_dir: Path | None, jobs: int | None, prewrite: Path | None = None):
@@ -239,7 +239,7 @@ def write_build(build: Build, out_dir: Path) -> list[Path]:
 
 
 def build_project(project: Project, data_dir: Path | None = None, out_dir: Path | None = None, *,
-                  engine: str = "fast", jobs: int | None = None) -> tuple[Build, list[Path]]:
+                  engine: str = "ldpub", jobs: int | None = None) -> tuple[Build, list[Path]]:
     """Compile, validate and, when the data conforms, write the files: ``ldpub build``.
 
     Returns the build and the paths written (none when validation failed: the previous

@@ -4,7 +4,10 @@ The templates (``ldpub/templates/init``) hold a config, a minimal ontology with 
 annotations, shapes, one record, a named query, a GitHub Actions workflow and a pre-commit
 hook that run ``ldpub validate``. Names starting with ``dot-`` become dotfiles; ``$name``,
 ``$title``, ``$base_iri``, ``$vocab_iri``, ``$vocab_ns`` and ``$shapes_ns`` are filled in.
-The new project validates and builds as it is.
+The new project validates and builds as it is. ``records.schema.json`` (the JSON Schema of
+its records, :mod:`ldpub.recordschema`) is wired for editors that use the YAML language
+server: ``.vscode/settings.json`` maps it to ``data/*.yaml`` and the sample record names it
+on its first line.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from string import Template
 
 from .errors import ConfigError
 
-__all__ = ["init_project", "template_files"]
+__all__ = ["init_project", "template_files", "SCHEMA_FILE"]
+
+SCHEMA_FILE = "records.schema.json"  # written by `ldpub schema`; editors read it (see .vscode/settings.json)
 
 
 def template_files() -> dict[str, str]:
@@ -55,7 +60,10 @@ def init_project(folder: Path, name: str | None = None, title: str | None = None
                              hint="slugs are appended to it")
     site = base_iri.rstrip("/#")
     site = site[: -len("/id")] if site.endswith("/id") else site
+    from .installation import pip_requirement
+
     values = {
+        "ldpub_requirement": pip_requirement(),
         "name": name,
         "title": (title or name.replace("-", " ").title()).replace('"', "'"),
         "base_iri": base_iri,
@@ -64,4 +72,20 @@ def init_project(folder: Path, name: str | None = None, title: str | None = None
         "shapes_ns": f"{site}/shapes#",
     }
     files = {path: Template(text).safe_substitute(values).encode("utf-8") for path, text in template_files().items()}
-    return write_files(folder, files)
+    files[SCHEMA_FILE] = _record_schema(files)
+    return write_files(folder, dict(sorted(files.items())))
+
+
+def _record_schema(files: dict[str, bytes]) -> bytes:
+    """The JSON Schema of the new project's records (``ldpub schema``), for editors."""
+    import tempfile
+
+    from .config import load_project
+    from .recordschema import project_schema, schema_json
+
+    with tempfile.TemporaryDirectory(prefix="ldpub-init-") as tmp:
+        for path, content in files.items():
+            target = Path(tmp, path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        return schema_json(project_schema(load_project(tmp))).encode("utf-8")

@@ -1,15 +1,19 @@
 """SHACL validation behind one function, with results mapped back to the YAML records.
 
-Engines are a registry: ``pyshacl`` is the reference implementation; ``fast`` (the default,
-:mod:`ldpub.fastshacl`) checks core constraints in Python over the N-Triples lines and runs the
-SPARQL-based ones once each on pyoxigraph, and is tested to report the same results.
+Engines are a registry: ``ldpub`` (the default) is :mod:`ldpub.shacl`, a complete SHACL Core and
+SHACL-SPARQL engine (the W3C test suite passes, ``tests/test_w3c_shacl.py``) that evaluates
+constraints in batches over the build's N-Triples lines; ``pyshacl`` is the reference
+implementation the tests compare it with.
 
 The engine contract: ``ENGINES[name](data, shape_triples, ontology_triples, vocab_labels)``
 returns raw result dicts (focus, path, value, severity, message, shape, component), where
 ``data`` is the data graph as N-Triples lines (``str(pyoxigraph.Triple)``, no final `` .``;
-the pipeline's are sorted and unique) or, for older callers, a list of pyoxigraph Triples; shapes and ontology are
-pyoxigraph Triples. :func:`shacl_findings` maps the results to
-:class:`ldpub.report.Finding` objects located by the mapping's :class:`ldpub.mapping.SourceMap`.
+the pipeline's are sorted and unique) or a list of pyoxigraph Triples; shapes and ontology are
+pyoxigraph Triples (or lines). Terms in the dicts are values (an IRI, a blank node label, a
+literal's lexical form); ``shape`` is ``_:label`` for a blank shape. :func:`shacl_findings` maps
+the results to :class:`ldpub.report.Finding` objects located by the mapping's
+:class:`ldpub.mapping.SourceMap`. Shapes an engine refuses raise
+:class:`ldpub.shacl.ShapesError` (exit code 2).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from .mapping import SourceMap
 from .report import Finding
 from .rdfterms import SH
 
-__all__ = ["ENGINES", "shacl_findings", "load_shapes"]
+__all__ = ["ENGINES", "DEFAULT_ENGINE", "shacl_findings", "load_shapes"]
 
 _SEVERITY = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
 
@@ -78,16 +82,39 @@ def _pyshacl_findings(data: list, shape_triples: list, ontology_triples: list, v
     return out
 
 
-def _fast_findings(data: list, shape_triples: list, ontology_triples: list, vocab_labels) -> list[dict]:
-    """Core constraints in Python over the N-Triples lines, SPARQL ones on pyoxigraph (:mod:`ldpub.fastshacl`)."""
-    from .fastshacl import fast_findings
+def _ldpub_findings(data: list, shape_triples: list, ontology_triples: list, vocab_labels,
+                    unique: bool = False) -> list[dict]:
+    """The complete engine (:mod:`ldpub.shacl`): every result as a raw dict, sorted.
 
-    return fast_findings(data, shape_triples, ontology_triples, vocab_labels)
+    ``unique``: ``data`` repeats no line (the build's lines); else repeats are removed.
+    """
+    from .ntriples import term_value
+    from .shacl import validate_lines
+
+    report = validate_lines(data, shape_triples, ontology_triples, first_unique=unique)
+    out = []
+    for r in report.results:
+        out.append({
+            "focus": term_value(r.focus),
+            "path": r.path_iri,
+            "value": None if r.value is None else term_value(r.value),
+            "severity": r.severity[1:-1],
+            "message": r.message(),
+            "shape": r.shape if r.shape.startswith("_:") else r.shape[1:-1],
+            "component": r.component[1:-1],
+            "constraint": None if r.constraint is None or not r.constraint.startswith("<") else r.constraint[1:-1],
+        })
+    return sorted(out, key=_raw_key)
+
+
+def _raw_key(r: dict) -> tuple:
+    return (r["focus"], r["path"] or "", r["component"], r["value"] or "", r["shape"], r["severity"], r["message"])
 
 
 # name -> engine(data, shape_triples, ontology_triples, vocab_labels) -> raw result dicts;
 # data: N-Triples lines or pyoxigraph Triples (see the module docstring)
-ENGINES: dict[str, Callable] = {"pyshacl": _pyshacl_findings, "fast": _fast_findings}
+ENGINES: dict[str, Callable] = {"ldpub": _ldpub_findings, "pyshacl": _pyshacl_findings}
+DEFAULT_ENGINE = "ldpub"
 
 
 def shacl_findings(
@@ -96,13 +123,16 @@ def shacl_findings(
     ontology_triples: list,
     source_map: SourceMap,
     vocab,
-    engine: str = "fast",
+    engine: str = DEFAULT_ENGINE,
+    unique: bool = False,
 ) -> list[Finding]:
     """Validate and map every result to the record (file, line, slug) it came from.
 
-    ``data``: N-Triples lines (``str(Triple)``, no final `` .``) or pyoxigraph Triples.
+    ``data``: N-Triples lines (``str(Triple)``, no final `` .``) or pyoxigraph Triples;
+    ``unique``: the lines repeat none (the build's sorted, unique lines: checking is skipped).
     """
-    raw = ENGINES[engine](data, shape_triples, ontology_triples, vocab.labels)
+    options = {"unique": True} if unique and engine == "ldpub" else {}
+    raw = ENGINES[engine](data, shape_triples, ontology_triples, vocab.labels, **options)
     findings = []
     for r in raw:
         loc = source_map.locate(r["focus"], r["path"]) or Location()
@@ -119,8 +149,18 @@ def shacl_findings(
                 focus=r["focus"],
                 path=r["path"],
                 value=r["value"],
-                rule=r["shape"] if not r["shape"].startswith("_:") and r["shape"].startswith("http") else r["component"],
+                rule=_rule(r),
                 check="shacl",
             )
         )
     return sorted(set(findings), key=Finding.sort_key)
+
+
+def _rule(raw: dict) -> str:
+    """The rule a finding names: the constraint component (``sh:MinCountConstraintComponent``);
+    for a SPARQL-based constraint, the named constraint or shape that holds the query."""
+    if raw["component"] == SH + "SPARQLConstraintComponent":
+        for name in (raw.get("constraint"), raw["shape"]):
+            if name and not name.startswith("_:"):
+                return name
+    return raw["component"]

@@ -75,7 +75,7 @@ def validate(data: "Path | str | Sequence[Path | str]", shapes: "Path | str | Se
     else:
         shape_paths = _paths(shapes)
         same = [p.resolve() for p in shape_paths] == [p.resolve() for p in data_paths]
-        shape_lines = data_lines if same else read_lines(shape_paths)  # one parse: shared blank nodes
+        shape_lines = data_lines if same else read_lines(shape_paths, role="s")  # one parse: shared blank nodes
     return validate_lines(data_lines, shape_lines, first_unique=True)
 
 
@@ -84,7 +84,7 @@ def validate_text(data: str, shapes: str | None = None, format: str = "turtle", 
     from .rdffiles import parse_text
 
     data_lines = parse_text(data, format, base_iri)
-    shape_lines = data_lines if shapes is None else parse_text(shapes, format, base_iri)
+    shape_lines = data_lines if shapes is None else parse_text(shapes, format, base_iri, role="s")
     return validate_lines(data_lines, shape_lines, first_unique=True)
 
 

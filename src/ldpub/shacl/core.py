@@ -43,6 +43,14 @@ class CoreComponent:
     def iri(self) -> str:
         return sh(self.name)
 
+    @property
+    def mandatory(self) -> tuple[str, ...]:
+        return tuple(sh(p) for p in self.parameters)
+
+    @property
+    def optional_iris(self) -> tuple[str, ...]:
+        return tuple(sh(p) for p in self.optional)
+
 
 # ---------------------------------------------------------------------------- helpers
 def _failing(values: ValueNodes, key: tuple, test_all: Callable[[Any], set]) -> set:
@@ -92,7 +100,7 @@ def _show_list(terms) -> str:
 def _class(ctx, shape, c, values):
     cls = c.params[sh("class")]
     members = ctx.graph.instances(cls)
-    return _per_value(ctx, shape, c, values, ("class", members), lambda vs: set(vs) - members if isinstance(
+    return _per_value(ctx, shape, c, values, ("class", members), lambda vs: vs - members if isinstance(
         vs, (set, frozenset)) else {v for v in vs if v not in members})
 
 
@@ -490,6 +498,7 @@ _COMPONENTS = [
 ]
 CORE_COMPONENTS: dict[str, CoreComponent] = {c.iri: c for c in _COMPONENTS}
 CORE_PARAMETERS: frozenset[str] = frozenset(sh(p) for c in _COMPONENTS for p in (*c.parameters, *c.optional))
+_PARAMETERS = [(c, c.mandatory, c.optional_iris) for c in _COMPONENTS]
 
 
 def core_constraints(shapes: ShapesGraph, shape: str, is_property: bool) -> list[Constraint]:
@@ -499,14 +508,13 @@ def core_constraints(shapes: ShapesGraph, shape: str, is_property: bool) -> list
 
     predicates = shapes.predicates(shape)
     out = []
-    for component in _COMPONENTS:
-        mandatory = [sh(p) for p in component.parameters]
+    for component, mandatory, optional_iris in _PARAMETERS:
         if not all(p in predicates for p in mandatory):
             continue
         if component.property_only and not is_property:
             raise ShapesError.about(shape, f"sh:{component.parameters[-1]} applies to property shapes only "
                                            f"(this shape has no sh:path)")
-        optional = {sh(p): predicates[sh(p)][0] for p in component.optional if sh(p) in predicates}
+        optional = {p: predicates[p][0] for p in optional_iris if p in predicates}
         for combination in product(*(predicates[p] for p in mandatory)):
             params = {**dict(zip(mandatory, combination)), **optional}
             data = component.compile(shapes, shape, params) if component.compile else None

@@ -21,7 +21,7 @@ from .paths import PredicatePath
 from .report import ValidationReport
 from .shapes import read_shape, root_shapes
 from .shapesgraph import ShapesGraph, sh
-from .sparql import Query, sparql_components
+from .sparql import sparql_components
 from .sparqlquery import QueryText
 from .store import SHAPES_GRAPH, SparqlStore
 from .targets import focus_nodes
@@ -54,9 +54,6 @@ class Engine:
             found = self._shapes[node] = read_shape(self, self.shapes, node, self._components)
         return found
 
-    def register_query(self, query: Query) -> None:
-        """A query some constraint will run (the Store was planned from the shapes graph already)."""
-
     def sparql_store(self) -> SparqlStore:
         """The Store of the SPARQL-based constraints (made now, with everything, if none was planned)."""
         if self._store is None:
@@ -74,14 +71,15 @@ class Engine:
         graph, path = self.graph, shape.path
         return MappedValues(focus, lambda node: path.values(graph, node))
 
-    def evaluate(self, shape: Shape, focus: Iterable[str]) -> Found:
-        """The results of validating each focus node against ``shape``, with the focus node each
-        belongs to (a nested property shape reports on the value nodes it was given)."""
+    def evaluate(self, shape: Shape, focus: Iterable[str], constraints=None) -> Found:
+        """The results of validating each focus node against ``shape`` (or only its
+        ``constraints``), with the focus node each belongs to (a nested property shape reports
+        on the value nodes it was given)."""
         if shape.deactivated:
             return []
         values = self.value_nodes(shape, focus)
         out: Found = []
-        for constraint in shape.constraints:
+        for constraint in shape.constraints if constraints is None else constraints:
             out.extend(constraint.evaluate(self, shape, constraint, values))
         return out
 
@@ -122,13 +120,22 @@ class Engine:
         """Validate every shape that has targets; the report of every result."""
         _refuse_entailment(self.shapes)
         results = []
+        background = []  # the SPARQL-based constraints of root shapes run on the Store's thread
         for node in root_shapes(self.shapes):
             shape = self.shape(node)
             if shape.deactivated:
                 continue
             focus = focus_nodes(self, self.shapes, node)
-            if focus:
+            if not focus:
+                continue
+            queries = [c for c in shape.constraints if c.sparql]
+            if queries and self._store is not None:
+                background.append(self._store.submit(self.evaluate, shape, focus, queries))
+                results.extend(r for _, r in self.evaluate(shape, focus, [c for c in shape.constraints if not c.sparql]))
+            else:
                 results.extend(r for _, r in self.evaluate(shape, focus))
+        for job in background:
+            results.extend(r for _, r in job.result())
         return ValidationReport.of(results)
 
 

@@ -207,8 +207,7 @@ class DataGraph:
                     else:
                         found.append(node)
                 self._instances = index
-            found: set[str] = set()
-            for c in closure:
-                found.update(self._instances.get(c, ()))
-            hit = self._members[closure] = frozenset(found)
+            from itertools import chain, repeat
+
+            hit = self._members[closure] = frozenset(chain.from_iterable(map(self._instances.get, closure, repeat(()))))
         return hit

@@ -47,6 +47,7 @@ class Constraint:
     data: Any = None  # what the component compiled from the parameters (a regex, a list ...)
     node: str | None = None  # sh:sourceConstraint (the sh:sparql value)
     messages: tuple[str, ...] = ()  # messages of the constraint itself (SPARQL constraints, validators)
+    sparql: bool = False  # runs SPARQL queries (may run on the Store's thread)
 
 
 @dataclass(eq=False)

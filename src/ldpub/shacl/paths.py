@@ -246,6 +246,14 @@ def parse_path(shapes: ShapesGraph, node: str, shape: str, depth: int = 0) -> Pa
         if len(options) < 2:
             raise ShapesError.about(shape, "sh:alternativePath needs a list of at least two paths")
         return AlternativePath(options)
+    from ..errors import did_you_mean
+    from ..rdfterms import SH
+
+    names = [*_UNARY, "alternativePath"]
+    wrong = [p[len(SH) + 1:-1] for p in shapes.predicates(node) if p.startswith(f"<{SH}")]
+    if wrong:
+        hint = did_you_mean(wrong[0], names) or "use " + ", ".join(f"sh:{n}" for n in names)
+        raise ShapesError.about(shape, f"sh:{wrong[0]} is not a SHACL path term", hint=hint)
     raise ShapesError.about(shape, "sh:path is not a SHACL property path",
                             hint="use an IRI, a list (sequence) or a blank node with sh:inversePath, "
                                  "sh:alternativePath, sh:zeroOrMorePath, sh:oneOrMorePath or sh:zeroOrOnePath")

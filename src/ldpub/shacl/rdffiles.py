@@ -55,23 +55,45 @@ def format_of(path: Path) -> RdfFileFormat:
                                 hint=f"use one of {known}"))
 
 
-def _lines(quads) -> list[str]:
+def _lines(quads, prefix: str = "b") -> list[str]:
+    """The default-graph triples as lines, blank nodes relabelled ``{prefix}1``, ``{prefix}2`` ... in
+    the order they appear (the parser's labels are random: the same file gives the same lines)."""
     import pyoxigraph as ox
 
-    return [str(q.triple) for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
+    labels: dict = {}
+
+    def fix(term):
+        if isinstance(term, ox.BlankNode):
+            found = labels.get(term)
+            if found is None:
+                found = labels[term] = ox.BlankNode(f"{prefix}{len(labels) + 1}")
+            return found
+        return term
+
+    out = []
+    for q in quads:
+        if isinstance(q.graph_name, ox.DefaultGraph):
+            t = q.triple
+            if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
+                t = ox.Triple(fix(t.subject), t.predicate, fix(t.object))
+            out.append(str(t))
+    return out
 
 
-def read_lines(paths: Iterable[Path]) -> list[str]:
-    """The default-graph triples of the files, as unique N-Triples lines (first seen first)."""
+def read_lines(paths: Iterable[Path], role: str = "d") -> list[str]:
+    """The default-graph triples of the files, as unique N-Triples lines (first seen first).
+
+    Blank nodes are labelled ``{role}{file number}b{n}``: give the data and the shapes graph
+    different roles, so that no label names a node of both."""
     import pyoxigraph as ox
 
     out: dict[str, None] = {}
-    for path in paths:
+    for number, path in enumerate(paths, 1):
         path = Path(path)
         fmt = format_of(path)
         try:
             quads = ox.parse(path=str(path), format=fmt.rdf_format(), base_iri=path.resolve().as_uri())
-            out.update(dict.fromkeys(_lines(quads)))
+            out.update(dict.fromkeys(_lines(quads, f"{role}{number}b")))
         except SyntaxError as exc:
             raise RdfInputError(Problem(f"not valid {fmt.name}: {' '.join(str(exc.msg if hasattr(exc, 'msg') else exc).split())}",
                                         Location(str(path), exc.lineno, exc.offset))) from None
@@ -80,13 +102,15 @@ def read_lines(paths: Iterable[Path]) -> list[str]:
     return list(out)
 
 
-def parse_text(text: str, format_name: str = "turtle", base_iri: str | None = None) -> list[str]:
-    """The default-graph triples of an RDF text, as unique N-Triples lines."""
+def parse_text(text: str, format_name: str = "turtle", base_iri: str | None = None, role: str = "d") -> list[str]:
+    """The default-graph triples of an RDF text, as unique N-Triples lines (blank nodes
+    labelled ``{role}b{n}``)."""
     import pyoxigraph as ox
 
     fmt = FORMATS[format_name]
     try:
-        return list(dict.fromkeys(_lines(ox.parse(text.encode("utf-8"), format=fmt.rdf_format(), base_iri=base_iri))))
+        return list(dict.fromkeys(_lines(ox.parse(text.encode("utf-8"), format=fmt.rdf_format(), base_iri=base_iri),
+                                         f"{role}b")))
     except SyntaxError as exc:
         raise RdfInputError(Problem(f"not valid {fmt.name}: {' '.join(str(exc).split())}",
                                     Location(None, exc.lineno, exc.offset))) from None

@@ -14,7 +14,7 @@ from ..rdfterms import RDF, SH, XSD
 from .paths import Path, PredicatePath
 from .terms import display, literal_parts
 
-__all__ = ["ValidationResult", "ValidationReport", "SEVERITY_NAMES"]
+__all__ = ["ValidationResult", "ValidationReport", "SEVERITY_NAMES", "REPORT_FORMATS"]
 
 SEVERITY_NAMES = {f"<{SH}Violation>": "violation", f"<{SH}Warning>": "warning", f"<{SH}Info>": "info"}
 
@@ -43,16 +43,16 @@ class ValidationResult:
         return self.path.predicate[1:-1] if isinstance(self.path, PredicatePath) else None
 
     def message(self, language: str | None = None) -> str:
-        """The message text: in ``language`` if the shape gives one, else one without a tag, else the first."""
+        """The message text: in ``language`` if the shape gives one, else one without a language
+        tag, else in English, else the first."""
         if not self.messages:
             return ""
         parts = sorted((literal_parts(m) for m in self.messages), key=lambda p: (p[2] or "", p[0]))
-        for lexical, _, tag in parts:
-            if language and tag and tag.lower() == language.lower():
-                return lexical
-        for lexical, _, tag in parts:
-            if not tag:
-                return lexical
+        for accept in (lambda tag: bool(language and tag and tag.lower() == language.lower()),
+                       lambda tag: not tag, lambda tag: tag == "en"):
+            for lexical, _, tag in parts:
+                if accept(tag):
+                    return lexical
         return parts[0][0]
 
     def sort_key(self) -> tuple:
@@ -97,16 +97,24 @@ class ValidationReport:
         return sum(1 for r in self.results if r.severity_name == severity_name)
 
     def triples(self) -> list[tuple[str, str, str]]:
-        """The W3C validation report graph: (subject, predicate, object) N-Triples texts."""
+        """The W3C validation report graph: (subject, predicate, object) N-Triples texts.
+
+        The report's own blank nodes get labels that no term of the results uses, so a result
+        node is never confused with a focus node, value or shape of the data."""
+        used = {t[2:] for r in self.results for t in (r.focus, r.value, r.shape, r.constraint)
+                if t is not None and t.startswith("_:")}
+        prefix = "r"
+        while any(label.startswith(prefix) for label in used):
+            prefix += "x"
         counter = iter(range(1, 1 << 62))
 
         def blank() -> str:
-            return f"_:b{next(counter)}"
+            return f"_:{prefix}{next(counter)}"
 
         def sh(name: str) -> str:
             return f"<{SH}{name}>"
 
-        report = "_:report"
+        report = f"_:{prefix}0"
         out = [(report, f"<{RDF}type>", sh("ValidationReport")),
                (report, sh("conforms"), f'"{str(self.conforms).lower()}"^^<{XSD}boolean>')]
         for result in self.results:
@@ -147,3 +155,24 @@ class ValidationReport:
     def of(cls, results: Iterable[ValidationResult]) -> "ValidationReport":
         """A report with the results in a stable order (duplicates kept)."""
         return cls(sorted(results, key=ValidationResult.sort_key))
+
+
+def _text(report: ValidationReport) -> str:
+    lines = [r.render() for r in report.results]
+    counts = ", ".join(f"{n} {name}{'s' if n != 1 else ''}" for name in ("violation", "warning", "info")
+                       if (n := report.count(name)))
+    others = len(report.results) - sum(report.count(n) for n in ("violation", "warning", "info"))
+    if others:
+        counts += f"{', ' if counts else ''}{others} of other severities"
+    lines.append("conforms" if report.conforms else f"does not conform: {counts}")
+    return "\n".join(lines) + "\n"
+
+
+def _json(report: ValidationReport) -> str:
+    import json
+
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+# name -> renderer of a report (``ldpub shacl --format``)
+REPORT_FORMATS = {"text": _text, "json": _json, "turtle": lambda report: report.to_turtle()}

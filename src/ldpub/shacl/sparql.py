@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 __all__ = ["sparql_constraints", "SparqlComponent", "sparql_components", "component_constraints", "sparql_target_nodes",
            "queries_of", "Query"]
 
-CORE = frozenset()  # filled lazily: the IRIs of the Core components (not SPARQL-based)
 
 
 @dataclass(eq=False)
@@ -43,6 +42,19 @@ class Query:
     text: QueryText
     prebound: frozenset[str]
     _checked: bool = False
+
+    def for_shape(self, shape: Shape) -> QueryText:
+        """The query with ``$PATH`` replaced by the shape's path (the same text if it has none)."""
+        if not self.text.mentions("PATH"):
+            return self.text
+        key = shape.path.sparql() if shape.path is not None else None
+        cache = self.__dict__.setdefault("_paths", {})
+        if key not in cache:
+            try:
+                cache[key] = self.text.with_path(key)
+            except SparqlRefused as exc:
+                raise ShapesError.about(shape.node, f"this SPARQL cannot be used: {exc}") from None
+        return cache[key]
 
 
 def _read_query(shapes: ShapesGraph, owner: str, shape: str, form: str, prebound: set[str]) -> Query:
@@ -59,14 +71,14 @@ def _read_query(shapes: ShapesGraph, owner: str, shape: str, form: str, prebound
 
 
 # ---------------------------------------------------------------------------- running
-def _syntax_check(engine: "Engine", shape: str, query: Query, text: str | None = None) -> None:
+def _syntax_check(engine: "Engine", shape: str, query: Query) -> None:
     """Parse the query once (on an empty Store): a syntax error names the shape, line and column."""
-    if query._checked and text is None:
+    if query._checked:
         return
     import pyoxigraph as ox
 
     try:
-        ox.Store().query(text or query.text.text)
+        ox.Store().query(query.text.text)
     except SyntaxError as exc:
         message = " ".join(str(exc).split())
         position = error_position(str(exc))
@@ -120,23 +132,20 @@ def _fixed(engine: "Engine", query: Query, shape: Shape, params: dict[str, str])
 def select_rows(engine: "Engine", shape: Shape, query: Query, focus: Iterable[str],
                 params: dict[str, str]) -> list[tuple[str, dict[str, str | None]]]:
     """(focus node, solution) for every solution of a SELECT with ``$this`` pre-bound to each focus node."""
-    text = query.text.with_path(shape.path.sparql() if shape.path is not None else None) \
-        if query.text.mentions("PATH") else query.text
+    text = query.for_shape(shape)
     _syntax_check(engine, shape.node, query)
     fixed = _fixed(engine, query, shape, params)
-    focus = list(focus)
     out: list[tuple[str, dict]] = []
-    batch = [f for f in focus if is_iri(f)] if len(focus) > 1 and text.batchable({"this"}) else []
+    batch = [f for f in focus if f[0] == "<"] if len(focus) > 1 and text.batchable({"this"}) else []
     if batch:
-        solutions = _run(engine, shape.node, text, fixed, (["this"], [[f] for f in batch]))
+        solutions = _run(engine, shape.node, text, fixed, (["this"], [(f,) for f in batch]))
         names = [v.value for v in solutions.variables]
         for row in solutions:
             this = row["this"]
             if this is None:
                 continue
             out.append((str(this), {n: (None if row[n] is None else str(row[n])) for n in names}))
-        done = set(batch)
-        focus = [f for f in focus if f not in done]
+        focus = [f for f in focus if f[0] != "<"]
     for f in focus:
         solutions = _run(engine, shape.node, text, {**fixed, "this": f})
         names = [v.value for v in solutions.variables]
@@ -147,8 +156,20 @@ def select_rows(engine: "Engine", shape: Shape, query: Query, focus: Iterable[st
     return out
 
 
+def _literal_candidates(engine: "Engine", focus: str, query: QueryText) -> list[str]:
+    """The literals the focus node has as objects, through the predicates the query names
+    (every predicate when it does not name them all): where a returned literal comes from."""
+    predicates = query.__dict__.get("_named")
+    if predicates is None:
+        fixed = query.fixed_predicates()
+        predicates = query.__dict__["_named"] = None if fixed is None else [f"<{p}>" for p in sorted(fixed)]
+    graph = engine.graph
+    names = predicates if predicates is not None else list(graph.by_pred)
+    return [o for p in names for o in graph.objects(focus, p) if o[0] == '"']
+
+
 def _results_from_rows(engine: "Engine", shape: Shape, c: Constraint, rows, values: ValueNodes,
-                       messages: tuple[str, ...]) -> Found:
+                       messages: tuple[str, ...], query: QueryText | None = None) -> Found:
     store = engine.sparql_store()
     out: Found = []
     for f, row in rows:
@@ -159,13 +180,15 @@ def _results_from_rows(engine: "Engine", shape: Shape, c: Constraint, rows, valu
         if bound_path is not None and is_iri(bound_path):
             path = PredicatePath(bound_path)
         value = row.get("value")
-        if value is not None:
+        if value is None:
+            value = f if shape.path is None else None  # a node shape's value node is the focus node
+        elif value[0] == '"':  # the Store returns literals canonicalized: find the data's own
             candidates = [*values.of(f), f]
             if isinstance(path, PredicatePath):
                 candidates.extend(engine.graph.objects(f, path.predicate))
             value = store.data_term(value, candidates)
-        elif shape.path is None:
-            value = f
+            if query is not None and value not in candidates:
+                value = store.data_term(value, _literal_candidates(engine, f, query))
         row_messages = messages
         message = row.get("message")
         if message is not None and is_literal(message):
@@ -183,17 +206,16 @@ def sparql_constraints(engine: "Engine", shapes: ShapesGraph, shape: str) -> lis
         if shapes.boolean(node, sh("deactivated")):
             continue
         query = _read_query(shapes, node, shape, "select", {"this", "shapesGraph", "currentShape"})
-        engine.register_query(query)
         out.append(Constraint(sh("SPARQLConstraintComponent"), {sh("sparql"): node}, _evaluate_sparql,
                               "does not conform to a SPARQL constraint", data=query, node=node,
-                              messages=tuple(shapes.objects(node, sh("message")))))
+                              messages=tuple(shapes.objects(node, sh("message"))), sparql=True))
     return out
 
 
 def _evaluate_sparql(engine: "Engine", shape: Shape, c: Constraint, values: ValueNodes) -> Found:
     rows = select_rows(engine, shape, c.data, values.focus, {})
     messages = c.messages or shape.messages
-    return _results_from_rows(engine, shape, c, rows, values, messages)
+    return _results_from_rows(engine, shape, c, rows, values, messages, c.data.for_shape(shape))
 
 
 # ---------------------------------------------------------------------------- components
@@ -273,27 +295,25 @@ def component_constraints(engine: "Engine", shapes: ShapesGraph, shape: str, is_
             query = _read_query(shapes, validator, shape, "ask", {"this", "shapesGraph", "currentShape", "value"} | names)
         else:
             query = _read_query(shapes, validator, shape, "select", {"this", "shapesGraph", "currentShape"} | names)
-        engine.register_query(query)
         messages = tuple(shapes.objects(validator, sh("message"))) or component.messages
         for combination in product(*(predicates[p] for p, _ in present)):
             params = {name: value for (_, name), value in zip(present, combination)}
             out.append(Constraint(component.iri, {p: v for (p, _), v in zip(present, combination)},
                                   _evaluate_ask if ask else _evaluate_select_validator,
                                   f"does not conform to {component.iri[1:-1]}", data=(query, params),
-                                  messages=messages))
+                                  messages=messages, sparql=True))
     return out
 
 
 def _evaluate_select_validator(engine: "Engine", shape: Shape, c: Constraint, values: ValueNodes) -> Found:
     query, params = c.data
     rows = select_rows(engine, shape, query, values.focus, params)
-    return _results_from_rows(engine, shape, c, rows, values, c.messages or shape.messages)
+    return _results_from_rows(engine, shape, c, rows, values, c.messages or shape.messages, query.for_shape(shape))
 
 
 def _evaluate_ask(engine: "Engine", shape: Shape, c: Constraint, values: ValueNodes) -> Found:
     query, params = c.data
-    text = query.text.with_path(shape.path.sparql() if shape.path is not None else None) \
-        if query.text.mentions("PATH") else query.text
+    text = query.for_shape(shape)
     _syntax_check(engine, shape.node, query)
     fixed = _fixed(engine, query, shape, params)
     uses_this = text.mentions("this")
@@ -343,7 +363,6 @@ def sparql_target_nodes(engine: "Engine", shapes: ShapesGraph, shape: str, targe
             if value is not None:
                 params[name] = value
     query = _read_query(shapes, holder, shape, "select", {"shapesGraph", "currentShape"} | names)
-    engine.register_query(query)
     _syntax_check(engine, shape, query)
     fixed = {k: v for k, v in params.items() if query.text.mentions(k)}
     if query.text.mentions("currentShape"):

@@ -246,6 +246,13 @@ class QueryText:
         that counts or cuts solutions (aggregates, GROUP BY, LIMIT, OFFSET, sub-queries) or
         reads another graph is run per focus node.
         """
+        key = frozenset(variables)
+        memo = self.__dict__.setdefault("_batchable", {})
+        if key not in memo:
+            memo[key] = self._batchable_uncached(variables)
+        return memo[key]
+
+    def _batchable_uncached(self, variables: set[str]) -> bool:
         toks = self.toks
         if len(self.selects) != (1 if self.form == "select" else 0):
             return False
@@ -424,7 +431,7 @@ def render(query: QueryText, project: set[str] = frozenset(), values: tuple[list
     if values is not None:
         names, rows = values
         head = " ".join(f"?{n}" for n in names)
-        body = " ".join("(" + " ".join(row) + ")" for row in rows)
+        body = "(" + ") (".join([" ".join(row) for row in rows] if len(names) > 1 else [r[0] for r in rows]) + ")"
         inserts.append((query.where_open(), f" {{ SELECT {head} WHERE {{ VALUES ({head}) {{ {body} }} }} }} "))
     if project:
         if query.form == "select" and query.selects:

@@ -14,6 +14,7 @@ a literal a query returns is mapped back to the data's own term where the data h
 from __future__ import annotations
 
 import re
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import chain
 from typing import Iterable
@@ -51,16 +52,20 @@ class SparqlStore:
         self.jobs: list[Future] = []
         self._canonical: dict[str, str] = {}
         self._scratch = None
+        self._lock = threading.Lock()  # the scratch Store is shared by the two threads
 
     def feed(self, groups: list[list[str]], graph: str | None = None) -> None:
         self.jobs.append(self.pool.submit(load_lines, self.store, groups, graph))
 
     def ready(self):
         """The Store, once every load has finished (re-raises what a load raised)."""
-        for job in self.jobs:
+        for job in list(self.jobs):
             job.result()
-        self.jobs = []
         return self.store
+
+    def submit(self, function, *args) -> Future:
+        """Run ``function(*args)`` on the Store's thread, after the loads given so far."""
+        return self.pool.submit(function, *args)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
@@ -75,15 +80,16 @@ class SparqlStore:
 
             from .terms import to_oxigraph
 
-            if self._scratch is None:
-                self._scratch = ox.Store()
             subject, predicate = ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p")
-            try:
-                self._scratch.add(ox.Quad(subject, predicate, to_oxigraph(term)))
-                hit = str(next(iter(self._scratch)).object)
-            except (ValueError, StopIteration):
-                hit = term
-            self._scratch.clear()
+            with self._lock:
+                if self._scratch is None:
+                    self._scratch = ox.Store()
+                try:
+                    self._scratch.add(ox.Quad(subject, predicate, to_oxigraph(term)))
+                    hit = str(next(iter(self._scratch)).object)
+                except (ValueError, StopIteration):
+                    hit = term
+                self._scratch.clear()
             self._canonical[term] = hit
         return hit
 

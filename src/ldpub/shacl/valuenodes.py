@@ -64,7 +64,7 @@ class SelfValues(ValueNodes):
     """A node shape: each focus node is its own (only) value node."""
 
     def __init__(self, focus: Iterable[str]) -> None:
-        self.focus = list(dict.fromkeys(focus))
+        self.focus = focus if isinstance(focus, (set, frozenset)) else frozenset(focus)
 
     def items(self):
         return ((f, [f]) for f in self.focus)
@@ -73,9 +73,11 @@ class SelfValues(ValueNodes):
         return [focus]
 
     def value_set(self):
-        return set(self.focus)
+        return self.focus
 
     def pairs_failing(self, failing):
+        if len(failing) < len(self.focus):
+            return [(f, f) for f in failing if f in self.focus]
         return [(f, f) for f in self.focus if f in failing]
 
     def fewer_than(self, n):
