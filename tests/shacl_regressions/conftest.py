@@ -2,7 +2,8 @@
 
 ``check(data, shapes)`` validates with :func:`ldpub.shacl.validate_text` and returns the report's
 results as readable tuples (focus, path, value, component, severity), CURIEs for the SHACL and
-example namespaces, so that each test states the spec's answer in a line or two.
+example namespaces and ``_:blank`` for any blank node, so that each test states the spec's answer
+in a line or two.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ _SHORT = {"<http://www.w3.org/ns/shacl#": "sh:", "<http://example.org/": "ex:"}
 def _short(term: str | None) -> str | None:
     if term is None:
         return None
+    if term.startswith("_:"):
+        return "_:blank"  # validate_text gives the data's blank nodes labels of its own
     for long, short in _SHORT.items():
         if term.startswith(long) and term.endswith(">"):
             return short + term[len(long):-1]
