@@ -30,7 +30,7 @@ once and gives every engine the same terms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hypothesis import strategies as st
 
@@ -103,7 +103,6 @@ NODE_KINDS = ["sh:IRI", "sh:Literal", "sh:BlankNode", "sh:BlankNodeOrIRI", "sh:B
 PATTERNS = ["a", "^a", "^[0-9]+$", "B", "^$", "n[12]", "\\\\d", "^http://example\\\\.org/"]
 LANGUAGES = ["en", "de", "en-US", "EN", "fr"]
 SEVERITIES = ["sh:Warning", "sh:Violation", "sh:Info", "ex:CustomSeverity"]
-VALUES = NODES + CLASSES + LITERALS  # what sh:hasValue, sh:in and SPARQL filters compare with
 
 
 # ------------------------------------------------------------------------------ a tiny Turtle writer
@@ -319,16 +318,23 @@ def _one(key: str, values: list[str]) -> st.SearchStrategy:
 
 TARGETS = {
     "targetClass": lambda ctx: _one("sh:targetClass", CLASSES + ["ex:n0"]),
-    "targetNode": lambda ctx: ctx.values().map(lambda v: (("sh:targetNode", v),)),
+    "targetNode": lambda ctx: ctx.values().map(lambda v: _anchored(ctx, v)).map(lambda v: (("sh:targetNode", v),)),
     "targetSubjectsOf": lambda ctx: _one("sh:targetSubjectsOf", PREDICATES + ["rdf:type"]),
     "targetObjectsOf": lambda ctx: _one("sh:targetObjectsOf", PREDICATES + ["rdf:type"]),
     "sparqlTarget": lambda ctx: sparql_target(),
 }
 
 
+def _anchored(ctx: "Context", value: str) -> str:
+    if ctx.anchors is not None:
+        ctx.anchors.append(value)
+    return value
+
+
 def targets(ctx: "Context", at_least: int = 0) -> st.SearchStrategy:
     """0 to 2 target declarations (at least ``at_least``)."""
-    return st.lists(st.sampled_from(sorted(TARGETS)), min_size=at_least, max_size=2).flatmap(
+    kinds = sorted(k for k in TARGETS if ctx.sparql or k != "sparqlTarget")
+    return st.lists(st.sampled_from(kinds), min_size=at_least, max_size=2).flatmap(
         lambda kinds: st.tuples(*(TARGETS[k](ctx) for k in kinds)).map(lambda ts: tuple(p for t in ts for p in t))
     )
 
@@ -343,13 +349,16 @@ class Context:
     refs: tuple[str, ...]
     depth: int
     literals: tuple[str, ...] = tuple(LITERALS)
+    pool: tuple[str, ...] = tuple(LITERALS)  # every literal this case may use
+    sparql: bool = True  # SPARQL-based constraints, components and targets allowed
+    anchors: list | None = None  # collects the sh:targetNode values (see cases())
 
     def deeper(self) -> "Context":
-        return Context(self.refs, self.depth - 1, self.literals)
+        return replace(self, depth=self.depth - 1)
 
     def values(self) -> st.SearchStrategy:
         """A value for sh:hasValue, sh:in, sh:targetNode: mostly this case's, sometimes any."""
-        return st.one_of(st.sampled_from(NODES + list(self.literals)), st.sampled_from(VALUES))
+        return st.one_of(st.sampled_from(NODES + list(self.literals)), st.sampled_from(NODES + CLASSES + list(self.pool)))
 
 
 @st.composite
@@ -473,10 +482,12 @@ COMPONENTS: dict[str, tuple[bool, object]] = {
     "sparql": (False, lambda ctx: sparql_constraint(on_property=False)),
     "custom": (False, custom_constraint),
 }
-_NODE_COMPONENTS = sorted(k for k, (prop_only, _) in COMPONENTS.items() if not prop_only)
-_PROPERTY_COMPONENTS = sorted(COMPONENTS)
+_WEIGHT = {"sparql": 3, "custom": 2}  # SPARQL-based ones are drawn more often: their queries fire less
+_NODE_COMPONENTS = sorted(k for k, (prop_only, _) in COMPONENTS.items() if not prop_only for _ in range(_WEIGHT.get(k, 1)))
+_PROPERTY_COMPONENTS = sorted(k for k in COMPONENTS for _ in range(_WEIGHT.get(k, 1)))
 # components whose parameter may have several values in one shape (each value is a constraint)
-REPEATABLE = {"class", "node", "not", "and", "or", "xone", "equals", "disjoint", "lessThan", "hasValue", "sparql", "custom"}
+# (not a SPARQL-based component: pySHACL merges equal results of its constraints, see PYSHACL_DEVIATIONS)
+REPEATABLE = {"class", "node", "not", "and", "or", "xone", "equals", "disjoint", "lessThan", "hasValue", "sparql"}
 _SIMPLE = ["datatype", "nodeKind", "class", "hasValue", "minLength", "pattern", "in"]
 
 def leaf_constraint(ctx: Context) -> st.SearchStrategy:
@@ -486,7 +497,8 @@ def leaf_constraint(ctx: Context) -> st.SearchStrategy:
 
 @st.composite
 def constraints(draw, ctx: Context, on_property: bool, path: object = None) -> tuple:
-    names = draw(st.lists(st.sampled_from(_PROPERTY_COMPONENTS if on_property else _NODE_COMPONENTS), max_size=3, unique=True))
+    allowed = [n for n in (_PROPERTY_COMPONENTS if on_property else _NODE_COMPONENTS) if ctx.sparql or n not in ("sparql", "custom")]
+    names = draw(st.lists(st.sampled_from(allowed), max_size=3, unique=True))
     if names and names[0] in REPEATABLE and draw(st.integers(0, 4)) == 0:
         names.append(names[0])  # a second constraint of the same component (several values)
     pairs: list = []
@@ -528,8 +540,24 @@ def node_shape_body(draw, ctx: Context, top: bool = False) -> tuple:
     if ctx.depth > 0:
         for _ in range(draw(st.integers(0, 2))):
             pairs.append(("sh:property", draw(property_ref(ctx))))
+        if draw(st.integers(0, 7)) == 0:
+            pairs.extend(draw(qualified_siblings(ctx.deeper())))
     pairs.extend(draw(_decorations()))
     return tuple(pairs)
+
+
+@st.composite
+def qualified_siblings(draw, ctx: Context) -> tuple:
+    """Two property shapes on one path with disjoint qualified value shapes (§4.7.3: a value
+    counts for one only if it conforms to none of its siblings)."""
+    path = draw(st.sampled_from(PREDICATES))
+    siblings = []
+    for _ in range(2):
+        pairs = [("sh:path", path), ("sh:qualifiedValueShape", draw(shape_ref(ctx))),
+                 ("sh:qualifiedValueShapesDisjoint", "true")]
+        pairs.append((draw(st.sampled_from(["sh:qualifiedMinCount", "sh:qualifiedMaxCount"])), str(draw(st.integers(0, 2)))))
+        siblings.append(("sh:property", Blank(tuple(pairs))))
+    return tuple(siblings)
 
 
 @st.composite
@@ -556,7 +584,7 @@ def property_shape_body(draw, ctx: Context, top: bool = False) -> tuple:
 
 # ------------------------------------------------------------------------------ shapes graphs
 @st.composite
-def shapes_graphs(draw, literals: tuple[str, ...] = tuple(LITERALS), max_named: int = 3, depth: int = 2) -> str:
+def shapes_graphs(draw, base: "Context | None" = None, max_named: int = 3, depth: int = 2) -> str:
     """A shapes graph as Turtle: named node and property shapes (which refer only to shapes
     named after them: no recursion) and top-level blank shapes with targets."""
     count = draw(st.integers(1, max_named))
@@ -567,7 +595,7 @@ def shapes_graphs(draw, literals: tuple[str, ...] = tuple(LITERALS), max_named: 
     statements = []
     targeted = False
     for i, name in enumerate(names):
-        ctx = Context(tuple(names[i + 1 :]), depth, literals)
+        ctx = replace(base or Context((), depth), refs=tuple(names[i + 1 :]), depth=depth)
         if name.startswith("ex:P"):
             head = (("a", "sh:PropertyShape"),)
             body = draw(property_shape_body(ctx, top=draw(st.booleans())))
@@ -580,7 +608,7 @@ def shapes_graphs(draw, literals: tuple[str, ...] = tuple(LITERALS), max_named: 
         targeted = targeted or name.startswith("ex:C") or any(p.startswith("sh:target") for p, _ in body)
         statements.append(render_subject(name, head + body))
     for _ in range(draw(st.integers(0, 1)) if targeted else 1):  # something is validated
-        statements.append(render_subject(Blank((("a", "sh:NodeShape"),)), draw(node_shape_body(Context(tuple(names), depth, literals), top=True))))
+        statements.append(render_subject(Blank((("a", "sh:NodeShape"),)), draw(node_shape_body(replace(base or Context((), depth), refs=tuple(names), depth=depth), top=True))))
     text = "".join(statements)
     for parameter, (component, definition) in sorted(CUSTOM_COMPONENTS.items()):
         if f"{parameter} " in text:
@@ -595,7 +623,7 @@ _subjects = st.sampled_from(NODES + BLANKS)
 
 
 @st.composite
-def data_graphs(draw, literals: tuple[str, ...] = tuple(LITERALS), max_triples: int = 14) -> str:
+def data_graphs(draw, literals: tuple[str, ...] = tuple(LITERALS), anchors: tuple[str, ...] = (), max_triples: int = 14) -> str:
     """A data graph as Turtle: typed nodes, a subclass chain and property values from the pools."""
     triples: set[tuple[str, str, str]] = set()
     for i, sub in enumerate(CLASSES):
@@ -607,6 +635,7 @@ def data_graphs(draw, literals: tuple[str, ...] = tuple(LITERALS), max_triples: 
     objects = st.sampled_from(NODES + BLANKS + CLASSES + list(literals))
     for triple in draw(st.lists(st.tuples(_subjects, st.sampled_from(PREDICATES), objects), min_size=1, max_size=max_triples)):
         triples.add(triple)
+    triples.update(("ex:anchor", "ex:anchors", node) for node in anchors)
     lines = [f"{s} {p} {o} ." for s, p, o in sorted(triples)]
     return PREFIX_BLOCK + "\n" + "\n".join(lines) + ("\n" if lines else "")
 
@@ -619,8 +648,24 @@ class Case:
     shapes: str
 
 
+# Literals rdflib reads as false: pySHACL drops a SPARQL result whose $this and ?value are such
+# literals (it tests the solution's terms for truth), so SPARQL cases do without them.
+FALSY = ('""', '"0"^^xsd:boolean')
+
+
 @st.composite
 def cases(draw) -> Case:
-    """A data graph and a shapes graph sharing a few literals from the pool."""
-    literals = tuple(draw(st.lists(st.sampled_from(LITERALS), min_size=1, max_size=6, unique=True)))
-    return Case(data=draw(data_graphs(literals)), shapes=draw(shapes_graphs(literals)))
+    """A data graph and a shapes graph sharing a few literals from the pool.
+
+    A case either has SPARQL (constraints, components, targets) or not. With SPARQL, every
+    sh:targetNode value also occurs in the data graph (``ex:anchor ex:anchors v``): SHACL
+    pre-binds $this by joining (Appendix A), so a focus node the data graph lacks matches no
+    zero-length path in a query, where pySHACL binds it first and matches; and no literal
+    rdflib reads as false (FALSY) is used."""
+    sparql = draw(st.booleans())
+    pool = tuple(lit for lit in LITERALS if not (sparql and lit in FALSY))
+    literals = tuple(draw(st.lists(st.sampled_from(pool), min_size=1, max_size=6, unique=True)))
+    anchors: list[str] = []
+    base = Context((), 2, literals, pool, sparql, anchors if sparql else None)
+    shapes = draw(shapes_graphs(base))
+    return Case(data=draw(data_graphs(literals, tuple(sorted(set(anchors))))), shapes=shapes)

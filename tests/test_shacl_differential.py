@@ -99,6 +99,25 @@ PYSHACL_DEVIATIONS = [
         "excluded by construction (the generated queries apply STR only to non-blank terms)",
     ),
     Deviation(
+        "merges equal results of two constraints of one SPARQL-based component (ex:maxLen 0, 1 on one shape "
+        "gives one result for a value both fail)",
+        "SHACL-SPARQL §6.3 and §3.6 (each constraint produces its own validation results)",
+        "excluded by construction (a SPARQL-based component's parameter has one value per shape)",
+    ),
+    Deviation(
+        "drops a SPARQL result whose $this (and ?value) is a literal rdflib reads as false (\"\", "
+        "\"0\"^^xsd:boolean): it tests the solution's terms for truth",
+        "SHACL-SPARQL §5.3 and §6.3 (every solution is a result)",
+        "excluded by construction (cases with SPARQL use no such literal: shacl_strategies.FALSY)",
+    ),
+    Deviation(
+        "binds $this before evaluating, so a zero-length path in a query ($this ex:p? ?value) reaches a "
+        "focus node the data graph lacks (a sh:targetNode), where SHACL pre-binds by joining",
+        "SHACL-SPARQL Appendix A (pre-binding is a join with the solution: ?this ex:p? ?value ranges over "
+        "the graph's nodes only)",
+        "excluded by construction (with SPARQL, every sh:targetNode value occurs in the data graph)",
+    ),
+    Deviation(
         "lets a blank node pass sh:minLength 0",
         "§4.4.1 (a result for each value node shorter than $minLength \"or where v is a blank node\")",
         "excluded by construction (sh:minLength is 1 to 4)",

@@ -74,3 +74,33 @@ def test_an_ask_validator_reports_the_value_node(check):
             sh:validator [ a sh:SPARQLAskValidator ; sh:ask "ASK { FILTER (!sameTerm($value, $notEqual)) }" ] .
         ex:S a sh:NodeShape ; sh:targetNode ex:n0 ; sh:property [ sh:path ex:p ; ex:notEqual "a" ] ."""
     assert check('ex:n0 ex:p "a" , "b" .', shapes) == [("ex:n0", "ex:p", '"a"', "ex:NotEqual", V)]
+
+
+_MAX_LEN = """ex:MaxLen a sh:ConstraintComponent ; sh:parameter [ sh:path ex:maxLen ] ;
+    sh:nodeValidator [ a sh:SPARQLSelectValidator ;
+        sh:select "SELECT $this WHERE { FILTER (isLiteral($this) && STRLEN(STR($this)) > $maxLen) }" ] ;
+    sh:propertyValidator [ a sh:SPARQLSelectValidator ;
+        sh:select "SELECT $this ?value WHERE { $this $PATH ?value . FILTER (STRLEN(STR(?value)) > $maxLen) }" ] .
+"""
+
+
+def test_a_literal_read_as_false_is_still_a_focus_node(check):
+    # SHACL-SPARQL §6.3: every solution is a result, whatever the term bound to $this
+    shapes = _MAX_LEN + 'ex:S a sh:NodeShape ; sh:targetNode "0"^^xsd:boolean ; ex:maxLen 0 .'
+    boolean = '"0"^^<http://www.w3.org/2001/XMLSchema#boolean>'
+    assert check('ex:n0 ex:p "0"^^xsd:boolean .', shapes) == [(boolean, None, boolean, "ex:MaxLen", V)]
+
+
+def test_each_value_of_a_component_parameter_is_a_constraint(check):
+    # SHACL-SPARQL §6.3, SHACL §3.6: two constraints, two results for a value failing both
+    shapes = _MAX_LEN + "ex:S a sh:PropertyShape ; sh:targetNode ex:n0 ; sh:path ex:p ; ex:maxLen 0 , 1 ."
+    assert check("ex:n0 ex:p ex:n1 .", shapes) == [("ex:n0", "ex:p", "ex:n1", "ex:MaxLen", V)] * 2
+
+
+def test_pre_binding_joins_so_an_absent_focus_node_has_no_zero_length_path(check):
+    # SHACL-SPARQL Appendix A: $this is pre-bound by joining the pattern with {this: focus}, and
+    # `?this ex:p? ?value` ranges over the data graph's nodes: ex:n1 is not one of them. (SHACL
+    # Core's value nodes of the same path do include ex:n1 itself, hence the sh:minCount result.)
+    shapes = """ex:S a sh:PropertyShape ; sh:targetNode ex:n1 ; sh:path [ sh:zeroOrOnePath ex:p ] ; sh:maxCount 0 ;
+        sh:sparql [ sh:select "SELECT $this ?value WHERE { $this $PATH ?value }" ] ."""
+    assert check("ex:n0 ex:p ex:n0 .", shapes) == [("ex:n1", "(<http://example.org/p>)?", None, "sh:MaxCountConstraintComponent", V)]
