@@ -4,7 +4,7 @@ Hypothesis draws a shapes graph from a grammar of SHACL features and a data grap
 pools of IRIs, blank nodes and literals (``tests/shacl_strategies.py``); both engines validate
 it, and their reports must agree: the same ``conforms`` flag and the same multiset of results
 (focus node, result path, value, source constraint component, source shape, severity, source
-constraint), compared as ``tests/shacl_compare.py`` describes.
+constraint, messages), compared as ``tests/shacl_compare.py`` and ``tests/shacl_reports.py`` describe.
 
 In CI the examples are derandomized (the same every run) and bounded: ``LDPUB_DIFF_EXAMPLES``
 examples (default 200: about 8 s of CPU, 20-40 s on a busy 2-core machine). Longer runs by hand, with
@@ -18,7 +18,7 @@ section of the spec); once ldpub's engine handles it, it becomes a regression te
 ``tests/shacl_regressions/``.
 
 Where pySHACL is wrong, the case is excluded by construction in the strategies, corrected (the
-referee in ``shacl_compare``) or refused here; :data:`PYSHACL_DEVIATIONS` lists every one with
+referee in ``shacl_pyshacl``) or refused here; :data:`PYSHACL_DEVIATIONS` lists every one with
 the section of the spec that says who is right.
 """
 
@@ -53,14 +53,14 @@ PYSHACL_DEVIATIONS = [
         "\"a\"@en >= \"b\", true < 1 hold, so sh:maxExclusive etc. miss violations",
         "§4.3 (value range: the SPARQL expression must return true; a type error is a violation), "
         "SPARQL 1.1 §17.3 (the operator table: no < between these types)",
-        "referee: pySHACL's comparison replaced by SPARQL 1.1's (shacl_compare.sparql_holds); xsd:date and "
+        "referee: pySHACL's comparison replaced by SPARQL 1.1's (shacl_pyshacl.sparql_holds); xsd:date and "
         "xsd:time ordered as an extension (§17.3.1), language-tagged strings and identical IRIs not ordered",
     ),
     Deviation(
         "sh:lessThan / sh:lessThanOrEquals compare IRIs and language-tagged strings as Python strings "
         "and raise on blank nodes",
         "§4.5.3, §4.5.4 (SPARQL's < and <=; terms that cannot be compared are a violation)",
-        "referee: the pair check uses SPARQL 1.1's operator (shacl_compare._referee_pairs)",
+        "referee: the pair check uses SPARQL 1.1's operator (shacl_pyshacl._referee_pairs)",
     ),
     Deviation(
         "refuses an empty list as the value of sh:and, sh:or, sh:xone",
@@ -187,7 +187,8 @@ def test_the_reference_report_is_read_as_the_spec_defines_it():
     nodes by label, literals exactly, results counted, and the referee's SPARQL comparisons."""
     from dataclasses import replace
 
-    from shacl_compare import SH, Result, parse_turtle, pyshacl_verdict
+    from shacl_pyshacl import pyshacl_verdict
+    from shacl_reports import SH, Result, parse_turtle
     from shacl_strategies import PREFIX_BLOCK
 
     data = parse_turtle(PREFIX_BLOCK + """
