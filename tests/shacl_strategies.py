@@ -46,7 +46,7 @@ PREFIX_BLOCK = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.
 
 # ------------------------------------------------------------------------------ term pools
 # Simplest first: hypothesis shrinks sampled_from toward the first element.
-NODES = ["ex:n0", "ex:n1", "ex:n2"]
+NODES = ["ex:n0", "ex:n1", "ex:n2", "ex:né"]  # é: one character, two UTF-8 bytes
 BLANKS = ["_:b1", "_:b2"]  # labels a report writer might also use for its own nodes
 CLASSES = ["ex:C0", "ex:C1", "ex:C2"]
 PREDICATES = ["ex:p", "ex:q", "ex:r"]
@@ -76,6 +76,11 @@ LITERALS = [
     '"2021-06-30"^^xsd:date',
     '"2020-01-01T10:00:00"^^xsd:dateTime',
     '"12:00:00"^^xsd:time',
+    # characters N-Triples escapes or writes in several bytes (STRLEN counts characters)
+    '"a\\"b"',
+    '"x\\ny"',
+    '"é"',
+    '"😀"@en',
     # ill-typed literals (RDF 1.1 Concepts §3.3): not in the lexical space of their datatype
     '"abc"^^xsd:integer',
     '"c"^^xsd:byte',
@@ -100,7 +105,9 @@ DATATYPES = [
 # literals a range constraint compares with (numbers, dates, strings)
 BOUNDS = ["1", "0", "2.5", '"1.0E0"^^xsd:double', '"2020-06-01"^^xsd:date', '"2020-01-01T10:00:00"^^xsd:dateTime', '"b"']
 NODE_KINDS = ["sh:IRI", "sh:Literal", "sh:BlankNode", "sh:BlankNodeOrIRI", "sh:BlankNodeOrLiteral", "sh:IRIOrLiteral"]
-PATTERNS = ["a", "^a", "^[0-9]+$", "B", "^$", "n[12]", "\\\\d", "^http://example\\\\.org/"]
+PATTERNS = ["a", "^a", "^[0-9]+$", "B", "^$", "n[12]", "\\\\d", "^http://example\\\\.org/", "^x.y$", "^y", "é$"]
+# regex flags pySHACL knows (it ignores "s", "x" and "q", which XPath defines)
+FLAGS = ['"i"', '"m"', '"im"']
 LANGUAGES = ["en", "de", "en-US", "EN", "fr"]
 SEVERITIES = ["sh:Warning", "sh:Violation", "sh:Info", "ex:CustomSeverity"]
 
@@ -423,7 +430,7 @@ def _closed(draw, ctx: Context):
 def _pattern(draw, ctx: Context):
     pairs = [("sh:pattern", f'"{draw(st.sampled_from(PATTERNS))}"')]
     if draw(st.booleans()):
-        pairs.append(("sh:flags", '"i"'))
+        pairs.append(("sh:flags", draw(st.sampled_from(FLAGS))))
     return tuple(pairs)
 
 
@@ -630,6 +637,8 @@ def data_graphs(draw, literals: tuple[str, ...] = tuple(LITERALS), anchors: tupl
         for sup in CLASSES[i + 1 :]:
             if draw(st.integers(0, 2)) == 0:
                 triples.add((sub, "rdfs:subClassOf", sup))
+    if draw(st.integers(0, 5)) == 0:  # a subclass cycle: SHACL instances must still be finite
+        triples.add((CLASSES[-1], "rdfs:subClassOf", CLASSES[0]))
     for node, cls in draw(st.lists(st.tuples(_subjects, st.sampled_from(CLASSES)), max_size=4)):
         triples.add((node, "rdf:type", cls))
     objects = st.sampled_from(NODES + BLANKS + CLASSES + list(literals))

@@ -126,6 +126,11 @@ PYSHACL_DEVIATIONS = [
         "excluded by construction (with SPARQL, every sh:targetNode value occurs in the data graph)",
     ),
     Deviation(
+        "ignores the sh:flags \"s\" (dot matches a newline), \"x\" and \"q\"",
+        "§4.4.3 (sh:flags as in SPARQL REGEX, i.e. XPath fn:matches flags s, m, i, x, q)",
+        "excluded by construction (flags are i, m or im)",
+    ),
+    Deviation(
         "lets a blank node pass sh:minLength 0",
         "§4.4.1 (a result for each value node shorter than $minLength \"or where v is a blank node\")",
         "excluded by construction (sh:minLength is 1 to 4)",

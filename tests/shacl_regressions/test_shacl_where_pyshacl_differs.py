@@ -104,3 +104,11 @@ def test_pre_binding_joins_so_an_absent_focus_node_has_no_zero_length_path(check
     shapes = """ex:S a sh:PropertyShape ; sh:targetNode ex:n1 ; sh:path [ sh:zeroOrOnePath ex:p ] ; sh:maxCount 0 ;
         sh:sparql [ sh:select "SELECT $this ?value WHERE { $this $PATH ?value }" ] ."""
     assert check("ex:n0 ex:p ex:n0 .", shapes) == [("ex:n1", "(<http://example.org/p>)?", None, "sh:MaxCountConstraintComponent", V)]
+
+
+def test_pattern_flag_s_lets_the_dot_match_a_newline(check):
+    # §4.4.3: sh:flags are the flags of SPARQL REGEX (XPath fn:matches): "s" is dot-all mode
+    shapes = 'ex:S a sh:PropertyShape ; sh:targetNode ex:n0 ; sh:path ex:p ; sh:pattern "^x.y$" ; sh:flags "s" .'
+    assert check('ex:n0 ex:p "x\\ny" .', shapes) == []
+    no_flag = 'ex:S a sh:PropertyShape ; sh:targetNode ex:n0 ; sh:path ex:p ; sh:pattern "^x.y$" .'
+    assert [r[3] for r in check('ex:n0 ex:p "x\\ny" .', no_flag)] == ["sh:PatternConstraintComponent"]
