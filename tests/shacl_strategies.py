@@ -160,12 +160,37 @@ def render_subject(subject: object, pairs: tuple[tuple[str, object], ...]) -> st
 
 
 # ------------------------------------------------------------------------------ paths
+def _has_sequence(path: object) -> bool:
+    if isinstance(path, Items):
+        return True
+    if isinstance(path, Blank):
+        return any(_has_sequence(p) for p in path.pairs[0][1].items) if path.pairs[0][0] == "sh:alternativePath" \
+            else _has_sequence(path.pairs[0][1])
+    return False
+
+
+def inverse(path: object) -> object:
+    """The inverse of a path: ``[ sh:inversePath p ]``, or, where p holds a sequence, the same
+    path with the inverse pushed down to its predicates (^(a/b) = ^b/^a): pySHACL walks an
+    inverse sequence in the wrong order (PYSHACL_DEVIATIONS)."""
+    if not _has_sequence(path):
+        return Blank((("sh:inversePath", path),))
+    if isinstance(path, Items):
+        return Items(tuple(inverse(p) for p in reversed(path.items)))
+    key, inner = path.pairs[0]
+    if key == "sh:inversePath":
+        return inner
+    if key == "sh:alternativePath":
+        return Blank(((key, Items(tuple(inverse(p) for p in inner.items))),))
+    return Blank(((key, inverse(inner)),))
+
+
 def _path_extend(sub: st.SearchStrategy) -> st.SearchStrategy:
     def wrap(key):
         return lambda p: Blank(((key, p),))
 
     return st.one_of(
-        sub.map(wrap("sh:inversePath")),
+        sub.map(inverse),
         st.lists(sub, min_size=2, max_size=3).map(lambda ps: Items(tuple(ps))),
         st.lists(sub, min_size=2, max_size=3).map(lambda ps: Blank((("sh:alternativePath", Items(tuple(ps))),))),
         sub.map(wrap("sh:zeroOrMorePath")),

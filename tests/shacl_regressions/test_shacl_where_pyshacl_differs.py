@@ -112,3 +112,12 @@ def test_pattern_flag_s_lets_the_dot_match_a_newline(check):
     assert check('ex:n0 ex:p "x\\ny" .', shapes) == []
     no_flag = 'ex:S a sh:PropertyShape ; sh:targetNode ex:n0 ; sh:path ex:p ; sh:pattern "^x.y$" .'
     assert [r[3] for r in check('ex:n0 ex:p "x\\ny" .', no_flag)] == ["sh:PatternConstraintComponent"]
+
+
+def test_the_inverse_of_a_sequence_walks_it_backwards(check):
+    # §2.3.1.4: ^(p/q) reaches x where x p/q focus: from n2, n0; and ex:r/^(q/r) from n2 reaches n1
+    data = "ex:n0 ex:p ex:n1 . ex:n1 ex:q ex:n2 . ex:n2 ex:r ex:n0 ."
+    shapes = """ex:S a sh:NodeShape ; sh:targetNode ex:n2 ;
+        sh:property [ sh:path [ sh:inversePath ( ex:p ex:q ) ] ; sh:in ( ex:n0 ) ; sh:minCount 1 ] ;
+        sh:property [ sh:path ( ex:r [ sh:inversePath ( ex:q ex:r ) ] ) ; sh:in ( ex:n1 ) ; sh:minCount 1 ] ."""
+    assert check(data, shapes) == []
