@@ -250,10 +250,12 @@ NODE_QUERIES = [
     "SELECT $this ?value WHERE {{ OPTIONAL {{ $this ex:r ?value }} FILTER (!bound(?value) || {f}) }}",
     "SELECT ?this WHERE {{ FILTER ({this_filter}) }}",
 ]
+# Queries with $PATH select DISTINCT: a sequence path is a join, so ?value may repeat (SPARQL 1.1
+# §18.2.2.4), where rdflib's SPARQL gives each pair once.
 PROPERTY_QUERIES = [
-    "SELECT $this ?value WHERE {{ $this $PATH ?value . FILTER ({f}) }}",
+    "SELECT DISTINCT $this ?value WHERE {{ $this $PATH ?value . FILTER ({f}) }}",
     "SELECT DISTINCT $this WHERE {{ $this $PATH ?a , ?b . FILTER (?a != ?b) }}",
-    "SELECT $this ?value WHERE {{ $this $PATH ?value . FILTER NOT EXISTS {{ ?value ex:p ?x }} }}",
+    "SELECT DISTINCT $this ?value WHERE {{ $this $PATH ?value . FILTER NOT EXISTS {{ ?value ex:p ?x }} }}",
 ]
 THIS_FILTERS = ["isBlank($this)", "isLiteral($this)", "$this = ex:n0", "isIRI($this) && STRENDS(STR($this), \"1\")"]
 TARGET_QUERIES = [
@@ -304,7 +306,7 @@ CUSTOM_COMPONENTS = {
             ))),
             ("sh:propertyValidator", Blank((
                 ("a", "sh:SPARQLSelectValidator"),
-                ("sh:select", Text("SELECT $this ?value WHERE { $this $PATH ?value . FILTER (sameTerm(?value, $notEqual)) }")),
+                ("sh:select", Text("SELECT DISTINCT $this ?value WHERE { $this $PATH ?value . FILTER (sameTerm(?value, $notEqual)) }")),
             ))),
         ),
     ),
@@ -323,7 +325,7 @@ CUSTOM_COMPONENTS = {
                 ("a", "sh:SPARQLSelectValidator"),
                 ("sh:prefixes", SPARQL_PREFIXES),
                 ("sh:select", Text(
-                    "SELECT $this ?value WHERE { $this $PATH ?value . FILTER (!isBlank(?value) && STRLEN(STR(?value)) > $maxLen) }"
+                    "SELECT DISTINCT $this ?value WHERE { $this $PATH ?value . FILTER (!isBlank(?value) && STRLEN(STR(?value)) > $maxLen) }"
                 )),
             ))),
         ),

@@ -121,3 +121,12 @@ def test_the_inverse_of_a_sequence_walks_it_backwards(check):
         sh:property [ sh:path [ sh:inversePath ( ex:p ex:q ) ] ; sh:in ( ex:n0 ) ; sh:minCount 1 ] ;
         sh:property [ sh:path ( ex:r [ sh:inversePath ( ex:q ex:r ) ] ) ; sh:in ( ex:n1 ) ; sh:minCount 1 ] ."""
     assert check(data, shapes) == []
+
+
+def test_a_sequence_path_in_a_query_yields_one_solution_per_route(check):
+    # SPARQL 1.1 §18.2.2.4: ex:p/ex:p* is a join over a fresh variable, so n1 (reached via n0 and
+    # via n1) is two solutions; SHACL-SPARQL §5.3: one result per solution
+    shapes = """ex:S a sh:PropertyShape ; sh:targetNode ex:n0 ; sh:path ( ex:p [ sh:zeroOrMorePath ex:p ] ) ;
+        sh:sparql [ sh:select "SELECT $this ?value WHERE { $this $PATH ?value }" ] ."""
+    got = [r[2] for r in check("ex:n0 ex:p ex:n0 , ex:n1 .", shapes)]
+    assert got == ["ex:n0", "ex:n1", "ex:n1"]
