@@ -149,3 +149,43 @@ def test_several_problems_are_all_reported_at_once(project_copy, run_cli):
     code, _, err = run_cli("--project", str(project_copy), "validate")
     assert code == 2
     assert err.count("did you mean 'label'?") == 2
+
+
+def test_an_invalid_slug_does_not_hide_the_other_record_errors(good_build, run_cli):
+    """One run reports everything: before, a bad id stopped the run before references were checked."""
+    project, snapshot = good_build
+    data = project / "data"
+    _edit(data / "groups.yaml", "- id: haqqani-network", "- id: Haqqani Network")
+    _edit(data / "pledges.yaml", "pledgee: haibatullah-akhundzada", "pledgee: akhundzadah")
+    _edit(data / "persons.yaml", "  label: Mullah Omar", "  labl: Mullah Omar")
+    code, _, err = _build(run_cli, project)
+    assert code == 2 and "Traceback" not in err
+    lines = err.splitlines()
+    expected = [
+        f"data/groups.yaml:{_line_of(data / 'groups.yaml', 'id: Haqqani Network')}: record 'Haqqani Network': slug "
+        "'Haqqani Network' is not valid: it contains ' ', 'H', 'N' (use lower-case letters, digits and hyphens, not "
+        "first or last, at most 200 characters, e.g. 'haqqani-network')",
+        f"data/persons.yaml:{_line_of(data / 'persons.yaml', 'labl: Mullah Omar')}: record 'mullah-omar': unknown key "
+        "'labl' (did you mean 'label'?)",
+        f"data/pledges.yaml:{_line_of(data / 'pledges.yaml', 'pledgee: akhundzadah')}: record "
+        "'pledge-zawahiri-to-akhundzada-2016': pledgee: unknown record 'akhundzadah' (did you mean "
+        "'haibatullah-akhundzada'?)",
+    ]
+    assert [line for line in lines if line in expected] == expected, err
+    # references to the record with the bad id are not reported as dangling: its id is the problem
+    assert "unknown record 'haqqani-network'" not in err
+    _assert_untouched(project, snapshot)
+
+
+def test_a_file_with_a_syntax_error_does_not_hide_errors_in_the_others(good_build, run_cli):
+    project, snapshot = good_build
+    data = project / "data"
+    _edit(data / "groups.yaml", "  label: Haqqani Network", "  label: [Haqqani Network")
+    _edit(data / "persons.yaml", "  label: Mullah Omar", "  labl: Mullah Omar")
+    code, _, err = _build(run_cli, project)
+    assert code == 2
+    assert "data/groups.yaml:" in err and "YAML syntax error" in err
+    assert "record 'mullah-omar': unknown key 'labl' (did you mean 'label'?)" in err
+    # the slugs of the unreadable file are unknown: references to them are not called dangling
+    assert "unknown record 'taliban'" not in err and "dangling" not in err
+    _assert_untouched(project, snapshot)

@@ -64,7 +64,7 @@ def test_diff_between_releases_names_exactly_the_changed_record(project_copy, ru
 
     # the same change, as text and in the changelog of 1.1.0 (which keeps the 1.0.0 entry)
     code, text, _ = run_cli("diff", str(releases / "1.0.0" / "dataset.nt"), str(releases / "1.1.0" / "dataset.nt"))
-    assert text.splitlines()[1] == f"~ d:{RECORD} (changed)"
+    assert text.splitlines()[1] == f"~ Al-Zawahiri pledges allegiance to Akhundzada (2016) (d:{RECORD}) (changed)"
     log = (releases / "1.1.0" / "CHANGELOG.md").read_text()
     assert "Compared with release 1.0.0." in log and f"{RECORD}" in log and "## 1.0.0" in log
     assert log.count("(changed)") == 1
@@ -88,9 +88,9 @@ def test_diff_reports_added_and_removed_entities(tmp_path, run_cli):
     assert code == 1
     assert out.splitlines() == [
         "1 added, 0 changed, 1 removed entities (+1 / -1 statements)",
-        f"+ <{D}c> (added)",
+        f"+ C (<{D}c>) (added)",  # named by its label, as pages name it
         '    + skos:prefLabel "C"@en',
-        f"- <{D}b> (removed)",
+        f"- B (<{D}b>) (removed)",
         '    - skos:prefLabel "B"@en',
     ]
 
@@ -99,3 +99,17 @@ def test_diff_of_something_that_is_not_a_release(tmp_path, run_cli):
     (tmp_path / "empty").mkdir()
     code, _, err = run_cli("diff", str(tmp_path / "empty"), str(tmp_path / "empty"))
     assert code == 2 and "not a release folder: no dataset.nt in it" in err
+
+
+def test_diff_names_entities_by_foaf_name_and_schema_name(tmp_path, run_cli):
+    """Entities of projects built on reused vocabularies are named as their pages name them."""
+    old, new = tmp_path / "old.nt", tmp_path / "new.nt"
+    name = '<http://xmlns.com/foaf/0.1/name> "Ee Durbin"'
+    old.write_text(f'<{D}ee-durbin> {name} .\n<{D}psf> <https://schema.org/name> "PSF" .\n')
+    new.write_text(f'<{D}ee-durbin> {name} .\n<{D}ee-durbin> <https://schema.org/alternateName> "Ee" .\n'
+                   f'<{D}psf> <https://schema.org/name> "Python Software Foundation" .\n')
+    code, out, _ = run_cli("diff", str(old), str(new), "--format", "json")
+    assert {e["entity"]: e["label"] for e in json.loads(out)["entities"]} == {
+        D + "ee-durbin": "Ee Durbin", D + "psf": "Python Software Foundation"}  # the new label wins
+    code, out, _ = run_cli("diff", str(old), str(new))
+    assert f"~ Ee Durbin (<{D}ee-durbin>) (changed)" in out.splitlines()

@@ -64,6 +64,29 @@ def test_class_used_by_data_without_a_shape_is_a_warning_at_the_record(project_c
     assert (f["file"], f["line"], f["record"], f["severity"]) == ("data/zz-unshaped.yaml", 1, "planted", "warning")
 
 
+def test_classes_the_shapes_reach_by_other_targets_or_nested_shapes_are_not_reported(project_copy, run_cli):
+    """A class counts as checked when some shape validates its instances: a focus node of any
+    target kind, or a value node reached through sh:property / sh:node (friction F9)."""
+    for name in ("Holder", "Companion", "Alone"):
+        _append(_onto(project_copy), f'ag:{name} a owl:Class ;\n    rdfs:label "{name.lower()}"@en ;\n'
+                                     f'    skos:definition "x"@en .\n')
+    _append(_onto(project_copy), 'ag:companion a owl:ObjectProperty ;\n    rdfs:label "companion"@en ;\n'
+                                 '    skos:definition "x"@en ;\n    rdfs:range ag:Companion .\n')
+    shapes = next((project_copy / "shapes").glob("*.ttl"))
+    _append(shapes, 'ags:CompanionShape a sh:NodeShape ;\n    sh:property [ sh:path skos:prefLabel ; sh:minCount 1 ] .\n'
+                    'ags:HasCompanion a sh:NodeShape ;\n    sh:targetSubjectsOf ag:companion ;\n'
+                    '    sh:property [ sh:path ag:companion ; sh:node ags:CompanionShape ] .\n')
+    (project_copy / "data" / "zz-reach.yaml").write_text(
+        "- id: planted-holder\n  type: Holder\n  companion: planted-companion\n"
+        "- id: planted-companion\n  type: Companion\n  label: A companion\n"
+        "- id: planted-alone\n  type: Alone\n", encoding="utf-8")
+    code, found = _findings(run_cli, project_copy)
+    assert code == 0
+    unchecked = [f for f in found if f["rule"] == "class_without_shape"]
+    assert [(f["record"], f["line"]) for f in unchecked] == [("planted-alone", 7)]
+    assert "ag:Alone" in unchecked[0]["message"]
+
+
 def test_ontology_checks_can_be_skipped(project_copy, run_cli):
     _append(_onto(project_copy), 'ag:Nameless a owl:Class .\n')
     assert run_cli("--project", str(project_copy), "validate", "--no-ontology-checks")[0] == 0

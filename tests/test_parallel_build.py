@@ -70,6 +70,40 @@ def test_problems_in_both_halves_are_reported_as_by_one_process(run_cli, monkeyp
     assert _dist(project / "dist") == before, "a failed build leaves the last good output"
 
 
+def test_loading_and_mapping_problems_of_both_halves_come_in_one_run_in_one_order(run_cli, monkeypatch, synthetic,
+                                                                                  tmp_path):
+    """A bad id, a YAML tag and a forbidden character do not hide the halves' unknown keys and
+    references; both processes say the same, in the same order, and nothing is written."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(synthetic, project)
+    assert _build(run_cli, monkeypatch, project, 1, project / "dist")[0] == 0
+    before = _dist(project / "dist")
+    files = sorted((project / "data").glob("*.yaml"))
+    first, middle, last = files[0], files[len(files) // 2], files[-1]
+    first.write_text(first.read_text() + "\n- id: Bad Id\n  type: Person\n  label: !custom X\n"
+                     "- id: first-half-typo\n  type: Person\n  labl: X\n")
+    middle.write_text(middle.read_text() + "\n- id: middle-ref\n  type: Person\n  label: X\n  sameAs: nobody-here\n")
+    last.write_text(last.read_text() + "\n- id: second-half-typo\n  type: Persn\n  label: X\n"
+                    "- id: points-at-bad\n  type: Person\n  label: X\n  sameAs: bad-id\n")
+    one = _build(run_cli, monkeypatch, project, 1, project / "dist")
+    two = _build(run_cli, monkeypatch, project, 2, project / "dist")
+    assert one[0] == two[0] == 2
+    assert one[2] == two[2]
+    messages = [line.split(": ", 1)[1] for line in two[2].splitlines()]
+    assert messages == [
+        "record 'Bad Id': slug 'Bad Id' is not valid: it contains ' ', 'B', 'I' (use lower-case letters, digits and "
+        "hyphens, not first or last, at most 200 characters, e.g. 'bad-id')",
+        "record 'Bad Id': YAML tag '!custom' is not allowed: records hold plain text, lists and mappings (remove "
+        "the tag (put the value in quotes if it starts with '!'))",
+        "record 'first-half-typo': unknown key 'labl' (did you mean 'label'?)",
+        "record 'middle-ref': sameAs: unknown record 'nobody-here' (define a record with this id, or fix the slug)",
+        "record 'second-half-typo': unknown type 'Persn' (did you mean 'Person'?)",
+    ], two[2]
+    assert _dist(project / "dist") == before
+
+
 def test_references_across_the_halves_are_mapped_and_checked(run_cli, monkeypatch, synthetic, tmp_path):
     import shutil
 

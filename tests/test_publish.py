@@ -247,7 +247,7 @@ def test_network_picture_has_the_pledges_and_positions(release):
     out, _, _ = release
     svg = (out / "network.svg").read_text()
     assert svg.count('class="edge edge-pledge"') >= 3
-    assert 'class="edge edge-position"' in svg
+    assert 'class="edge edge-tenure"' in svg  # edge kinds are named after the ontology's link classes
     assert "Ayman al-Zawahiri" in svg and "Haibatullah Akhundzada" in svg
 
 

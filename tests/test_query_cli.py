@@ -92,7 +92,7 @@ def test_unknown_query_name_suggests_the_nearest(ldpub):
 
 def test_missing_and_unknown_parameters_are_clear(ldpub):
     code, _, err = ldpub("timeline")
-    assert code == 2 and "query 'timeline' needs parameter 'entity' (iri) (add --param entity=taliban)" in err
+    assert code == 2 and "query 'timeline' needs parameter 'entity' (iri) (add --param entity=SLUG)" in err
     code, _, err = ldpub("leaders", "grop=taliban")
     assert code == 2 and "query 'leaders' has no parameter 'grop' (did you mean 'group'?)" in err
     code, _, err = ldpub("leaders", "group=talibn")
@@ -108,9 +108,10 @@ def test_syntax_error_shows_line_and_column_of_the_users_text(ldpub):
     code, _, err = ldpub("--sparql", "SELECT ?s WHERE {\n  ?s ?p ?o .\n  ?s nope:x ?o\n}")
     assert code == 2
     first, line, caret = err.splitlines()
-    assert first == "error: --sparql:3:12: SPARQL syntax error: prefix not found"
+    assert first == ("error: --sparql:3:6: SPARQL syntax error: unknown prefix 'nope:' "
+                     "(declare it: PREFIX nope: <namespace IRI>)")
     assert line.strip() == "?s nope:x ?o"
-    assert caret.index("^") == line.index("nope:x") + len("nope:x")
+    assert caret.index("^") == line.index("nope:x")
 
 
 def test_syntax_error_in_a_file_names_the_file_line_and_column(ldpub, tmp_path):
@@ -118,7 +119,8 @@ def test_syntax_error_in_a_file_names_the_file_line_and_column(ldpub, tmp_path):
     q.write_text("# title: broken\nSELECT ?s WHERE {\n  ?s foo:bar ?o\n}\n")
     code, _, err = ldpub("--file", str(q))
     assert code == 2
-    assert err.splitlines()[0] == f"error: {q}:3:13: SPARQL syntax error: prefix not found"
+    assert err.splitlines()[0] == f"error: {q}:3:6: SPARQL syntax error: unknown prefix 'foo:' " \
+                                  "(declare it: PREFIX foo: <namespace IRI>)"
 
 
 def test_syntax_error_lists_what_was_expected(ldpub):

@@ -232,7 +232,7 @@ def test_sources_for_akhundzada_give_the_pledge_with_its_verbatim_excerpt(target
 
 def test_sources_for_al_qaeda_reach_into_the_doha_agreements_provision(target):
     rows = ask(target, "sources", entity="al-qaeda")
-    provision = [r for r in rows if r["statement"].endswith("doha-agreement#provision-1")]
+    provision = [r for r in rows if r["statement"].endswith("doha-agreement#provision-no-threat-from-afghanistan")]
     assert provision and provision[0]["role"] == "names group"
 
 

@@ -50,11 +50,11 @@ def test_header_gives_title_description_and_typed_parameters():
 )
 def test_a_bad_header_is_reported_with_file_and_line(tmp_path, header, message):
     from ldpub.errors import QueryError
-    from ldpub.query import load_named_queries
+    from ldpub.query import named_query
 
     (tmp_path / "bad.rq").write_text(header + "SELECT * WHERE { ?s ?p ?o }\n")
     with pytest.raises(QueryError) as err:
-        load_named_queries(tmp_path)
+        named_query(tmp_path, "bad")
     rendered = err.value.problems[0].render()
     assert rendered.startswith(f"{tmp_path / 'bad.rq'}:")
     assert message in rendered
@@ -107,7 +107,7 @@ def test_unknown_and_missing_parameters_are_all_reported(target):
     messages = [p.render() for p in err.value.problems]
     assert "query 'timeline' has no parameter 'entiy' (did you mean 'entity'?)" in messages
     assert "query 'timeline' has no parameter 'from' (it takes entity)" in messages
-    assert "query 'timeline' needs parameter 'entity' (iri) (add --param entity=taliban)" in messages
+    assert "query 'timeline' needs parameter 'entity' (iri) (add --param entity=SLUG)" in messages
 
 
 def test_unknown_query_name_suggests_the_nearest():

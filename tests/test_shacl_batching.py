@@ -116,3 +116,26 @@ def test_joining_a_query_the_analysis_refuses_would_change_its_results(name, mon
             forced = validate_text(data, shapes).results
         differs |= forced != one_by_one
     assert differs
+
+
+ASK_COMPONENT = """@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .
+ex:C a sh:ConstraintComponent ; sh:parameter [ sh:path ex:other ] ;
+    sh:validator [ a sh:SPARQLAskValidator ; sh:ask \"\"\"{ask}\"\"\" ] .
+ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; ex:other ex:q ] ."""
+
+ASKS = [
+    "ASK { FILTER NOT EXISTS { $value $other $this } }",  # joined: (this, value) pairs at once
+    "ASK { FILTER(isIRI($value)) }",  # no $this: one verdict per value
+    "ASK { $value ?p ?o . FILTER(?o != $this) }",
+    "ASK { { $value ?p ?o FILTER(?o = $this) } }",  # nested filter: one ASK per pair
+]
+
+
+@pytest.mark.parametrize("ask", ASKS)
+@pytest.mark.parametrize("seed", range(15))
+def test_ask_validators_joined_once_give_the_pre_bound_answers(ask, seed, monkeypatch):
+    data = _turtle(_random_graph(random.Random(seed)))
+    shapes = ASK_COMPONENT.replace("{ask}", ask)
+    batched = validate_text(data, shapes)
+    monkeypatch.setattr(QueryText, "batchable", lambda self, variables: False)
+    assert batched.results == validate_text(data, shapes).results

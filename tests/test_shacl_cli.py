@@ -128,3 +128,30 @@ def test_help_documents_the_command(run_cli):
     assert code == 0 and "Exit codes: 0 conforms" in out and "ldpub shacl data.ttl --shapes shapes.ttl" in out
     code, out, _ = run_cli("--help")
     assert "shacl" in out
+
+
+@pytest.mark.parametrize("where", [
+    "SERVICE <http://127.0.0.1:9/x> { ?x ?y ?z }",
+    "$this <http://example.org/p> trueSERVICE <http://127.0.0.1:9/x> { ?x ?y ?z }",
+    "# a comment ended by a carriage return\rSERVICE <http://127.0.0.1:9/x> { ?x ?y ?z }",
+    "service:x { ?x ?y ?z }",
+    "$this ?p ?o . " + "{ " * 70 + "}" * 70,
+])
+def test_sparql_that_could_call_out_or_crash_is_refused_before_it_runs(files, run_cli, where):
+    """A cloned project's shapes must not make validation open a connection (sparql-guard.md),
+    however SERVICE is spelled for pyoxigraph's parser, nor crash it with deep nesting."""
+    import socket
+
+    with socket.socket() as listener:  # anything connecting here would be the query calling out
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.2)
+        port = listener.getsockname()[1]
+        query = f"PREFIX : <http://127.0.0.1:{port}/>\nSELECT $this WHERE {{ {where.replace(':9/', f':{port}/')} }}"
+        shapes = files("s.ttl", '@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .\n'
+                       'ex:BadShape a sh:NodeShape ; sh:targetClass ex:Person ; sh:sparql [ sh:select """'
+                       + query.replace("\\", "\\\\").replace("\r", "\\r") + '""" ] .')
+        code, _, err = run_cli("shacl", str(files("data.ttl", DATA)), "-s", str(shapes))
+        assert code == 2 and "shape http://example.org/BadShape: this SPARQL cannot be used" in err
+        with pytest.raises(socket.timeout):
+            listener.accept()

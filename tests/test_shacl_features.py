@@ -180,3 +180,10 @@ ex:S a sh:NodeShape ; sh:targetNode ex:a ;
     sh:property [ sh:path ex:month ; sh:datatype xsd:gYearMonth ] ;
     sh:property [ sh:path ex:at ; sh:datatype xsd:dateTimeStamp ] .""")
     assert sorted(r.value.split("^^")[0] for r in report.results) == ['"2018-07-01"', '"2019-01-21T12:00:00"']
+
+
+def test_shapes_nesting_too_deeply_through_the_data_is_an_error_not_a_traceback():
+    chain = " ".join(f"ex:n{i} ex:next ex:n{i + 1} ." for i in range(3000))
+    with pytest.raises(ShapesError, match="nest too deeply"):
+        check(chain, """
+ex:S a sh:NodeShape ; sh:targetNode ex:n0 ; sh:property [ sh:path ex:next ; sh:node ex:S ] .""")

@@ -2,7 +2,8 @@
 
 Order: records (YAML syntax, ids, duplicates, unknown keys and types, dangling references,
 literal values, dates and EDTF; these run before RDF exists), then SHACL on the mapped graph,
-the ontology quality checks, and, when asked, the OWL reasoner.
+nested IRIs the last build had and this data drops (:mod:`ldpub.iri_changes`), the ontology
+quality checks, and, when asked, the OWL reasoner.
 
 Input problems (a :class:`ldpub.errors.RecordError` or :class:`ldpub.errors.OntologyError`)
 do not escape: they become findings of the ``records`` (or ``input``) check, the report is
@@ -61,6 +62,9 @@ def check_project(
         return CheckResult(report, None)
     report.checks.extend(["records", *build.report.checks])
     report.extend(build.report.findings)
+    from .iri_changes import changed_nested_iris
+
+    report.extend(changed_nested_iris(build))  # part of the records check: warnings only
     if ontology_checks:
         from .ontology_checks import ontology_findings
 

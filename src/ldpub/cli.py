@@ -110,6 +110,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+    except MemoryError:  # commands that know what they were doing say so (ldpub.limits); this is the rest
+        click.echo("error: ldpub ran out of memory (free memory, or raise the process's memory limit)", err=True)
+        sys.exit(2)
     # with standalone_mode=False click returns the code given to ctx.exit()
     code = code if isinstance(code, int) else 0
     if argv is None and _SKIP_TEARDOWN:

@@ -1,7 +1,7 @@
 """The JSON-LD context of a dataset, derived from the ontology.
 
 Every ontology term gets a JSON-LD term named by its record key, so the JSON-LD reads like
-the YAML records: ``"pledger": "d:ayman-al-zawahiri"``. Object properties are coerced to
+the YAML records: ``"memberOf": "d:riverside-rowing-club"``. Object properties are coerced to
 ``@id``, datatype properties to their range, language-tagged strings to the project language.
 """
 

@@ -6,9 +6,12 @@ and exits with code 2. Nothing else is shown for a user mistake: no traceback.
     LdpubError                  any user-facing problem (carries one or more Problems)
     ├── ConfigError             ldpub.toml / pyproject settings missing or wrong
     ├── OntologyError           the ontology or shapes cannot be read
+    │   └── ShapesError         (ldpub.shacl) shapes SHACL cannot use: ill-formed, forbidden SPARQL, sh:js ...
     ├── RecordError             a YAML record is malformed, dangling, duplicated or mistyped
     ├── QueryError              a SPARQL query or its parameters are wrong, or the endpoint fails
     ├── OutputError             the output folder cannot be written
+    ├── LimitError              the input is over a bound of [limits], or the build ran out of memory
+    ├── RdfInputError           (ldpub.shacl.rdffiles) an RDF file given to ``ldpub shacl`` cannot be read
     └── PushError               (ldpub.push) a SPARQL server refused or dropped an upload
 
 Internal, never shown raw: ``expanders.ExpansionError`` (a ValueError the mapping turns into a
@@ -32,6 +35,7 @@ __all__ = [
     "RecordError",
     "QueryError",
     "OutputError",
+    "LimitError",
     "EXIT_OK",
     "EXIT_NONCONFORMING",
     "EXIT_USAGE",
@@ -61,7 +65,9 @@ class Location:
                 where += f":{self.line}"
             parts.append(where + ":")
         if self.record:
-            parts.append(f"record '{self.record}':")
+            from .iris import SLUG_MAX_LENGTH, shown
+
+            parts.append(f"record {shown(self.record, SLUG_MAX_LENGTH)}:")
         return " ".join(parts)
 
 
@@ -131,11 +137,15 @@ class OutputError(LdpubError):
     """The output cannot be written."""
 
 
+class LimitError(LdpubError):
+    """The input is larger than a bound allows (``[limits]`` in ldpub.toml), or memory ran out."""
+
+
 def did_you_mean(word: str, candidates: "list[str] | set[str] | dict", n: int = 1) -> str | None:
     """A ``did you mean 'x'?`` hint for the nearest candidates, or None."""
     import difflib
 
-    pool = list(candidates)
+    pool = [c for c in candidates if c != word]  # never suggest what was written
     matches = difflib.get_close_matches(word, pool, n=n, cutoff=0.6)
     if not matches:
         lowered = {c.lower(): c for c in pool}

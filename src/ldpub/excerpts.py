@@ -1,14 +1,20 @@
 """Check excerpts against the full source texts they quote, which are not republished.
 
-A Source record names its text file (``textFile``) and the SHA-256 of that text (``sha256``);
-the text itself lives outside the project, in the folder ``[paths] sources`` of ``ldpub.toml``.
-:func:`check_excerpts` reads those texts when they are there and reports, as
-:class:`ldpub.report.Finding` objects pointing at the YAML line:
+Which properties are an excerpt's quote, its source and its paragraph number, and which name a
+source's text file and its SHA-256, is the project's profile (:mod:`ldpub.profile`: the roles
+``quote``, ``source``, ``paragraph``, ``textFile`` and ``sha256``; PROV-O's ``prov:value`` and
+``prov:wasQuotedFrom`` are recognised without annotation). A source record names its text file
+and the SHA-256 of that text; the text itself lives outside the project, in the folder
+``[paths] sources`` of ``ldpub.toml``. :func:`check_excerpts` reads those texts when they are
+there and reports, as :class:`ldpub.report.Finding` objects pointing at the YAML line:
 
-* a text whose SHA-256 differs from its Source record;
-* a ``quote`` that does not occur verbatim in its source's text (saying where it stops
+* a text whose SHA-256 differs from its source record;
+* a quote that does not occur verbatim in its source's text (saying where it stops
   matching and which character differs, e.g. a no-break space or a curly quote);
-* a ``paragraph`` number that is not the paragraph holding the quote.
+* a paragraph number that is not the paragraph holding the quote.
+
+A project whose ontology has no excerpt terms, or no property naming a text file, has nothing
+to check: :attr:`ExcerptCheck.unsupported` says why.
 
 Sources whose text is absent are listed, not failed: the check runs where the texts are.
 
@@ -64,6 +70,7 @@ class ExcerptCheck:
     checked: list[str] = field(default_factory=list)  # Source IRIs whose text was read
     missing: dict[str, Path] = field(default_factory=dict)  # Source IRI -> where its text was looked for
     excerpts: int = 0  # excerpts checked against a text
+    unsupported: str | None = None  # why nothing can be checked in this project (its ontology lacks the terms)
 
 
 def _longest_found_prefix(quote: str, text: str) -> int:
@@ -93,46 +100,86 @@ def _mismatch_message(quote: str, text: str, file_name: str) -> str:
     )
 
 
-def check_excerpts(build, sources_dir: Path | None) -> ExcerptCheck:
+def _pairs(store, predicates) -> list[tuple[object, str, object]]:
+    """(subject, predicate IRI, object) for every statement with one of ``predicates``, sorted."""
+    import pyoxigraph as ox
+
+    return sorted(((q.subject, q.predicate.value, q.object) for p in predicates
+                   for q in store.quads_for_pattern(None, ox.NamedNode(p), None, ox.DefaultGraph())),
+                  key=lambda t: (t[0].value, t[1], t[2].value))
+
+
+def _unsupported(profile) -> str | None:
+    if not profile.has_excerpts:
+        return ("the ontology names no excerpt terms: give a property ldpub:role \"quote\" (or use prov:value) "
+                "and one ldpub:role \"source\" (or prov:wasQuotedFrom)")
+    if not profile.declared_with("textFile"):
+        return "the ontology names no property for a source's text file: give one ldpub:role \"textFile\""
+    return None
+
+
+def check_excerpts(build, sources_dir: Path | None, profile=None) -> ExcerptCheck:
     """Check every excerpt of a build against the texts in ``sources_dir`` (see module doc)."""
-    vocab = build.vocab
-    iri = {key: vocab.properties[key].iri for key in ("quote", "inSource", "paragraph", "textFile", "sha256")}
+    from .profile import read_profile
+
+    profile = profile or read_profile(build.vocab)
+    result = ExcerptCheck(unsupported=_unsupported(profile))
+    if result.unsupported:
+        return result
     store = build.store()
-    result = ExcerptCheck()
 
-    texts: dict[str, tuple[str, str]] = {}  # source IRI -> (file name, text)
-    rows = store.query(
-        f"SELECT ?s ?file ?sha WHERE {{ ?s <{iri['textFile']}> ?file . OPTIONAL {{ ?s <{iri['sha256']}> ?sha }} }}"
-    )
-    for row in rows:
-        source, file_name = row["s"].value, row["file"].value
-        path = (sources_dir / file_name) if sources_dir else Path(file_name)
-        if not path.is_file():
-            result.missing[source] = path
-            continue
-        data = path.read_bytes()
-        result.checked.append(source)
-        texts[source] = (file_name, data.decode("utf-8"))
-        recorded = row["sha"].value if row["sha"] is not None else None
-        actual = sha256_hex(data)
-        if recorded != actual:
-            loc = build.mapped.source_map.locate(source, iri["sha256"]) or Location()  # a finding: locate it
-            result.findings.append(Finding(
-                "violation",
-                f"sha256: {file_name} has SHA-256 {actual} but the record says {recorded}: the text changed "
-                "or the record is wrong; if this text is the one the excerpts quote, set sha256 to the new value",
-                loc, focus=source, path=iri["sha256"], value=recorded, rule="excerpt-sha256", check="excerpts"))
-
-    numbered = {source: paragraphs(text) for source, (_, text) in texts.items()}
-    rows = store.query(
-        f"SELECT ?e ?q ?s ?p WHERE {{ ?e <{iri['quote']}> ?q ; <{iri['inSource']}> ?s . "
-        f"OPTIONAL {{ ?e <{iri['paragraph']}> ?p }} }}"
-    )
     def locate(node: str, *predicates: str) -> Location:
         """Where a node's property is in the YAML (the source map is made only for a finding)."""
         source_map = build.mapped.source_map
         return next((loc for p in predicates if (loc := source_map.locate(node, p))), None) or Location()
 
+    texts: dict[str, tuple[str, str]] = {}  # source IRI -> (file name, text)
+    digests = {s.value: (p, o.value) for s, p, o in _pairs(store, profile.of("sha256"))}
+    for subject, _, file_value in _pairs(store, profile.of("textFile")):
+        source, file_name = subject.value, file_value.value
+        if source in texts or source in result.missing:
+            continue  # one text per source: the first file name in sorted order
+        path = (sources_dir / file_name) if sources_dir else Path(file_name)
+        if not path.is_file():
+            result.missing[source] = path
+            continue
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            result.findings.append(Finding(
+                "violation", f"{file_name} is not UTF-8 text (byte {exc.start}): save the source text as UTF-8",
+                locate(source, *profile.of("textFile")), focus=source, value=file_name, rule="excerpt-text",
+                check="excerpts"))
+            continue
+        result.checked.append(source)
+        texts[source] = (file_name, text)
+        sha_property, recorded = digests.get(source, (None, None))
+        actual = sha256_hex(data)
+        if sha_property is None and profile.of("sha256"):
+            sha_property = sorted(profile.of("sha256"))[0]
+            result.findings.append(Finding(
+                "violation", f"sha256: the record gives no SHA-256 of {file_name}, so a changed text would go unnoticed; "
+                f"add sha256: {actual} (the text's SHA-256 now)", locate(source, *profile.of("textFile")), focus=source,
+                path=sha_property, value=None, rule="excerpt-sha256", check="excerpts"))
+        elif sha_property is not None and recorded != actual:
+            result.findings.append(Finding(
+                "violation",
+                f"sha256: {file_name} has SHA-256 {actual} but the record says {recorded}: the text changed "
+                "or the record is wrong; if this text is the one the excerpts quote, set sha256 to the new value",
+                locate(source, sha_property), focus=source, path=sha_property, value=recorded, rule="excerpt-sha256",
+                check="excerpts"))
+
+    numbered = {source: paragraphs(text) for source, (_, text) in texts.items()}
+    sources = {s.value: o for s, _, o in _pairs(store, profile.of("source"))}
+    paragraph_of = {s.value: (p, o) for s, p, o in _pairs(store, profile.of("paragraph"))}
+    rows = []
+    for subject, quote_property, quote in _pairs(store, profile.of("quote")):
+        source = sources.get(subject.value)
+        if source is not None:
+            paragraph = paragraph_of.get(subject.value)
+            rows.append({"e": subject, "q": quote, "s": source, "qp": quote_property,
+                         "p": paragraph[1] if paragraph else None, "pp": paragraph[0] if paragraph else None})
     for row in sorted(rows, key=lambda r: r["e"].value):
         excerpt, quote, source = row["e"].value, row["q"].value, row["s"].value
         if source not in texts:
@@ -141,18 +188,21 @@ def check_excerpts(build, sources_dir: Path | None) -> ExcerptCheck:
         file_name, text = texts[source]
         if quote not in text:
             result.findings.append(Finding(
-                "violation", _mismatch_message(quote, text, file_name), locate(excerpt, iri["quote"]), focus=excerpt, path=iri["quote"],
-                value=quote, rule="excerpt-verbatim", check="excerpts"))
+                "violation", _mismatch_message(quote, text, file_name), locate(excerpt, row["qp"]), focus=excerpt,
+                path=row["qp"], value=quote, rule="excerpt-verbatim", check="excerpts"))
             continue
         if row["p"] is None:
             continue
-        given = int(row["p"].value)
+        try:
+            given = int(row["p"].value)
+        except ValueError:
+            continue  # not a number: the shapes say so
         holding = [n for n, para in enumerate(numbered[source], start=1) if quote in para]
         if given not in holding:
             actual_para = ", ".join(map(str, holding)) or "none (it spans paragraphs or lies outside them)"
-            loc = locate(excerpt, iri["paragraph"], iri["quote"])
+            loc = locate(excerpt, row["pp"], row["qp"])
             result.findings.append(Finding(
                 "violation", f"paragraph: the quote is in paragraph {actual_para} of {file_name}, not {given}",
-                loc, focus=excerpt, path=iri["paragraph"], value=str(given), rule="excerpt-paragraph", check="excerpts"))
+                loc, focus=excerpt, path=row["pp"], value=str(given), rule="excerpt-paragraph", check="excerpts"))
     result.findings.sort(key=Finding.sort_key)
     return result

@@ -7,12 +7,12 @@ With a *hash* base (``.../dataset#``) the part before ``#`` is the one document 
 
 Example::
 
-    >>> dataset_iri("https://w3id.org/ldpub/dataset/taliban-al-qaeda/id/")
-    'https://w3id.org/ldpub/dataset/taliban-al-qaeda/'
-    >>> id_path("https://w3id.org/ldpub/dataset/taliban-al-qaeda/id/")
-    '/ldpub/dataset/taliban-al-qaeda/id/'
-    >>> doc_path("https://w3id.org/ldpub/dataset/taliban-al-qaeda/id/")
-    '/ldpub/dataset/taliban-al-qaeda/doc/'
+    >>> dataset_iri("https://example.org/dataset/rowing-clubs/id/")
+    'https://example.org/dataset/rowing-clubs/'
+    >>> id_path("https://example.org/dataset/rowing-clubs/id/")
+    '/dataset/rowing-clubs/id/'
+    >>> doc_path("https://example.org/dataset/rowing-clubs/id/")
+    '/dataset/rowing-clubs/doc/'
 """
 
 from __future__ import annotations
@@ -20,15 +20,63 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["dataset_iri", "id_path", "doc_path", "is_hash_base", "SLUG_PATTERN", "valid_slug"]
+__all__ = ["dataset_iri", "id_path", "doc_path", "is_hash_base", "SLUG_PATTERN", "SLUG_MAX_LENGTH", "SLUG_ANCHORED", "valid_slug",
+           "slug_problem", "suggest_slug", "shown"]
 
-#: A record slug: lower-case letters, digits and hyphens (what records.py accepts as ``id``).
-SLUG_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,198}[a-z0-9])?")
+#: The longest slug: entity IRIs stay readable and every server and file system takes them.
+SLUG_MAX_LENGTH = 200
+#: The one slug rule, shared by the records (``id``) and the server (entity paths): lower-case
+#: letters, digits and hyphens, neither first nor last a hyphen, at most :data:`SLUG_MAX_LENGTH`
+#: characters. Use it with ``fullmatch`` (``match`` with ``$`` would accept a final newline).
+SLUG_PATTERN = re.compile(rf"[a-z0-9](?:[a-z0-9-]{{0,{SLUG_MAX_LENGTH - 2}}}[a-z0-9])?")
+#: The same rule anchored, for regex dialects that search (JSON Schema's ``pattern``, ECMA 262).
+SLUG_ANCHORED = f"^(?:{SLUG_PATTERN.pattern})$"
+_NOT_SLUG_CHARS = re.compile(r"[^a-z0-9-]")
 
 
 def valid_slug(text: str) -> bool:
     """Whether ``text`` is a well-formed slug (nothing that could name a path or a file)."""
     return SLUG_PATTERN.fullmatch(text) is not None
+
+
+def slug_problem(text: str) -> str | None:
+    """What makes ``text`` not a slug, in words (None when it is one).
+
+    >>> slug_problem("example-org-")
+    'ends with a hyphen'
+    """
+    if SLUG_PATTERN.fullmatch(text):
+        return None
+    if not text:
+        return "is empty"
+    bad = sorted(set(_NOT_SLUG_CHARS.findall(text)))
+    if bad:
+        return "contains " + ", ".join(shown(c) for c in bad[:5]) + (" and more" if len(bad) > 5 else "")
+    if len(text) > SLUG_MAX_LENGTH:
+        return f"is {len(text)} characters long (at most {SLUG_MAX_LENGTH})"
+    return "starts with a hyphen" if text.startswith("-") else "ends with a hyphen"
+
+
+def suggest_slug(text: str) -> str:
+    """A valid slug close to ``text`` (for hints): lower case, other characters as hyphens.
+
+    >>> suggest_slug("Ada Lovelace")
+    'ada-lovelace'
+    """
+    slug = _NOT_SLUG_CHARS.sub("-", text.lower())
+    slug = re.sub("-{2,}", "-", slug).strip("-")[:SLUG_MAX_LENGTH].strip("-")
+    return slug or "my-slug"
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a message: control and invisible characters escaped, long text cut.
+
+    >>> shown("x" + chr(10))
+    "'x\\\\n'"
+    """
+    cut = text if len(text) <= limit else text[:limit] + "..."
+    body = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in cut)
+    return f"'{body}'"
 
 
 def is_hash_base(base_iri: str) -> bool:

@@ -215,14 +215,39 @@ def check_data_terms(ctx: _Context) -> list[Finding]:
                  if t.predicate.value == RDF_TYPE and t.object.value == SH + "NodeShape"
                  and ctx.terms.get(t.subject.value) == "class"}
     supers = _superclasses(ctx)
-    for cls, subject in sorted((o[1:-1], s) for o, s in used_classes.items()):
-        if not ctx.declared(cls) or cls.startswith(BUILT_IN):
-            continue
-        if not ({cls} | supers.get(cls, set())) & targeted:
+    untargeted = {cls: subject for cls, subject in ((o[1:-1], s) for o, s in used_classes.items())
+                  if ctx.declared(cls) and not cls.startswith(BUILT_IN)
+                  and not ({cls} | supers.get(cls, set())) & targeted}
+    reached = _classes_the_shapes_reach(ctx, untargeted) if untargeted else set()
+    for cls, subject in sorted(untargeted.items()):
+        if cls not in reached:
             out.append(ctx.finding("class_without_shape",
                                    f"records of class {ctx.name(cls)} are not checked by any shape",
                                    where(subject, None), cls, f"add a sh:NodeShape with sh:targetClass {ctx.name(cls)}"))
     return out
+
+
+def _classes_the_shapes_reach(ctx: _Context, classes: dict[str, str]) -> set[str]:
+    """Those of ``classes`` with an instance that some shape validates: a focus node of any
+    target, or a value node reached through sh:property, sh:node, sh:and ... (one validation
+    run that notes the nodes it looks at; only when sh:targetClass alone leaves classes out)."""
+    from .shacl import validate_lines
+    from .shacl.errors import ShapesError
+
+    observed: set[str] = set()
+    try:
+        validate_lines(ctx.build.lines, ctx.shapes.triples, [str(t) for t in ctx.onto.triples], first_unique=True,
+                       observed=observed)
+    except ShapesError:
+        return set()  # the SHACL check reports the shapes' problem
+    wanted = {f"<{cls}>": cls for cls in classes}
+    rdf_type = f"<{RDF_TYPE}>"
+    reached = set()
+    for line in ctx.build.lines:
+        s, p, o = line.split(" ", 2)
+        if p == rdf_type and o in wanted and s in observed:
+            reached.add(wanted[o])
+    return reached
 
 
 def _superclasses(ctx: _Context) -> dict[str, set[str]]:

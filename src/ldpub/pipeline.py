@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Project
-from .errors import OutputError
 from .mapping import MappedGraph, map_records
 from .ontology import Vocabulary, load_vocabulary
 from .records import Record, load_records
@@ -67,8 +66,11 @@ class Build:
     def records(self) -> list[Record]:
         """The records (read again, from the record cache, when the build did not keep them)."""
         if self._records is None:
+            from .limits import project_limits
+
             self._records = load_records(self.data_path, relative_to=self.project.root,
-                                         cache_dir=_cache_dir(self.project))
+                                         cache_dir=_cache_dir(self.project),
+                                         max_file_bytes=project_limits(self.project).max_file_bytes)
         return self._records
 
     @property
@@ -88,12 +90,27 @@ class Build:
 
 
 class _LazySourceMap:
-    """Locates nodes through :attr:`Build.mapped`, which is only made when a finding needs it."""
+    """Locates nodes through :attr:`Build.mapped`, which is only made when a finding needs it.
+
+    A node outside the dataset (a named individual of the ontology, which the data graph
+    holds too) is located at its declaration in the ontology file.
+    """
 
     def __init__(self, build: Build) -> None:
         self.build = build
+        self._ontology = None
 
     def locate(self, node: str, predicate: str | None = None):
+        if not node.startswith(self.build.project.base_iri):
+            if self._ontology is None:
+                from .turtle_lines import index_turtle
+
+                self._ontology = index_turtle(self.build.vocab.files, self.build.project.root)
+            where = self._ontology.declared.get(node)
+            if where is not None:
+                from .errors import Location
+
+                return Location(where.file, where.line, where.column, self.build.vocab.curie(node))
         return self.build.mapped.source_map.locate(node, predicate)
 
 
@@ -106,18 +123,29 @@ def compile_project(project: Project, data_dir: Path | None = None, *, validate:
     """
     import gc
 
+    from .limits import memory_guard
+
+    shown = _shown_data(project, data_dir)
     collecting = gc.isenabled()
     gc.disable()  # the pipeline allocates millions of small objects and frees none: skip the cyclic GC scans
     try:
-        build, loaded = _compile(project, data_dir, jobs)
+        with memory_guard("reading and mapping the records", shown):
+            build, loaded = _compile(project, data_dir, jobs)
         if loaded.helper is not None:
             loaded.helper.close()
         if validate:
-            validate_build(build, engine)
+            with memory_guard("validating the data", shown):
+                validate_build(build, engine)
         return build
     finally:
         if collecting:
             gc.enable()
+
+
+def _shown_data(project: Project, data_dir: Path | None) -> str:
+    """The data folder as messages show it (relative to the project where it is inside it)."""
+    path = Path(data_dir) if data_dir else project.data_path
+    return str(path.relative_to(project.root)) if path.is_absolute() and path.is_relative_to(project.root) else str(path)
 
 
 def validate_build(build: Build, engine: str = "ldpub") -> None:
@@ -224,64 +252,79 @@ def _write_small(build: Build, folder: Path) -> None:
         (folder / name).write_bytes(make())
 
 
-def write_build(build: Build, out_dir: Path) -> list[Path]:
-    """Write the build's files into ``out_dir`` atomically."""
-    from .datafiles import write_dataset
-    from .output import Staging
+def write_build(build: Build, out_dir: Path, *, notify=None) -> list[Path]:
+    """Write the build's files into ``out_dir`` all or nothing, in one step (:class:`ldpub.output.OutputSet`).
 
-    with Staging(out_dir) as staging:
-        try:
-            write_dataset(staging.path, build.lines, _write_context(build), triples=build._triples)
-            _write_small(build, staging.path)
-        except OSError as exc:
-            raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or out_dir) from exc
+    ``notify`` receives a sentence for each leftover of an earlier run that was cleaned up.
+    """
+    from .limits import memory_guard
+    from .output import OutputSet
+
+    with OutputSet(out_dir, notify=notify) as staging:
+        with memory_guard("writing the dataset files", out_dir):
+            _write_staged(build, staging.path, None, out_dir)
         return staging.commit(list(DATASET_FILES))
 
 
+def _write_staged(build: Build, folder: Path, helper, out: Path) -> None:
+    """Write the build's files into the staging ``folder``; a helper process (if any) wrote its part."""
+    from .datafiles import jsonld_cut, jsonld_part, write_dataset
+    from .serialize import JsonLdWriter
+    from .workers import JSONLD_MAIN_SHARE
+
+    ctx = _write_context(build)
+    try:
+        if helper is None:
+            write_dataset(folder, build.lines, ctx, triples=build._triples)
+        else:  # the helper writes Turtle and the second part of the JSON-LD
+            write_dataset(folder, build.lines, ctx, ("dataset.nt",))
+            cut = jsonld_cut(build.lines, JSONLD_MAIN_SHARE)
+            head = jsonld_part(build.lines[:cut], ctx, continuation=False) if cut else b""
+            their_cut, rest = helper.receive("written")
+            assert their_cut == cut, "both processes cut the JSON-LD at the same subject"
+            with open(folder / "dataset.jsonld", "wb") as jsonld:
+                jsonld.write(head)
+                jsonld.write(rest)
+                jsonld.write(JsonLdWriter.FOOTER)
+        _write_small(build, folder)
+    except OSError as exc:
+        from .output import write_error
+
+        raise write_error(exc, out) from exc
+
+
 def build_project(project: Project, data_dir: Path | None = None, out_dir: Path | None = None, *,
-                  engine: str = "ldpub", jobs: int | None = None) -> tuple[Build, list[Path]]:
+                  engine: str = "ldpub", jobs: int | None = None, notify=None) -> tuple[Build, list[Path]]:
     """Compile, validate and, when the data conforms, write the files: ``ldpub build``.
 
     Returns the build and the paths written (none when validation failed: the previous
     output is left as it was). In a parallel build the helper process writes Turtle and the
     second part of the JSON-LD while this process validates, then writes N-Triples and the
-    first part of the JSON-LD; files are moved into place only if the data conforms.
+    first part of the JSON-LD; files are moved into place only if the data conforms, all in
+    one step (:class:`ldpub.output.OutputSet`: a second build into the same folder is refused
+    from the start; ``notify`` hears of leftovers of earlier runs that were cleaned up).
     """
     import gc
 
-    from .datafiles import jsonld_cut, jsonld_part, write_dataset
-    from .output import Staging
-    from .serialize import JsonLdWriter
-    from .workers import JSONLD_MAIN_SHARE
+    from .limits import memory_guard
+    from .output import OutputSet
 
     out = Path(out_dir) if out_dir else project.out_path
+    shown = _shown_data(project, data_dir)
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with Staging(out) as staging:
-            build, loaded = _compile(project, data_dir, jobs, prewrite=staging.path)
+        with OutputSet(out, notify=notify) as staging:
+            with memory_guard("reading and mapping the records", shown):
+                build, loaded = _compile(project, data_dir, jobs, prewrite=staging.path)
             helper, finished = loaded.helper, False
             try:
-                validate_build(build, engine)  # meanwhile a helper process writes Turtle and part of the JSON-LD
+                with memory_guard("validating the data", shown):
+                    validate_build(build, engine)  # meanwhile a helper process writes Turtle and part of the JSON-LD
                 if not build.report.conforms:
                     return build, []
-                ctx = _write_context(build)
-                try:
-                    if helper is None:
-                        write_dataset(staging.path, build.lines, ctx, triples=build._triples)
-                    else:  # the helper writes Turtle and the second part of the JSON-LD
-                        write_dataset(staging.path, build.lines, ctx, ("dataset.nt",))
-                        cut = jsonld_cut(build.lines, JSONLD_MAIN_SHARE)
-                        head = jsonld_part(build.lines[:cut], ctx, continuation=False) if cut else b""
-                        their_cut, rest = helper.receive("written")
-                        assert their_cut == cut, "both processes cut the JSON-LD at the same subject"
-                        with open(staging.path / "dataset.jsonld", "wb") as jsonld:
-                            jsonld.write(head)
-                            jsonld.write(rest)
-                            jsonld.write(JsonLdWriter.FOOTER)
-                    _write_small(build, staging.path)
-                except OSError as exc:
-                    raise OutputError.at(f"cannot write output: {exc.strerror}", exc.filename or out) from exc
+                with memory_guard("writing the dataset files", out):
+                    _write_staged(build, staging.path, helper, out)
                 finished = True
                 return build, staging.commit(list(DATASET_FILES))
             finally:

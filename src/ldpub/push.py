@@ -12,7 +12,9 @@ accepts: N-Triples is a subset of Turtle):
 
 Credentials come from the environment only (never the command line, never logged):
 ``LDPUB_PUSH_TOKEN`` (sent as ``Authorization: Bearer``) or ``LDPUB_PUSH_USER`` and
-``LDPUB_PUSH_PASSWORD`` (HTTP Basic, or Digest for Virtuoso).
+``LDPUB_PUSH_PASSWORD`` (HTTP Basic, or Digest for Virtuoso); a URL with credentials is refused.
+Every URL and server answer in a message goes through :mod:`ldpub.redact` (``?token=`` values
+masked, at most 200 characters of a server's answer, no terminal escapes).
 
 Example::
 
@@ -21,7 +23,6 @@ Example::
 
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,8 @@ from urllib.parse import urlsplit
 
 from .errors import LdpubError
 
-__all__ = ["PushTarget", "PushResult", "PushError", "push", "find_dataset", "auth_from_env", "ENV_TOKEN", "ENV_USER", "ENV_PASSWORD"]
+__all__ = ["PushTarget", "PushResult", "PushError", "push", "find_dataset", "graph_term", "auth_from_env", "ENV_TOKEN",
+           "ENV_USER", "ENV_PASSWORD"]
 
 ENV_TOKEN, ENV_USER, ENV_PASSWORD = "LDPUB_PUSH_TOKEN", "LDPUB_PUSH_USER", "LDPUB_PUSH_PASSWORD"
 CONTENT_TYPE = "text/turtle; charset=utf-8"
@@ -73,31 +75,30 @@ def find_dataset(folder: Path) -> Path:
 
 
 def auth_from_env(scheme: str = "basic", env: dict | None = None):
-    """An httpx auth object from the environment, or None when no credentials are set."""
-    import httpx
+    """An httpx auth object from ``LDPUB_PUSH_*`` (see :mod:`ldpub.credentials`), or None."""
+    from .credentials import auth_from_env as from_env
 
-    env = os.environ if env is None else env
-    token = env.get(ENV_TOKEN)
-    if token:
-        def bearer(request):  # httpx calls it per request; the token stays out of any repr
-            request.headers["Authorization"] = f"Bearer {token}"
-            return request
+    return from_env("LDPUB_PUSH", scheme, env, PushError)
 
-        return bearer
-    user, password = env.get(ENV_USER), env.get(ENV_PASSWORD)
-    if user and password is not None:
-        return httpx.DigestAuth(user, password) if scheme == "digest" else httpx.BasicAuth(user, password)
-    if user:
-        raise PushError(f"{ENV_USER} is set but {ENV_PASSWORD} is not")
-    return None
+
+def graph_term(graph: str) -> str:
+    """``<graph>`` as pyoxigraph's term serializer writes it, for SPARQL Update text.
+
+    Raises :class:`PushError` when ``graph`` is not an absolute IRI: a graph such as
+    ``urn:g> ; DROP GRAPH <urn:victim`` must never reach the server as text.
+    """
+    import pyoxigraph as ox
+
+    try:
+        return str(ox.NamedNode(graph))
+    except ValueError as exc:
+        raise PushError(f"the graph to push to is not an IRI: {graph!r} ({exc})") from None
 
 
 def _check_url(url: str, what: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise PushError(f"{what} '{url}' is not an http(s) URL")
-    if parts.username or parts.password:
-        raise PushError(f"{what} contains credentials; put them in {ENV_USER}/{ENV_PASSWORD} or {ENV_TOKEN} instead",)
+    from .credentials import check_url
+
+    check_url(url, what, "LDPUB_PUSH", PushError)
 
 
 def _scan(path: Path) -> tuple[int, bool]:
@@ -151,13 +152,15 @@ class _Client:
     def _send(self, method: str, url: str, what: str, **kwargs) -> None:
         import httpx
 
+        from .redact import excerpt, redact_text, redact_url
+
         try:
             response = self.http.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
-            raise PushError(f"{what}: cannot reach {url}: {type(exc).__name__}: {exc}") from None
+            raise PushError(f"{what}: cannot reach {redact_url(url)}: {type(exc).__name__}: {redact_text(exc)}") from None
         if response.status_code >= 300:
-            detail = " ".join(response.text.split())[:300]
-            raise PushError(f"{what}: {url} answered {response.status_code} {response.reason_phrase}"
+            detail = excerpt(response.text)
+            raise PushError(f"{what}: {redact_url(url)} answered {response.status_code} {excerpt(response.reason_phrase, 80)}"
                             + (f": {detail}" if detail else ""))
 
     def graph_store(self, method: str, graph: str, body: bytes, what: str) -> None:
@@ -169,15 +172,17 @@ class _Client:
         import httpx
 
         assert self.target.query_url
-        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph_term(graph)} {{ ?s ?p ?o }} }}"
         try:
             response = self.http.post(self.target.query_url, data={"query": query},
                                       headers={"Accept": "application/sparql-results+json"})
             response.raise_for_status()
             return int(response.json()["results"]["bindings"][0]["n"]["value"])
         except (httpx.HTTPError, ValueError, KeyError, IndexError) as exc:
-            raise PushError(f"the push finished but checking it failed: {self.target.query_url}: "
-                            f"{type(exc).__name__}: {exc}") from None
+            from .redact import redact_text, redact_url
+
+            raise PushError(f"the push finished but checking it failed: {redact_url(self.target.query_url)}: "
+                            f"{type(exc).__name__}: {redact_text(exc)}") from None
 
     def update(self, text: str, what: str) -> None:
         assert self.target.update_url
@@ -191,6 +196,7 @@ def push(folder: Path, target: PushTarget, *, chunk_triples: int = 50_000, auth=
     ``on_start(total_triples, chunks)`` is called once before sending, ``on_progress(n)`` after
     each chunk with the number of triples it held.
     """
+    graph_term(target.graph)
     _check_url(target.gsp_url, "the Graph Store URL")
     if target.update_url:
         _check_url(target.update_url, "the update URL")
@@ -235,12 +241,12 @@ def _push_staged(client: _Client, path: Path, target: PushTarget, size: int, tot
                                f"uploading chunk {index} of {n_chunks} to the staging graph <{staging}>")
             if on_progress:
                 on_progress(count)
-        client.update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{target.graph}>",
+        client.update(f"MOVE SILENT GRAPH {graph_term(staging)} TO GRAPH {graph_term(target.graph)}",
                       f"moving the staging graph <{staging}> onto <{target.graph}>")
     except PushError as exc:
         dropped = "was dropped"
         try:
-            client.update(f"DROP SILENT GRAPH <{staging}>", "dropping the staging graph")
+            client.update(f"DROP SILENT GRAPH {graph_term(staging)}", "dropping the staging graph")
         except PushError:
             dropped = f"could not be dropped: remove it with 'DROP GRAPH <{staging}>'"
         raise PushError(f"{exc.problems[0].message}. Nothing changed in <{target.graph}>: "

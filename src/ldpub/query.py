@@ -3,10 +3,10 @@
 A *named query* is a ``queries/NAME.rq`` file whose leading comment lines say what it answers
 and which parameters it takes::
 
-    # title: Positions in a group over time
-    # description: Who held which position (leader, emir, deputy, spokesman) in a group,
-    #   with dates, status and the supporting excerpts.
-    # param: group: iri = taliban -- the group, by record slug or full IRI
+    # title: Members of an organization over time
+    # description: Who held which role in an organization, from when to when,
+    #   with the supporting sources.
+    # param: organization: iri = example-org -- the organization, by record slug or full IRI
     # param: from: date optional -- start of the time window (YYYY-MM-DD)
 
 Parameter types are a registry (:data:`PARAM_TYPES`): ``iri`` (a record slug, a ``prefix:name``
@@ -33,8 +33,8 @@ hierarchy. :class:`EndpointTarget` sends the query over the SPARQL 1.1 Protocol 
 Example (a notebook)::
 
     from ldpub import query
-    result = query.run("pledges")
-    result.to_dicts()[0]["pledgeeLabel"]
+    result = query.run("members", {"organization": "example-org"})
+    result.to_dicts()[0]["memberLabel"]
     query.run("events", {"from": "2019-01-01", "to": "2019-12-31"}).to_dataframe()
 """
 
@@ -66,6 +66,8 @@ __all__ = [
     "EndpointTarget",
     "Terms",
     "load_named_queries",
+    "scan_named_queries",
+    "read_query_file",
     "named_query",
     "parse_header",
     "bind_parameters",
@@ -164,7 +166,7 @@ def _string(value: str, terms: Terms):
 PARAM_TYPES: dict[str, ParamType] = {
     t.name: t
     for t in (
-        ParamType("iri", "taliban", _iri),
+        ParamType("iri", "SLUG", _iri),
         ParamType("date", "2019-12-31", _typed("date", _check_date)),
         ParamType("string", "Helmand", _string),
         ParamType("integer", "6", _typed("integer", _check_integer)),
@@ -274,23 +276,59 @@ def _parse_param(value: str, path: Path | None, number: int, seen: list[Param]) 
     return Param(m.group("name"), ptype, default, bool(m.group("optional")), (m.group("desc") or "").strip())
 
 
-def load_named_queries(folder: Path) -> dict[str, NamedQuery]:
-    """Every ``*.rq`` file of ``folder`` by name (file stem), headers parsed."""
+def read_query_file(path: Path) -> str:
+    """The text of a query file; a :class:`QueryError` naming the file (and the line of a bad
+    byte) for a folder, an unreadable or binary file, or a file that is not UTF-8."""
+    path = Path(path)
+    if path.is_dir():
+        raise QueryError.at("is a folder, not a query file", path, hint=f"a query is a text file *{QUERY_SUFFIX}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise QueryError.at(f"cannot read the query: {exc.strerror or exc}", path) from None
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise QueryError.at("is a binary file, not SPARQL text (it contains NUL bytes)", path, line)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise QueryError.at(f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", path, line,
+                            hint="save the file as UTF-8") from None
+    return text.removeprefix("\ufeff")
+
+
+def scan_named_queries(folder: Path) -> tuple[dict[str, NamedQuery], dict[str, QueryError]]:
+    """Every ``*.rq`` file of ``folder`` by name (file stem): those that read, and the error of
+    each that does not (a bad header, a folder, a binary file). One broken file never hides
+    the others."""
     folder = Path(folder)
+    queries: dict[str, NamedQuery] = {}
+    broken: dict[str, QueryError] = {}
     if not folder.is_dir():
-        return {}
-    queries = {}
+        return queries, broken
     for path in sorted(folder.glob(f"*{QUERY_SUFFIX}")):
-        queries[path.stem] = parse_header(path.read_text(encoding="utf-8"), path.stem, path)
-    return queries
+        try:
+            queries[path.stem] = parse_header(read_query_file(path), path.stem, path)
+        except QueryError as exc:
+            broken[path.stem] = exc
+    return queries, broken
+
+
+def load_named_queries(folder: Path) -> dict[str, NamedQuery]:
+    """The named queries of ``folder`` that read (see :func:`scan_named_queries` for the others)."""
+    return scan_named_queries(folder)[0]
 
 
 def named_query(folder: Path, name: str) -> NamedQuery:
-    """The named query ``name`` of ``folder``; an unknown name suggests the nearest."""
-    queries = load_named_queries(folder)
+    """The named query ``name`` of ``folder``; an unknown name suggests the nearest, a broken
+    file raises its own error."""
+    queries, broken = scan_named_queries(folder)
     if name in queries:
         return queries[name]
-    hint = did_you_mean(name, queries)
+    if name in broken:
+        raise broken[name]
+    hint = did_you_mean(name, [*queries, *broken])
     known = ", ".join(queries) or f"none: {folder} has no *{QUERY_SUFFIX} files"
     raise QueryError(Problem(f"no named query '{name}'", hint=hint or f"named queries: {known}"))
 
@@ -327,13 +365,32 @@ def bind_parameters(query: NamedQuery, values: Mapping[str, str], terms: Terms) 
     return bound
 
 
-def check_syntax(text: str, origin: str | None = None, line_offset: int = 0) -> None:
-    """Raise a :class:`QueryError` with line and column when ``text`` is not valid SPARQL 1.1.
+SERVICE_HINT = "only for a query you trust: ldpub query --allow-service, or allow_service=True in Python"
+
+
+def guard(text: str, origin: str | None = None, line_offset: int = 0, *, allow_service: bool = False) -> None:
+    """Refuse ``text`` before any engine sees it when it is too large, nests too deeply or
+    calls other servers (``SERVICE``, unless ``allow_service``): see :mod:`ldpub.sparqlguard`."""
+    from .sparqlguard import check_query
+
+    check_query(text, allow_service=allow_service, origin=origin, service_hint=SERVICE_HINT,
+                first_line=1 - line_offset)
+
+
+def check_syntax(text: str, origin: str | None = None, line_offset: int = 0, *, allow_service: bool = False) -> None:
+    """Raise a :class:`QueryError` with line and column when ``text`` is not valid SPARQL 1.1
+    (or is refused by :func:`guard`, which runs first: the syntax check evaluates the query on
+    an empty store, and pyoxigraph would follow a SERVICE even there).
 
     ``line_offset`` lines were added before the user's text; reported lines are the user's.
+    With ``allow_service`` the syntax is checked when the query runs instead (checking it here
+    would call every service twice).
     """
     import pyoxigraph as ox
 
+    guard(text, origin, line_offset, allow_service=allow_service)
+    if allow_service:
+        return
     try:
         ox.Store().query(text)
     except SyntaxError as exc:
@@ -350,12 +407,14 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def prepare(query: NamedQuery, values: Mapping[str, str] | None = None, terms: Terms | None = None) -> str:
-    """The query text ready to send: syntax checked, parameters bound in a VALUES block."""
+def prepare(query: NamedQuery, values: Mapping[str, str] | None = None, terms: Terms | None = None,
+            *, allow_service: bool = False) -> str:
+    """The query text ready to send: guarded (:func:`guard`), syntax checked, parameters bound
+    in a VALUES block."""
     from .sparqltext import inject_values
 
     origin = _display(query.path) if query.path else query.name
-    check_syntax(query.text, origin, query.line_offset)
+    check_syntax(query.text, origin, query.line_offset, allow_service=allow_service)
     bound = bind_parameters(query, values or {}, terms or Terms())
     try:
         return inject_values(query.text, bound)
@@ -475,6 +534,7 @@ class Target(ABC):
     terms: Terms = Terms()
     description: str = ""
     jsonld_context: dict | None = None  # for JSON-LD output of CONSTRUCT results
+    allow_service: bool = False  # whether queries may use SERVICE (federation): off by default
 
     @abstractmethod
     def execute(self, text: str) -> QueryResult:
@@ -486,25 +546,38 @@ class Target(ABC):
         Queries that follow the hierarchy (``events``, ``relations``, ``meetings``) find only
         records typed with the exact class without it.
         """
-        result = self.execute(f"ASK {{ ?class <{RDFS}subClassOf> ?parent }}")
+        result = self.execute(f"ASK {{ ?class {_iri_term(RDFS + 'subClassOf')} ?parent }}")
         return bool(result.boolean)
 
     def knows(self, iri: str) -> bool:
         """Whether ``iri`` occurs in the target (as subject or object)."""
-        result = self.execute(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
+        try:
+            term = _iri_term(iri)
+        except ValueError:
+            return False  # not an IRI: nothing can hold it
+        result = self.execute(f"ASK {{ {{ {term} ?p ?o }} UNION {{ ?s ?p {term} }} }}")
         return bool(result.boolean)
 
     def labels(self, iris: list[str]) -> dict[str, str]:
         """The preferred labels (skos:prefLabel, else rdfs:label) of ``iris`` found in the target."""
         if not iris:
             return {}
-        values = " ".join(f"<{iri}>" for iri in iris)
+        values = " ".join(_iri_term(iri) for iri in iris)
         text = (
             f"SELECT ?s (SAMPLE(COALESCE(?pref, ?label)) AS ?name) WHERE {{ VALUES ?s {{ {values} }} "
-            f"OPTIONAL {{ ?s <{SKOS}prefLabel> ?pref }} OPTIONAL {{ ?s <{RDFS}label> ?label }} }} GROUP BY ?s"
+            f"OPTIONAL {{ ?s {_iri_term(SKOS + 'prefLabel')} ?pref }} "
+            f"OPTIONAL {{ ?s {_iri_term(RDFS + 'label')} ?label }} }} GROUP BY ?s"
         )
         result = self.execute(text)
         return {row[0].value: row[1].value for row in result.rows if row[1] is not None}
+
+
+def _iri_term(iri: str) -> str:
+    """``<iri>`` written by pyoxigraph's term serializer (a ``ValueError`` for a non-IRI): an
+    IRI is never pasted into query text."""
+    import pyoxigraph as ox
+
+    return str(ox.NamedNode(iri))
 
 
 def _solutions(answer, text: str) -> QueryResult:
@@ -520,12 +593,21 @@ def _solutions(answer, text: str) -> QueryResult:
 
 
 class EmbeddedTarget(Target):
-    """A pyoxigraph Store in this process."""
+    """A pyoxigraph Store in this process.
 
-    def __init__(self, store, terms: Terms | None = None, description: str = "embedded store") -> None:
+    With a ``timeout`` (seconds), :meth:`execute` waits at most that long and then raises a
+    :class:`QueryError`. pyoxigraph releases the GIL while it evaluates but cannot be
+    interrupted, so the query goes on in a background thread until it ends: the command line
+    exits at once, a long-lived Python program should use a fresh process per untrusted query.
+    """
+
+    def __init__(self, store, terms: Terms | None = None, description: str = "embedded store",
+                 *, allow_service: bool = False, timeout: float | None = None) -> None:
         self.store = store
         self.terms = terms or Terms()
         self.description = description
+        self.allow_service = allow_service
+        self.timeout = timeout
 
     @classmethod
     def from_project(cls, project: "Project", data_dir: Path | None = None) -> "EmbeddedTarget":
@@ -560,6 +642,30 @@ class EmbeddedTarget(Target):
         return cls(store, terms, ", ".join(str(p) for p in paths))
 
     def execute(self, text: str) -> QueryResult:
+        guard(text, allow_service=self.allow_service)
+        if self.timeout is None:
+            return self._evaluate(text)
+        import threading
+
+        outcome: dict[str, Any] = {}
+
+        def evaluate() -> None:
+            try:
+                outcome["result"] = self._evaluate(text)
+            except BaseException as exc:  # handed to the caller's thread below
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=evaluate, name="ldpub-query", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise QueryError(Problem(f"the query did not finish within the time limit of {self.timeout:g} s",
+                                     hint="narrow it (LIMIT, more specific patterns) or give a larger --timeout"))
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["result"]
+
+    def _evaluate(self, text: str) -> QueryResult:
         try:
             answer = self.store.query(text)
         except SyntaxError as exc:
@@ -572,18 +678,30 @@ class EmbeddedTarget(Target):
 
 
 class EndpointTarget(Target):
-    """A SPARQL 1.1 Protocol endpoint (the query URL), reached with httpx."""
+    """A SPARQL 1.1 Protocol endpoint (the query URL), reached with httpx.
+
+    Credentials come from the environment (``LDPUB_QUERY_TOKEN``, or ``LDPUB_QUERY_USER`` and
+    ``LDPUB_QUERY_PASSWORD``: :mod:`ldpub.credentials`); a URL with credentials is refused, and
+    every URL or server answer in a message is redacted (:mod:`ldpub.redact`).
+    """
 
     SOLUTIONS_MEDIA = "application/sparql-results+json"
     GRAPH_MEDIA = "application/n-triples"
+    ENV_PREFIX = "LDPUB_QUERY"
 
-    def __init__(self, url: str, terms: Terms | None = None, timeout: float = 30.0) -> None:
-        if not re.match(r"https?://[^\s/]+", url or ""):
-            raise QueryError(Problem(f"endpoint {url!r} is not an http(s) URL", hint="e.g. --endpoint http://127.0.0.1:7878/query"))
+    def __init__(self, url: str, terms: Terms | None = None, timeout: float = 30.0, auth=None) -> None:
+        from .credentials import auth_from_env, check_url
+        from .redact import redact_url
+
+        try:
+            check_url(url or "", "the endpoint", self.ENV_PREFIX, QueryError)
+        except QueryError as exc:
+            raise QueryError(Problem(exc.problems[0].message, hint="e.g. --endpoint http://127.0.0.1:7878/query")) from None
         self.url = url
         self.terms = terms or Terms()
         self.timeout = timeout
-        self.description = url
+        self.auth = auth if auth is not None else auth_from_env(self.ENV_PREFIX, error=QueryError)
+        self.description = redact_url(url)
 
     def execute(self, text: str) -> QueryResult:
         import httpx
@@ -591,27 +709,31 @@ class EndpointTarget(Target):
 
         from .sparqltext import query_form
 
+        guard(text, allow_service=self.allow_service)
         graph = query_form(text) in ("construct", "describe")
         accept = self.GRAPH_MEDIA if graph else self.SOLUTIONS_MEDIA
+        from .redact import excerpt, redact_text
+
+        shown = self.description  # the URL with its secrets masked
         try:
-            response = httpx.post(
-                self.url, data={"query": text}, headers={"Accept": accept}, timeout=self.timeout, follow_redirects=True
-            )
+            response = httpx.post(self.url, data={"query": text}, headers={"Accept": accept}, timeout=self.timeout,
+                                  follow_redirects=True, auth=self.auth)
         except httpx.TimeoutException:
-            raise QueryError(f"SPARQL endpoint {self.url} did not answer within {self.timeout:g} s") from None
+            raise QueryError(f"SPARQL endpoint {shown} did not answer within {self.timeout:g} s") from None
         except httpx.HTTPError as exc:
-            reason = str(exc) or type(exc).__name__
-            raise QueryError(f"cannot reach SPARQL endpoint {self.url}: {reason}") from None
+            reason = redact_text(exc) or type(exc).__name__
+            raise QueryError(f"cannot reach SPARQL endpoint {shown}: {reason}") from None
         if response.status_code >= 400:
-            body = " ".join(response.text.split())[:300]
-            raise QueryError(f"SPARQL endpoint {self.url} answered {response.status_code} {response.reason_phrase}: {body}")
+            raise QueryError(f"SPARQL endpoint {shown} answered {response.status_code} "
+                             f"{excerpt(response.reason_phrase, 80)}: {excerpt(response.text)}")
         try:
             if graph:
                 return QueryResult("graph", triples=list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)), query=text)
             answer = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:
-            media = response.headers.get("content-type", "?")
-            raise QueryError(f"SPARQL endpoint {self.url} sent an answer that is not {accept} ({media}): {exc}") from None
+            media = excerpt(response.headers.get("content-type", "?"), 80)
+            raise QueryError(f"SPARQL endpoint {shown} sent an answer that is not {accept} ({media}): "
+                             f"{excerpt(exc)}") from None
         return _solutions(answer, text)
 
 
@@ -622,13 +744,22 @@ def connect(
     data_dir: Path | None = None,
     files: list[Path] | None = None,
     timeout: float = 30.0,
+    allow_service: bool = False,
 ) -> Target:
     """A query target: ``endpoint`` URL, RDF ``files``, or the project built in memory.
 
     ``project`` is a :class:`ldpub.config.Project` or a folder (default: the current one); it
     gives the base IRI that slugs in parameters expand to. With an endpoint or files the project
-    is optional (parameters then take full IRIs).
+    is optional (parameters then take full IRIs). ``allow_service`` lets its queries use
+    ``SERVICE`` (federation: the query makes this machine call other servers). ``timeout``
+    bounds each query, embedded or on the endpoint (seconds; None: no limit for embedded).
     """
+    target = _connect(project, endpoint=endpoint, data_dir=data_dir, files=files, timeout=timeout)
+    target.allow_service = allow_service
+    return target
+
+
+def _connect(project, *, endpoint, data_dir, files, timeout) -> Target:
     from .config import Project, load_project
     from .errors import ConfigError
 
@@ -643,8 +774,11 @@ def connect(
         terms = _project_terms(project)
         if endpoint:
             return EndpointTarget(endpoint, terms, timeout)
-        return EmbeddedTarget.from_files(list(files or []), terms)
-    return EmbeddedTarget.from_project(project or load_project(None), data_dir)
+        target = EmbeddedTarget.from_files(list(files or []), terms)
+    else:
+        target = EmbeddedTarget.from_project(project or load_project(None), data_dir)
+    target.timeout = timeout
+    return target
 
 
 def _project_terms(project) -> Terms:
@@ -673,23 +807,25 @@ def run(
     target: Target | None = None,
     project: "Project | str | Path | None" = None,
     endpoint: str | None = None,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run a named query (by name) or SPARQL text, and return its :class:`QueryResult`.
 
     ``query`` is the name of a query in the project's ``queries/`` folder, a :class:`NamedQuery`,
     or SPARQL text (whose ``# param:`` header lines, if any, declare its parameters). ``params``
-    bind the declared parameters.
+    bind the declared parameters. ``SERVICE`` is refused unless ``allow_service`` (for a target
+    made here) or the given ``target``'s own ``allow_service``.
     """
     from .config import Project, load_project
 
     if target is None:
-        target = connect(project, endpoint=endpoint)
+        target = connect(project, endpoint=endpoint, allow_service=allow_service)
     if isinstance(query, str) and re.fullmatch(r"[\w.-]+", query):
         proj = project if isinstance(project, Project) else load_project(project)
         query = named_query(proj.queries_path, query)
     elif isinstance(query, str):
         query = parse_header(query, "<sparql>")
-    text = prepare(query, params, target.terms)
+    text = prepare(query, params, target.terms, allow_service=target.allow_service)
     check_records(query, params or {}, target)
     result = target.execute(text)
     result.prefixes = dict(target.terms.prefixes)

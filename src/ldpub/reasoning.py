@@ -275,8 +275,6 @@ def _culprits(build, reasoner: _Reasoner, max_runs: int) -> list[Finding]:
 
 def _explain(build, slug: str, triples: list) -> Finding | None:
     """Why one record clashes with the ontology, as precisely as the axioms tell."""
-    from .records import iter_all
-
     vocab = build.vocab
     source_map = build.mapped.source_map
     onto = build.ontology_triples
@@ -309,7 +307,7 @@ def _explain(build, slug: str, triples: list) -> Finding | None:
 
     # why each node has each type: (class -> (reason, line))
     reasons: dict[str, dict[str, tuple[str, int | None]]] = {}
-    record = next((r for r in iter_all(build.records) if r.slug == slug), None)
+    record = next((r for r in build.records if r.slug == slug), None)  # slugs name top-level records
     type_line = record.key_lines.get("type") if record else None
     for t in triples:
         s, p, o = t.subject.value, t.predicate.value, t.object

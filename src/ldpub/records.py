@@ -3,34 +3,64 @@
 A records file is a YAML list of records. Each record has a slug (``id``), a ``type``
 (an ontology class) and keys that are ontology terms::
 
-    - id: zawahiri-pledge-to-akhundzada
-      type: Pledge
-      pledger: ayman-al-zawahiri
-      pledgee: haibatullah-akhundzada
-      date: "2016"
-      publiclyAcknowledged: false
-      supportedBy:
-        - inSource: sarkar-2020
-          quote: "After al-Zawahiri pledged allegiance to Taliban Emir Akhundzada in 2016"
+    - id: ada-lovelace-joins-the-society
+      type: Membership
+      member: ada-lovelace                # a reference to another record, by slug
+      organization: analytical-society
+      role: fellow                        # a named individual, by local name, label or kebab-case
+      during: "1842"                      # EDTF, when the range is a fuzzy-date class
+      honorary: false
+      supportedBy:                        # a nested record, typed by the property's range
+        - inSource: memoir-1843
+          quote: "She was elected a fellow of the society in 1842"
 
 A value is a scalar, a nested record (a mapping: a node of its own, typed by the property's
-range unless it says ``type``), or a list of those.
+range unless it says ``type``), or a list of those. A nested record may carry an ``id`` of its
+own, a slug naming it within its parent (see :mod:`ldpub.mapping` for the IRIs it gets).
+
+Records come from projects nobody here wrote, so reading is bounded and every surprise is a
+:class:`~ldpub.errors.Problem` with file, line and column, never a traceback:
+
+* a records file over :data:`MAX_FILE_BYTES` is refused before it is read (split it);
+* a value over :data:`MAX_VALUE_BYTES`, records nested deeper than :data:`MAX_NESTING`, and YAML
+  aliases that repeat more text than the file holds (a "billion laughs") are refused;
+* characters YAML forbids (NUL, form feed, U+FFFE, other control characters) are listed with
+  their line and column; YAML tags (``!!python/name:...``, ``!custom``) are refused, never ignored;
+* line numbers are the ones an editor shows: YAML counts NEL, U+2028 and U+2029 as line breaks,
+  editors and ``grep -n`` do not, so positions after such a character are counted again;
+* a problem in one record never hides the others: all problems of all files are reported in
+  one run (:func:`load_files`).
 """
 
 from __future__ import annotations
 
+import os
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Union
 
 from .errors import Location, Problem, RecordError
+from .iris import SLUG_MAX_LENGTH, shown, slug_problem, suggest_slug
 
 __all__ = ["Scalar", "Record", "Value", "load_records", "load_file", "load_files", "data_files", "slug_entries",
-           "duplicate_slugs", "release", "SLUG_PATTERN", "RESERVED_KEYS"]
+           "duplicate_slugs", "release", "all_files_read", "RESERVED_KEYS", "MAX_FILE_BYTES", "MAX_VALUE_BYTES",
+           "MAX_NESTING", "FILE_RULES"]
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RESERVED_KEYS = ("id", "type")
+#: The largest records file read (bytes). Parsing holds the file's text, its YAML nodes and
+#: its records at once (measured: a 29 MiB file of 100k records peaks at 1.1 GB, 37 times its
+#: size), so bigger files are refused with a message naming the file, before any is read:
+#: split them (every ``*.yaml`` below the data folder is read; references work across files).
+MAX_FILE_BYTES = 32 * 2**20
+#: The largest single value (bytes of UTF-8): a quote, a description, any scalar.
+MAX_VALUE_BYTES = 16 * 2**20
+#: How deep records may nest inside a record (a provision's excerpt is depth 2).
+MAX_NESTING = 32
+#: Rules of problems after which a file's records are unknown (the file could not be read):
+#: references to slugs defined there are then not reported as dangling.
+FILE_RULES = frozenset({"yaml-syntax", "file-too-large", "disallowed-character", "yaml-alias", "unreadable-file"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,83 +100,280 @@ class Record:
 Value = Union[Scalar, Record]
 
 
-def _err(file: str, node, message: str, record: str | None = None, hint: str | None = None, key: str | None = None,
-         rule: str | None = None) -> Problem:
-    mark = node.start_mark
-    return Problem(message, Location(file, mark.line + 1, mark.column + 1, record, key), hint, rule)
-
-
+_TAG_PREFIX = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP, _NULL = (_TAG_PREFIX + t for t in ("str", "seq", "map", "null"))
+_PLAIN_TAGS = frozenset((_STR, _SEQ, _MAP, _NULL))
 _QUOTED = frozenset(("'", '"', "|", ">"))
+# what YAML 1.1 accepts in a stream (PyYAML's reader); everything else is refused by the parser
+_DISALLOWED = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_CONTROL_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed",
+                  0x1B: "escape", 0x7F: "delete", 0xFFFE: "a noncharacter", 0xFFFF: "a noncharacter"}
+_MAX_LISTED = 20  # disallowed characters listed per file
+_YAML = None  # the yaml module, imported by the first _parse (it is not needed before)
 
 
-def _scalar(node) -> Scalar:
-    return Scalar(node.value, node.style in _QUOTED, node.start_mark.line + 1, node.start_mark.column + 1)
+class _Abort(Exception):
+    """Stop reading a file: its problem is already recorded."""
 
 
-_YAML = None
+class _EditorLines:
+    """Line and column as an editor shows them, for text where YAML sees extra line breaks.
+
+    YAML treats NEL (U+0085), LINE SEPARATOR and PARAGRAPH SEPARATOR as line breaks;
+    editors, ``git`` and ``grep -n`` break lines only at LF, CR LF and CR. A mark's
+    character index is exact either way, so the line is found from it.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+
+    def __call__(self, mark) -> tuple[int, int]:
+        line = bisect_right(self.starts, mark.index)
+        return line, mark.index - self.starts[line - 1] + 1
 
 
-def _yaml():
-    """The yaml module (imported on first use; these functions run once per value)."""
+def _editor_lines(text: str) -> "_EditorLines | None":
+    """An :class:`_EditorLines` when ``text`` holds a break only YAML counts, else None (YAML's lines are right)."""
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return _EditorLines(text)
+    return None
+
+
+def _tag_as_written(tag: str) -> str:
+    return "!!" + tag[len(_TAG_PREFIX):] if tag.startswith(_TAG_PREFIX) else tag
+
+
+def _size(n: int) -> str:
+    """A size for a message: exact bytes, and MiB when large (``16,777,217 bytes (16.0 MiB)``)."""
+    return f"{n:,} bytes ({n / 2**20:.1f} MiB)" if n >= 2**20 else f"{n:,} bytes"
+
+
+def _limit(n: int) -> str:
+    return f"{n // 2**20} MiB" if n % 2**20 == 0 else f"{n:,} bytes"
+
+
+class _Reader:
+    """Turns the YAML node tree of one file into records, collecting every problem."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.editor = _editor_lines(text)
+        # without aliases, the nodes and value characters of a file never exceed its length
+        self.budget = 2 * len(text) + 4096
+        self.cost = 0
+
+    def position(self, node) -> tuple[int, int]:
+        mark = node.start_mark
+        if self.editor is not None:
+            return self.editor(mark)
+        return mark.line + 1, mark.column + 1
+
+    def problem(self, node, message: str, record: str | None = None, hint: str | None = None,
+                key: str | None = None, rule: str | None = None) -> None:
+        line, column = self.position(node)
+        self.problems.append(Problem(message, Location(self.file, line, column, record, key), hint, rule))
+
+    def plain(self, node, record: str | None, key: str | None = None) -> bool:
+        """Whether ``node`` carries no YAML tag (a tagged node is a problem, and is skipped)."""
+        tag = node.tag
+        if tag in _PLAIN_TAGS:
+            return True
+        self.problem(node, f"YAML tag {shown(_tag_as_written(tag))} is not allowed: records hold plain text, "
+                           "lists and mappings", record,
+                     "remove the tag (put the value in quotes if it starts with '!')", key, "yaml-tag")
+        return False
+
+    def spend(self, node, amount: int) -> None:
+        self.cost += amount
+        if self.cost > self.budget:
+            self.problem(node, "YAML aliases (*name) repeat more than the file holds", None,
+                         "write the values out instead of repeating anchors", rule="yaml-alias")
+            raise _Abort
+
+    def values(self, node, parent: Record, key: str, depth: int) -> list[Value]:
+        """The values under one key (a scalar, a mapping, or a list of those); runs once per key."""
+        ScalarNode = _YAML.ScalarNode
+        items = node.value if type(node) is _YAML.SequenceNode else [node]
+        if items is node.value and node.tag is not _SEQ and not self.plain(node, parent.top.slug, key):
+            return []
+        out: list[Value] = []
+        editor = self.editor
+        for item in items:
+            if type(item) is ScalarNode:
+                text = item.value
+                self.cost += 1 + len(text)
+                tag = item.tag
+                if tag is not _STR:  # resolved to null, or an explicit tag
+                    if tag == _NULL or not self.plain(item, parent.top.slug, key):
+                        continue
+                elif item.style is None and text in _NULLS:
+                    continue
+                if len(text) > MAX_VALUE_BYTES // 4 and len(text.encode("utf-8")) > MAX_VALUE_BYTES:
+                    self.too_large(item, parent, key, text)
+                    continue
+                mark = item.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if editor is None else editor(mark)
+                out.append(Scalar(text, item.style in _QUOTED, line, column))
+            elif type(item) is _YAML.MappingNode:
+                nested = self.record(item, parent, depth + 1)
+                if nested is not None:
+                    out.append(nested)
+            else:
+                self.problem(item, f"'{key}' holds a list inside a list", parent.top.slug, "flatten it", key,
+                             "invalid-value")
+                break  # once per key is enough
+        if self.cost > self.budget:
+            self.spend(node, 0)
+        return out
+
+    def too_large(self, node, parent: Record, key: str, text: str) -> None:
+        self.problem(node, f"'{key}' holds a value of {_size(len(text.encode('utf-8')))}; a value may hold at most "
+                           f"{_limit(MAX_VALUE_BYTES)}", parent.top.slug,
+                     "keep long texts in files of their own (e.g. under [paths] sources) and quote the passage "
+                     "that matters", key, "value-too-large")
+
+    def record(self, node, parent: Record | None = None, depth: int = 0) -> Record | None:
+        yaml = _YAML
+        self.spend(node, 1)
+        record = parent.top.slug if parent else None
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, "a record must be a mapping of keys to values", record,
+                         "start it with '- id: my-slug'", rule="yaml-syntax")
+            return None
+        if not self.plain(node, record):
+            return None
+        if depth > MAX_NESTING:
+            self.problem(node, f"records nest deeper than {MAX_NESTING} levels", record,
+                         "give the inner records ids of their own and refer to them by slug", rule="too-deep")
+            return None
+        line, _ = self.position(node)
+        rec = Record(None, [], {}, self.file, line, parent=parent)
+        key_lines, editor, ScalarNode = rec.key_lines, self.editor, yaml.ScalarNode
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode:
+                self.problem(key_node, "keys must be plain names", record, rule="invalid-value")
+                continue
+            if key_node.tag is not _STR and not self.plain(key_node, record):
+                continue
+            key = key_node.value
+            self.cost += 1 + len(key)
+            if key in key_lines:
+                self.problem(key_node, f"key {shown(key)} appears twice in one record", record,
+                             "list several values under one key instead", key, "duplicate-key")
+                continue
+            key_lines[key] = key_node.start_mark.line + 1 if editor is None else editor(key_node.start_mark)[0]
+            if key == "id":
+                self.read_id(rec, value_node, parent)
+                record = record or rec.slug
+            elif key == "type":
+                rec.types = [v for v in self.values(value_node, rec, key, depth) if isinstance(v, Scalar)]
+            else:
+                rec.fields[key] = self.values(value_node, rec, key, depth)
+        return rec
+
+    def read_id(self, rec: Record, node, parent: Record | None) -> None:
+        yaml = _YAML
+        record = parent.top.slug if parent else None
+        if not isinstance(node, yaml.ScalarNode) or not self.plain(node, record, "id"):
+            self.problem(node, "'id' must be a slug", record, "write 'id: my-slug'", "id", "invalid-slug")
+            return
+        slug = node.value
+        self.spend(node, 1 + len(slug))
+        why = slug_problem(slug)
+        # an invalid id names its record in messages only: short, and with no control characters
+        rec.slug = slug if not why else shown(slug, SLUG_MAX_LENGTH)[1:-1]
+        if why:
+            self.problem(node, f"slug {shown(slug)} is not valid: it {why}", record or rec.slug,
+                         f"use lower-case letters, digits and hyphens, not first or last, at most {SLUG_MAX_LENGTH} "
+                         f"characters, e.g. '{suggest_slug(slug)}'", "id", "invalid-slug")
+
+
+def _disallowed_characters(text: str, file: str) -> list[Problem]:
+    """One problem per character YAML refuses (the first :data:`_MAX_LISTED`), with line and column."""
+    import unicodedata
+
+    editor = _EditorLines(text)
+    problems = []
+    for n, m in enumerate(_DISALLOWED.finditer(text)):
+        if n == _MAX_LISTED:
+            problems.append(Problem(f"more characters YAML does not allow follow (only the first {_MAX_LISTED} "
+                                    "are listed)", Location(file), None, "disallowed-character"))
+            break
+        char = m.group()
+        code = ord(char)
+        name = _CONTROL_NAMES.get(code) or unicodedata.name(char, "a control character")
+        line, column = editor(_Index(m.start()))
+        problems.append(Problem(
+            f"character U+{code:04X} ({name}) at column {column} is not allowed in YAML",
+            Location(file, line, column), "delete it; if the value must hold it, write it as an escape in a "
+            f"double-quoted string (\"\\u{code:04X}\")" if code > 0xFF else
+            f"delete it; if the value must hold it, write it as an escape in a double-quoted string (\"\\x{code:02X}\")",
+            "disallowed-character"))
+    return problems
+
+
+@dataclass(frozen=True)
+class _Index:
+    """A stand-in for a YAML mark: only the character index is known."""
+
+    index: int
+
+
+def _parse(text: str, file: str) -> tuple[list[Record], list[Problem]]:
+    """The records of one file's text and the problems of its records.
+
+    Raises :class:`RecordError` when the file as a whole cannot be read (its records are unknown).
+    """
     global _YAML
-    if _YAML is None:
-        import yaml
+    import yaml
 
-        _YAML = yaml
-    return _YAML
+    _YAML = yaml
 
-
-def _values(file: str, node, problems: list[Problem], parent: Record, key: str) -> list[Value]:
-    yaml = _yaml()
-    ScalarNode = yaml.ScalarNode
-    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
-    out: list[Value] = []
-    for item in items:
-        if isinstance(item, ScalarNode):
-            if item.tag == "tag:yaml.org,2002:null" or (item.style is None and item.value in ("", "~", "null")):
+    try:
+        root = yaml.compose(text, Loader=_loader())
+    except yaml.reader.ReaderError as exc:
+        problems = _disallowed_characters(text, file)
+        if not problems:  # not a character we know of: say where the parser stopped
+            problems = [Problem(f"YAML cannot read this file: {exc.reason}", Location(file), None, "yaml-syntax")]
+        raise RecordError(problems) from exc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = col = None
+        if mark is not None:
+            editor = _editor_lines(text)
+            line, col = editor(mark) if editor else (mark.line + 1, mark.column + 1)
+        what = (exc.problem or exc.context or "syntax error").strip()
+        raise RecordError(Problem(f"YAML syntax error: {what}", Location(file, line, col),
+                                  "check indentation, quotes and colons on this line", "yaml-syntax")) from exc
+    except yaml.YAMLError as exc:
+        raise RecordError(Problem(f"YAML cannot read this file: {exc}", Location(file), None, "yaml-syntax")) from exc
+    except RecursionError as exc:
+        raise RecordError(Problem("YAML nests too deep to read", Location(file),
+                                  f"records may nest at most {MAX_NESTING} levels", "yaml-syntax")) from exc
+    if root is None:
+        return [], []
+    reader = _Reader(file, text)
+    if not isinstance(root, yaml.SequenceNode) or not reader.plain(root, None):
+        reader.problem(root, "a records file must be a YAML list of records", hint="start each record with '- id: my-slug'",
+                       rule="yaml-syntax")
+        raise RecordError(reader.problems)
+    records = []
+    try:
+        for item in root.value:
+            rec = reader.record(item)
+            if rec is None:
                 continue
-            mark = item.start_mark
-            out.append(Scalar(item.value, item.style in _QUOTED, mark.line + 1, mark.column + 1))
-        elif isinstance(item, yaml.MappingNode):
-            nested = _record(file, item, problems, parent=parent)
-            if nested is not None:
-                out.append(nested)
-        else:
-            problems.append(_err(file, item, f"'{key}' holds a list inside a list", parent.top.slug, "flatten it", key, "invalid-value"))
-    return out
-
-
-def _record(file: str, node, problems: list[Problem], parent: Record | None = None) -> Record | None:
-    yaml = _yaml()
-    if not isinstance(node, yaml.MappingNode):
-        problems.append(_err(file, node, "a record must be a mapping of keys to values", hint="start it with '- id: my-slug'", rule="yaml-syntax"))
-        return None
-    rec = Record(None, [], {}, file, node.start_mark.line + 1, parent=parent)
-    slug_for_errors = parent.top.slug if parent else None
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(_err(file, key_node, "keys must be plain names", slug_for_errors, rule="invalid-value"))
-            continue
-        key = key_node.value
-        if key in rec.key_lines:
-            problems.append(_err(file, key_node, f"key '{key}' appears twice in one record", slug_for_errors,
-                                 "list several values under one key instead", key, "duplicate-key"))
-            continue
-        rec.key_lines[key] = key_node.start_mark.line + 1
-        if key == "id":
-            if not isinstance(value_node, yaml.ScalarNode):
-                problems.append(_err(file, value_node, "'id' must be a slug", slug_for_errors, rule="invalid-slug"))
-                continue
-            rec.slug = value_node.value
-            slug_for_errors = slug_for_errors or rec.slug
-            if not SLUG_PATTERN.match(rec.slug):
-                problems.append(_err(file, value_node, f"slug '{rec.slug}' is not valid", rec.slug,
-                                     "use lower-case letters, digits and hyphens, e.g. 'ayman-al-zawahiri'", "id", "invalid-slug"))
-        elif key == "type":
-            rec.types = [v for v in _values(file, value_node, problems, rec, key) if isinstance(v, Scalar)]
-        else:
-            rec.fields[key] = _values(file, value_node, problems, rec, key)
-    return rec
+            if rec.slug is None:
+                reader.problems.append(Problem("record has no 'id'", Location(file, rec.line),
+                                               "add 'id: my-slug' (lower-case, hyphens)", "missing-id"))
+            if not rec.types:
+                reader.problems.append(Problem("record has no 'type'", rec.location(),
+                                               "add 'type: ClassName' from the ontology", "missing-type"))
+            records.append(rec)
+    except _Abort:
+        raise RecordError(reader.problems) from None
+    return records, reader.problems
 
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
@@ -165,60 +392,53 @@ def _loader():
         import yaml
 
         base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        tags = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
-                yaml.MappingNode: "tag:yaml.org,2002:map"}
+        tags = {yaml.ScalarNode: _STR, yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}
 
         class RecordLoader(base):
             def resolve(self, kind, value, implicit, _scalar=yaml.ScalarNode, _tags=tags, _nulls=_NULLS):
                 if kind is _scalar and implicit[0] and value in _nulls:
-                    return "tag:yaml.org,2002:null"
+                    return _NULL
                 return _tags[kind]
 
         _LOADER = RecordLoader
     return _LOADER
 
 
-def load_file(path: Path, display: str | None = None) -> list[Record]:
-    """Load one YAML records file; raise :class:`RecordError` listing every problem found."""
-    import yaml
+def _read(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a records file, refused when over ``max_bytes`` (before reading it).
 
-    file = display or str(path)
+    ``max_bytes``: :data:`MAX_FILE_BYTES` unless the project sets ``[limits] max_file_bytes``
+    (:mod:`ldpub.limits`).
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            data = stream.read(max_bytes + 1) if size <= max_bytes else b""
+    except OSError as exc:
+        raise RecordError.at(f"cannot read records file: {exc.strerror}", display, rule="unreadable-file") from exc
+    if size > max_bytes or len(data) > max_bytes:
+        raise RecordError.at(
+            f"records file of {_size(max(size, len(data)))} is over the limit of {_limit(max_bytes)} per file "
+            "([limits] max_file_bytes)",
+            display, hint="split it into several files in the data folder (each a YAML list of records; "
+                          "references work across files), or raise the limit in ldpub.toml if the machine has "
+                          "the memory", rule="file-too-large")
+    return data
+
+
+def _decode(data: bytes, display: str) -> str:
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RecordError.at("file is not UTF-8 text", file, hint="save it as UTF-8", rule="yaml-syntax") from exc
-    return _parse(text, file)
+        line = data[: exc.start].count(b"\n") + 1
+        raise RecordError.at("file is not UTF-8 text", display, line, hint="save it as UTF-8",
+                             rule="yaml-syntax") from exc
 
 
-def _parse(text: str, file: str) -> list[Record]:
-    import yaml
-
-    loader = _loader()
-    try:
-        root = yaml.compose(text, Loader=loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        what = (exc.problem or exc.context or "syntax error").strip()
-        raise RecordError(Problem(f"YAML syntax error: {what}", Location(file, line, col),
-                                  "check indentation, quotes and colons on this line", "yaml-syntax")) from exc
-    if root is None:
-        return []
-    if not isinstance(root, yaml.SequenceNode):
-        raise RecordError(_err(file, root, "a records file must be a YAML list of records",
-                               hint="start each record with '- id: my-slug'", rule="yaml-syntax"))
-    problems: list[Problem] = []
-    records = []
-    for item in root.value:
-        rec = _record(file, item, problems)
-        if rec is None:
-            continue
-        if rec.slug is None:
-            problems.append(Problem("record has no 'id'", Location(file, rec.line), "add 'id: my-slug' (lower-case, hyphens)", "missing-id"))
-        if not rec.types:
-            problems.append(Problem("record has no 'type'", rec.location(), "add 'type: ClassName' from the ontology", "missing-type"))
-        records.append(rec)
+def load_file(path: Path, display: str | None = None, max_file_bytes: int = MAX_FILE_BYTES) -> list[Record]:
+    """Load one YAML records file; raise :class:`RecordError` listing every problem found."""
+    file = display or str(path)
+    records, problems = _parse(_decode(_read(path, file, max_file_bytes), file), file)
     if problems:
         raise RecordError(problems)
     return records
@@ -271,27 +491,30 @@ class RecordCache:
             pass
 
 
-def _load_cached(path: Path, display: str, cache: RecordCache) -> list[Record]:
-    data = path.read_bytes()
-    hit = cache.get(data, display)
+def _load_one(path: Path, display: str, cache: "RecordCache | None",
+              max_file_bytes: int = MAX_FILE_BYTES) -> tuple[list[Record], list[Problem]]:
+    """The records of one file and the problems of its records (from the cache when unchanged).
+
+    Raises :class:`RecordError` when the file cannot be read at all.
+    """
+    data = _read(path, display, max_file_bytes)
+    hit = cache.get(data, display) if cache is not None else None
     if hit is not None:
-        return hit
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RecordError.at("file is not UTF-8 text", display, hint="save it as UTF-8", rule="yaml-syntax") from exc
-    records = _parse(text, display)
-    cache.put(data, display, records)
-    return records
+        return hit, []
+    records, problems = _parse(_decode(data, display), display)
+    if cache is not None and not problems:
+        cache.put(data, display, records)
+    return records, problems
 
 
-def load_records(folder: Path, relative_to: Path | None = None, cache_dir: Path | None = None) -> list[Record]:
+def load_records(folder: Path, relative_to: Path | None = None, cache_dir: Path | None = None,
+                 max_file_bytes: int = MAX_FILE_BYTES) -> list[Record]:
     """Load every ``*.yaml`` below ``folder``; problems from all files are reported together.
 
     Duplicate slugs across files are an error naming both places. With ``cache_dir``, files
     whose content is unchanged since the last run are read from the cache (see :class:`RecordCache`).
     """
-    records, problems = load_files(data_files(folder, relative_to), cache_dir)
+    records, problems = load_files(data_files(folder, relative_to), cache_dir, max_file_bytes)
     problems.extend(duplicate_slugs(slug_entries(records)))
     if problems:
         raise RecordError(problems)
@@ -306,8 +529,14 @@ def data_files(folder: Path, relative_to: Path | None = None) -> list[tuple[Path
             for path in record_files(folder)]
 
 
-def load_files(files: list[tuple[Path, str]], cache_dir: Path | None = None) -> tuple[list[Record], list[Problem]]:
-    """The records of some files (``(path, display name)``), and every problem found in them."""
+def load_files(files: list[tuple[Path, str]], cache_dir: Path | None = None,
+               max_file_bytes: int = MAX_FILE_BYTES) -> tuple[list[Record], list[Problem]]:
+    """The records of some files (``(path, display name)``), and every problem found in them.
+
+    Records with problems are returned too (a record with a bad ``id`` can still be checked
+    for unknown keys), so one run reports everything; a file that cannot be read at all gives
+    no records and a problem whose rule is in :data:`FILE_RULES`.
+    """
     from .errors import LdpubError
 
     problems: list[Problem] = []
@@ -315,18 +544,29 @@ def load_files(files: list[tuple[Path, str]], cache_dir: Path | None = None) -> 
     cache = RecordCache(cache_dir) if cache_dir is not None else None
     for path, display in files:
         try:
-            records.extend(_load_cached(path, display, cache) if cache else load_file(path, display))
+            found, trouble = _load_one(path, display, cache, max_file_bytes)
         except LdpubError as exc:
             problems.extend(exc.problems)
+            continue
+        records.extend(found)
+        problems.extend(trouble)
     return records, problems
 
 
-SlugEntry = tuple  # (slug, file, line, location of its 'id')
+def all_files_read(problems: list[Problem]) -> bool:
+    """Whether every file could be read (no problem says a whole file's records are unknown)."""
+    return not any(p.rule in FILE_RULES for p in problems)
+
+
+SlugEntry = tuple  # (slug, file, line, location of its 'id', its type names)
 
 
 def slug_entries(records: list[Record]) -> list[SlugEntry]:
-    """Every slug with where it is defined, in record order (small enough to send between processes)."""
-    return [(rec.slug, rec.file, rec.line, rec.location("id")) for rec in iter_all(records) if rec.slug is not None]
+    """Every slug of a top-level record with where it is defined and its type names, in record
+    order (small enough to send between processes). Ids of nested records name them within
+    their parent only, and are not slugs of the dataset."""
+    return [(rec.slug, rec.file, rec.line, rec.location("id"), tuple(t.text for t in rec.types))
+            for rec in records if rec.slug is not None]
 
 
 def duplicate_slugs(entries: list[SlugEntry]) -> list[Problem]:
@@ -339,7 +579,7 @@ def duplicate_slugs(entries: list[SlugEntry]) -> list[Problem]:
         if first is None:
             seen[slug] = entry
             continue
-        problems.append(Problem(f"duplicate slug '{slug}' (first defined at {first[1]}:{first[2]})",
+        problems.append(Problem(f"duplicate slug {shown(slug)} (first defined at {first[1]}:{first[2]})",
                                 entry[3], "give this record another id", "duplicate-slug"))
     return problems
 

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .ontology import ANNOTATION, DATATYPE, OBJECT, Term, Vocabulary
+from .ontology import ANNOTATION, DATATYPE, OBJECT, Term, Vocabulary, kebab_case, name_key
 from .rdfterms import RDF, RDF_LANGSTRING, RDF_TYPE, SH, XSD
 
 __all__ = ["record_schema", "project_schema", "schema_json", "SCHEMA_DIALECT"]
@@ -60,7 +60,7 @@ class _KeyRule:
 
     min_count: int = 0
     max_count: int | None = None
-    allowed: list[str] | None = None  # the names of the sh:in individuals / values
+    allowed: list[dict[str, Any]] = field(default_factory=list)  # one schema per sh:in list
     patterns: list[str] = field(default_factory=list)
     keywords: dict[str, Any] = field(default_factory=dict)  # minLength, maximum, ...
 
@@ -143,8 +143,7 @@ def _read_property_shape(shapes: _Shapes, prop, rule: _KeyRule, vocab: Vocabular
         rule.max_count = max_count if rule.max_count is None else min(rule.max_count, max_count)
     head = shapes.one(prop, SH + "in")
     if head is not None:
-        names = sorted({name for member in shapes.items(head) for name in _names(member, vocab)})
-        rule.allowed = names if rule.allowed is None else sorted(set(rule.allowed) & set(names))
+        rule.allowed.append(_one_of(shapes.items(head), vocab))
     pattern = shapes.one(prop, SH + "pattern")
     if pattern is not None and not shapes.objects(prop, SH + "flags"):
         rule.patterns.append(pattern.value)
@@ -158,19 +157,35 @@ def _read_property_shape(shapes: _Shapes, prop, rule: _KeyRule, vocab: Vocabular
             rule.keywords[keyword] = value
 
 
-def _names(member, vocab: Vocabulary) -> list[str]:
-    """How a record may name an sh:in member: an individual's local name and label, or a literal."""
-    if type(member).__name__ != "NamedNode":
-        return [member.value] if hasattr(member, "value") else []
-    names = {member.value}
-    for by_name in vocab.individuals.values():
-        names.update(name for name, iri in by_name.items() if iri == member.value)
-    local = re.split(r"[#/]", member.value)[-1]
-    names.update((local, local.lower()))
-    label = vocab.labels.get(member.value)
-    if label:
-        names.add(label)
-    return sorted(n for n in names if n)
+def _one_of(members: list, vocab: Vocabulary) -> dict[str, Any]:
+    """The values an sh:in list allows, as a record writes them.
+
+    A literal is written as it is. An individual may be written by local name, label or
+    kebab-case, in any case (:meth:`ldpub.ontology.Vocabulary.find_individuals`): the enum
+    offers the usual forms for completion, the pattern accepts every spelling ldpub accepts.
+    """
+    offered: set[str] = set()
+    keys: set[str] = set()
+    for member in members:
+        if type(member).__name__ != "NamedNode":
+            offered.add(member.value)
+            continue
+        names = _names_of(vocab, member.value)
+        offered.update(names)
+        keys.update(name_key(n) for n in names)
+    enum = {"enum": sorted(offered)}
+    keys.discard("")
+    return {"anyOf": [enum, {"type": "string", "pattern": _spelled(keys)}]} if keys else enum
+
+
+def _spelled(keys: set[str]) -> str:
+    """A pattern for the texts whose letters and digits, ignoring case, spell one of ``keys``."""
+    gap = "[^0-9A-Za-z]*"
+
+    def letter(c: str) -> str:
+        return f"[{c}{c.upper()}]" if c.isascii() and c.isalpha() and c.upper() != c else re.escape(c)
+
+    return "^(" + "|".join(gap + gap.join(letter(c) for c in key) + gap for key in sorted(keys)) + ")$"
 
 
 # ---------------------------------------------------------------------------- values
@@ -199,9 +214,10 @@ def _individual_names(vocab: Vocabulary, range_iri: str | None) -> list[str]:
 
 
 def _names_of(vocab: Vocabulary, iri: str) -> set[str]:
+    """How a record usually names an individual: local name, its kebab-case, its label."""
     local = re.split(r"[#/]", iri)[-1]
     label = vocab.labels.get(iri)
-    return {n for n in (local, label) if n}
+    return {n for n in (local, kebab_case(local) if local else None, label) if n}
 
 
 def _single_value(term: Term, vocab: Vocabulary) -> dict[str, Any]:
@@ -241,12 +257,14 @@ def _type_is(keys: list[str]) -> dict[str, Any]:
 
 def _rule_schema(key: str, rule: _KeyRule) -> dict[str, Any]:
     item: dict[str, Any] = dict(rule.keywords)
-    if rule.allowed is not None:
-        item["enum"] = rule.allowed
+    if len(rule.allowed) == 1:
+        item.update(rule.allowed[0])
+    elif rule.allowed:
+        item["allOf"] = list(rule.allowed)
     if len(rule.patterns) == 1:
         item["pattern"] = rule.patterns[0]
     elif rule.patterns:
-        item["allOf"] = [{"pattern": p} for p in rule.patterns]
+        item["allOf"] = item.get("allOf", []) + [{"pattern": p} for p in rule.patterns]
     single: dict[str, Any] = {"not": {"type": "array"}}
     many: dict[str, Any] = {"type": "array"}
     if rule.min_count:
@@ -265,7 +283,7 @@ def _rule_schema(key: str, rule: _KeyRule) -> dict[str, Any]:
 def _shape_constraints(by_key: dict[str, _KeyRule]) -> dict[str, Any] | None:
     """What the shapes targeting one class say about its records' keys (None: nothing JSON Schema can say)."""
     properties = {key: _rule_schema(key, rule) for key, rule in sorted(by_key.items())
-                  if rule.min_count or rule.max_count is not None or rule.allowed is not None
+                  if rule.min_count or rule.max_count is not None or rule.allowed
                   or rule.patterns or rule.keywords}
     required = sorted(key for key, rule in by_key.items() if rule.min_count)
     if not properties:
@@ -274,6 +292,11 @@ def _shape_constraints(by_key: dict[str, _KeyRule]) -> dict[str, Any] | None:
     if required:
         out["required"] = required
     return out
+
+
+def _aliases(vocab: Vocabulary, terms: dict[str, Term]) -> dict[str, str]:
+    """Other names the records may use for these terms (prefixed or local names): alias -> key."""
+    return {alias: key for alias, key in sorted(getattr(vocab, "aliases", {}).items()) if key in terms}
 
 
 def _class_key(vocab: Vocabulary, iri: str) -> str | None:
@@ -289,13 +312,14 @@ def record_schema(vocab: Vocabulary, shape_triples: Iterable = (), *, title: str
     deterministic for the same input (keys and lists sorted).
     """
     rules = _class_rules(_Shapes(shape_triples), vocab)
-    class_keys = sorted(vocab.classes)
+    class_aliases = _aliases(vocab, vocab.classes)
+    class_keys = sorted([*vocab.classes, *class_aliases])
     defs: dict[str, Any] = {
         "slug": {"type": "string", "pattern": slug_pattern,
                  "description": "lower-case letters, digits and hyphens; it names the record's IRI"},
-        "reference": {"type": "string", "description": "the id (slug) of a record, a named individual, or an absolute IRI",
-                      "anyOf": [{"pattern": slug_pattern}, {"pattern": r"^https?://\S+$"},
-                                {"pattern": r"^[A-Za-z][\w .-]*$"}]},
+        # a slug, an absolute IRI, or an individual by local name, label or kebab-case: any text
+        "reference": {"type": "string", "minLength": 1,
+                      "description": "the id (slug) of a record, a named individual, or an absolute IRI"},
         "type": {"anyOf": [{"enum": class_keys}, {"type": "array", "items": {"enum": class_keys}, "minItems": 1}],
                  "description": "a class of the ontology"},
     }
@@ -309,9 +333,12 @@ def record_schema(vocab: Vocabulary, shape_triples: Iterable = (), *, title: str
         shaped[target] = f"shape-{key}"
         defs[shaped[target]] = constraints
         members = sorted(k for k in (_class_key(vocab, c) for c in vocab.subclasses.get(target, {target})) if k)
+        members = sorted([*members, *(alias for alias, key in class_aliases.items() if key in members)])
         conditions.append({"if": {"properties": {"type": _type_is(members)}, "required": ["type"]},
                            "then": {"$ref": f"#/definitions/{shaped[target]}"}})
     keys = {term.key: _value(term, vocab) for term in vocab.properties.values()}
+    for alias, key in _aliases(vocab, vocab.properties).items():  # org:member as well as member
+        keys[alias] = {**_value(vocab.properties[key], vocab), "description": f"the same as '{key}'"}
     body = {"properties": {"id": {"$ref": "#/definitions/slug"}, "type": {"$ref": "#/definitions/type"}, **dict(sorted(keys.items()))},
             "additionalProperties": False}
     defs["nested"] = {"type": "object", **body, **({"allOf": conditions} if conditions else {})}
@@ -340,14 +367,14 @@ def record_schema(vocab: Vocabulary, shape_triples: Iterable = (), *, title: str
 def project_schema(project) -> dict[str, Any]:
     """The record schema of a project (:class:`ldpub.config.Project`): its ontology and shapes."""
     from .ontology import load_vocabulary
-    from .records import SLUG_PATTERN
+    from .iris import SLUG_ANCHORED
     from .validate import load_shapes
 
     vocab = load_vocabulary(project.ontology_path)
     shapes_store, _ = load_shapes(project.shapes_path)
     title = str(project.section("project").get("title") or project.name)
     return record_schema(vocab, (q.triple for q in shapes_store), title=f"{title}: records",
-                         slug_pattern=SLUG_PATTERN.pattern)
+                         slug_pattern=SLUG_ANCHORED)
 
 
 def schema_json(schema: dict[str, Any]) -> str:

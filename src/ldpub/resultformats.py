@@ -7,7 +7,7 @@ ntriples, jsonld for CONSTRUCT/DESCRIBE graphs.
   is lost (types, languages) and any SPARQL tool can read it back.
 * ``md``: a Markdown table; ``table``: an aligned table for a terminal, or one block per row when
   the table would be wider than the terminal.
-  Both show IRIs compacted with the project's prefixes (``d:taliban``) and, when a label is
+  Both show IRIs compacted with the project's prefixes (``d:riverside-rowing-club``) and, when a label is
   known, the label next to the IRI.
 """
 
@@ -154,7 +154,7 @@ def _merged_columns(variables: list[str]) -> list[tuple[str, int, int | None]]:
 
 def _table(result, ctx: DisplayContext) -> str:
     """An aligned grid when it fits the width; otherwise one aligned block per row (like psql's
-    expanded display). IRI and label columns are merged: ``Taliban (d:taliban)``."""
+    expanded display). IRI and label columns are merged: ``Riverside Rowing Club (d:riverside-rowing-club)``."""
     import pyoxigraph as ox
 
     variables, rows = _rows_or_boolean(result)

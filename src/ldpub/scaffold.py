@@ -43,14 +43,17 @@ def template_files() -> dict[str, str]:
 
 
 def init_project(folder: Path, name: str | None = None, title: str | None = None,
-                 base_iri: str | None = None) -> list[Path]:
-    """Create a project in ``folder`` (new or empty); return the files written."""
-    from .output import write_files
+                 base_iri: str | None = None, *, notify=None) -> list[Path]:
+    """Create a project in ``folder`` (new or empty); return the files written.
+
+    ``notify`` hears of leftovers of an earlier, interrupted ``init`` that were cleaned up.
+    """
+    from .output import is_internal, write_files
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ConfigError.at("exists and is not a folder", folder, hint="choose a new folder name")
-    if folder.is_dir() and any(folder.iterdir()):
+    if folder.is_dir() and any(not is_internal(p.name) for p in folder.iterdir()):
         raise ConfigError.at("folder is not empty; ldpub init does not overwrite anything", folder,
                              hint="choose a new or empty folder")
     name = name or re.sub(r"[^a-z0-9-]+", "-", folder.resolve().name.lower()).strip("-") or "dataset"
@@ -73,7 +76,7 @@ def init_project(folder: Path, name: str | None = None, title: str | None = None
     }
     files = {path: Template(text).safe_substitute(values).encode("utf-8") for path, text in template_files().items()}
     files[SCHEMA_FILE] = _record_schema(files)
-    return write_files(folder, dict(sorted(files.items())))
+    return write_files(folder, dict(sorted(files.items())), notify=notify)
 
 
 def _record_schema(files: dict[str, bytes]) -> bytes:

@@ -11,60 +11,144 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .errors import Location, Problem, QueryError
 
-__all__ = ["query_form", "where_brace", "values_block", "inject_values", "syntax_problem", "QUERY_FORMS"]
+__all__ = ["Token", "tokens", "nesting_depth", "line_column", "query_form", "where_brace", "values_block", "inject_values", "syntax_problem", "QUERY_FORMS"]
 
 QUERY_FORMS = ("select", "construct", "describe", "ask")
 
-_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
-_STRINGS = ('"""', "'''", '"', "'")
+# The terminals of the SPARQL 1.1 grammar (section 19.8) that the lexer needs. Every pattern is
+# written so that a failed attempt costs at most the rest of its line or run (possessive
+# quantifiers): lexing stays linear in the length of the query, whatever the input.
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_STRING = (
+    r'"""(?:(?:""?)?(?:[^"\\]|\\[\s\S]))*+"""'
+    r"|'''(?:(?:''?)?(?:[^'\\]|\\[\s\S]))*+'''"
+    r'|"(?:[^"\\\r\n]|\\[^\r\n])*+"'
+    r"|'(?:[^'\\\r\n]|\\[^\r\n])*+'"
+)
+_TOKEN = re.compile(
+    "|".join(
+        f"(?P<{kind}>{pattern})"
+        for kind, pattern in (
+            ("space", r"[ \t\r\n]++"),
+            ("comment", r"#[^\r\n]*+"),
+            ("iri", f'<(?:[^<>"{{}}|^`\\\\\\x00-\\x20]|{_UCHAR})*+>'),
+            ("string", _STRING),
+            ("quote", r"[\"']"),  # a quote that starts no string: the query cannot be parsed
+            ("var", f"[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*+"),
+            ("bnode", f"_:[{_PN_CHARS_U}0-9][{_PN_CHARS}]*+(?:\\.++[{_PN_CHARS}]++)*+"),
+            ("langtag", r"@[a-zA-Z]++(?:-[a-zA-Z0-9]++)*+(?:--(?:ltr|rtl)(?![a-zA-Z0-9]))?"),
+            ("number", r"(?:[0-9]++\.[0-9]*+[eE][+-]?[0-9]++|\.[0-9]++(?:[eE][+-]?[0-9]++)?"
+                       r"|[0-9]++(?:\.[0-9]++)?(?:[eE][+-]?[0-9]++)?)(?![" + _PN_CHARS_U + "])"),
+            # names: keywords, bare words and prefixed names, as one run of name characters;
+            # a run ends before its trailing dots (a prefixed name cannot end with '.')
+            ("name", f"(?:[{_PN_CHARS}:]|{_PLX})(?:[{_PN_CHARS}:]|{_PLX}|\\.++(?=[{_PN_CHARS}:%\\\\]))*+"),
+            ("punct", r"\^\^|&&|\|\||!=|<=|>=|<<|>>|\{\||\|\}|[\s\S]"),
+        )
+    )
+)
+_OPENING, _CLOSING = ("{", "(", "[", "<<", "{|"), ("}", ")", "]", ">>", "|}")
+_PREFIX_OPERATORS = ("!", "^", "-", "+")
 
 
 @dataclass(frozen=True)
-class _Token:
-    kind: str  # "word", "brace", "other"
+class Token:
+    """A token of a query text: its kind, text and offset.
+
+    Kinds: ``iri``, ``string``, ``var``, ``bnode``, ``langtag``, ``number``, ``word`` (a keyword
+    or a bare word), ``pname`` (a prefixed name), ``punct`` (a bracket, an operator, any other
+    character) and ``quote`` (a quote that opens no string: nothing after it is read).
+    Whitespace and comments are skipped.
+    """
+
+    kind: str
     text: str
     offset: int
 
+    @property
+    def prefix(self) -> str:
+        """The part of a word or prefixed name a parser may read as a keyword: a prefixed
+        name's prefix, a word's whole text (empty for other kinds)."""
+        if self.kind == "word":
+            return self.text
+        if self.kind == "pname":
+            return self.text.split(":", 1)[0]
+        return ""
 
-def _tokens(text: str) -> Iterator[_Token]:
-    """Tokens that matter for structure (words and braces), skipping comments, strings, IRIs."""
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif ch in "\"'":
-            quote = next(q for q in _STRINGS if text.startswith(q, i))
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-        elif ch == "<" and (m := _IRI.match(text, i)):
-            i = m.end()
-        elif ch in "{}":
-            yield _Token("brace", ch, i)
-            i += 1
-        elif ch in "?$":
-            m = _WORD.match(text, i + 1)
-            i = m.end() if m else i + 1
-        elif (m := _WORD.match(text, i)) is not None:
-            end = m.end()
-            if end < n and text[end] == ":":  # a prefixed name, not a keyword
-                end += 1
-                while end < n and (text[end].isalnum() or text[end] in "_-.:%"):
-                    end += 1
-                yield _Token("other", text[i:end], i)
-            else:
-                yield _Token("word", m.group(), i)
-            i = end
-        else:
-            i += 1
+
+def tokens(text: str) -> Iterator[Token]:
+    """The tokens of ``text`` as SPARQL 1.1 reads them: comments end at a CR or an LF, strings
+    and IRIs are single tokens, ``\\``-escapes in prefixed names and strings are honoured.
+
+    Lexing stops at a quote that opens no string (the query cannot be parsed past it).
+    """
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind in ("space", "comment"):
+            continue
+        if kind == "name":
+            name = match.group()
+            yield Token("pname" if ":" in name else "word", name, match.start())
+            continue
+        yield Token(kind, match.group(), match.start())
+        if kind == "quote":
+            return
+
+
+def nesting_depth(text: str) -> int:
+    """How deep brackets (``{ ( [ << {|``) and chains of prefix operators (``! ^ - +``) nest.
+
+    Recursive-descent parsers recurse once per level: this is what bounds their stack.
+    """
+    depth = deepest = run = 0
+    for token in tokens(text):
+        if token.kind == "punct" and token.text in _OPENING:
+            depth += 1
+        elif token.kind == "punct" and token.text in _CLOSING:
+            depth = max(depth - 1, 0)
+        run = run + 1 if token.kind == "punct" and token.text in _PREFIX_OPERATORS else 0
+        deepest = max(deepest, depth + run)
+    return deepest
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in ``text``, counted as pyoxigraph counts them in
+    its syntax errors (lines end at LF; a column is a character)."""
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def undeclared_prefix(text: str, known: Iterable[str] = ()) -> Token | None:
+    """The first prefixed name of ``text`` whose prefix neither the text (``PREFIX p:``) nor
+    ``known`` declares, or None."""
+    declared = set(known)
+    previous = None
+    for token in tokens(text):
+        if token.kind == "pname":
+            prefix = token.text.split(":", 1)[0]
+            if previous is not None and previous.kind == "word" and previous.text.upper() == "PREFIX":
+                declared.add(prefix)
+            elif prefix not in declared:
+                return token
+        previous = token
+    return None
+
+
+def _tokens(text: str) -> Iterator[Token]:
+    """Tokens that matter for structure: words (keywords) and braces."""
+    for token in tokens(text):
+        if token.kind == "word" or (token.kind == "punct" and token.text in "{}"):
+            yield Token("brace" if token.kind == "punct" else "word", token.text, token.offset)
 
 
 def query_form(text: str) -> str | None:
@@ -145,22 +229,32 @@ def _explain(detail: str) -> str:
     return f"unexpected text here (expected one of {shown})" if shown else "unexpected text here"
 
 
-def syntax_problem(exc: SyntaxError, text: str, origin: str | None, first_line: int = 1) -> Problem:
+def syntax_problem(exc: SyntaxError, text: str, origin: str | None, first_line: int = 1,
+                   known_prefixes: Iterable[str] = ()) -> Problem:
     """A located problem for pyoxigraph's SPARQL ``SyntaxError``: line, column, the line itself and a caret.
 
-    ``first_line`` is the line of ``origin`` where ``text`` starts (1 for a whole file).
+    ``first_line`` is the line of ``origin`` where ``text`` starts (1 for a whole file). A prefix
+    that is declared nowhere (neither in the text nor in ``known_prefixes``) is reported by
+    name at its first use, whatever pyoxigraph's message says.
     """
     message = str(exc)
     match = _ERROR_AT.search(message)
-    if not match:
+    unknown = undeclared_prefix(text, known_prefixes)
+    if unknown is not None:
+        line, column = line_column(text, unknown.offset)
+        prefix = unknown.text.split(":", 1)[0]
+        explanation = f"unknown prefix '{prefix}:' (declare it: PREFIX {prefix}: <namespace IRI>)"
+    elif match:
+        line, column = int(match.group(1)), int(match.group(2))
+        explanation = _explain(match.group(3))
+    else:
         return Problem(f"SPARQL syntax error: {' '.join(message.split())}", Location(origin))
-    line, column = int(match.group(1)), int(match.group(2))
-    lines = text.splitlines() or [""]
-    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    lines = text.split("\n")
+    source_line = lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
     file_line = line + first_line - 1
     caret = " " * max(column - 1, 0) + "^"
     where = f"{origin or '<query>'}:{file_line}:{column}"
     return Problem(
-        f"{where}: SPARQL syntax error: {_explain(match.group(3))}\n    {source_line}\n    {caret}",
+        f"{where}: SPARQL syntax error: {explanation}\n    {source_line}\n    {caret}",
         Location(None, file_line, column),
     )

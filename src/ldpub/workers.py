@@ -7,8 +7,9 @@ second half. They exchange only small things (slugs, problems) and, at the end, 
 triples as one N-Triples text (cheap to send, unlike millions of objects):
 
 1. both load their files; the helper sends its problems and slugs (with where they are
-   defined), so duplicate slugs across the halves are found here;
-2. both map their records (references may name slugs of the other half) and sort their lines;
+   defined and their types), so duplicate slugs across the halves are found here;
+2. both map their records (references may name slugs of the other half), even when loading
+   found problems, so that one run reports every problem; then they sort their lines;
    the helper sends its lines; this process merges them (the halves never share a subject,
    so the merge needs no deduplication);
 3. optionally (``ldpub build``), this process sends its lines first, and the helper goes on to
@@ -27,11 +28,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import RecordError
+from .errors import LdpubError, RecordError
+from .limits import (Limits, check_headroom, check_record_count, hold_reserve, memory_guard, out_of_memory,
+                     project_limits, release_reserve)
 from .mapping import MappedGraph, map_records
-from .records import Record, data_files, duplicate_slugs, load_files, release, slug_entries
+from .records import Record, all_files_read, data_files, duplicate_slugs, load_files, release, slug_entries
 
-__all__ = ["Loaded", "load_and_map", "default_jobs", "Helper", "PARALLEL_MIN_BYTES", "JSONLD_MAIN_SHARE"]
+__all__ = ["Loaded", "load_and_map", "load_bounded", "default_jobs", "Helper", "PARALLEL_MIN_BYTES",
+           "JSONLD_MAIN_SHARE"]
 
 # while the main process validates, the helper writes dataset.ttl and the JSON-LD of the last
 # (1 - share) of the lines; the main process then writes dataset.nt and the first part
@@ -70,12 +74,34 @@ def load_and_map(project, vocab, data_path: Path, cache_dir: Path | None, jobs: 
     goes on to write the Turtle and JSON-LD files of all the data into ``folder`` (collect
     them with ``Loaded.helper.receive("written")``).
     """
+    limits = project_limits(project)
     files = data_files(data_path, project.root)
     sizes = [_size(path) for path, _ in files]
     jobs = jobs or default_jobs(sum(sizes))
     if jobs < 2 or len(files) < 2 or os.name != "posix":
-        return _serial(project, vocab, files, cache_dir)
-    return _parallel(project, vocab, files, sizes, cache_dir, prewrite)
+        return _serial(project, vocab, files, cache_dir, limits)
+    return _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits, data_path)
+
+
+def load_bounded(files: list, cache_dir: Path | None, limits: Limits) -> tuple[list[Record], list]:
+    """The records of ``files`` and their problems, read file by file within ``limits``.
+
+    A file over ``limits.max_file_bytes`` is a problem (rule ``file-too-large``) like any
+    unreadable file. Raises :class:`ldpub.errors.LimitError` naming the file with which the
+    records exceed ``limits.max_records``, the file from which the records left would not fit
+    under the process's memory limit, or the file being read when memory ran out.
+    """
+    records: list[Record] = []
+    problems: list = []
+    sizes = [_size(path) for path, _ in files]
+    for i, (path, display) in enumerate(files):
+        check_headroom(display, sum(sizes[i:]), len(files) - i)
+        with memory_guard("reading this records file", display):
+            got, found = load_files([(path, display)], cache_dir, limits.max_file_bytes)
+        records.extend(got)
+        problems.extend(found)
+        check_record_count(len(records), display, limits)
+    return records, problems
 
 
 def _size(path: Path) -> int:
@@ -85,12 +111,15 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _serial(project, vocab, files, cache_dir) -> Loaded:
-    records, problems = load_files(files, cache_dir)
+def _serial(project, vocab, files, cache_dir, limits: Limits) -> Loaded:
+    records, problems = load_bounded(files, cache_dir, limits)
     problems.extend(duplicate_slugs(slug_entries(records)))
+    try:
+        mapped = map_records(records, vocab, project.base_iri, project.language, complete=all_files_read(problems))
+    except RecordError as exc:
+        raise RecordError(problems + exc.problems) from None
     if problems:
         raise RecordError(problems)
-    mapped = map_records(records, vocab, project.base_iri, project.language)
     return Loaded(sorted(set(mapped.lines)), mapped.slugs, len(records), records, mapped)
 
 
@@ -104,22 +133,22 @@ def _split(sizes: list[int], share: float) -> int:
     return len(sizes) - 1
 
 
-def _parallel(project, vocab, files, sizes, cache_dir, prewrite) -> Loaded:
+def _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits: Limits, data_path: Path) -> Loaded:
     split = _split(sizes, MAIN_SHARE)
     mine, theirs = files[:split], files[split:]
     helper = Helper(project, theirs, cache_dir)
     try:
-        records, problems = load_files(mine, cache_dir)
+        records, problems = load_bounded(mine, cache_dir, limits)
         entries, my_count = slug_entries(records), len(records)
         their_problems, their_entries, their_count = helper.receive("loaded")
+        check_record_count(my_count + their_count, data_path, limits, so_far=False)
         problems.extend(their_problems)
         problems.extend(duplicate_slugs(entries + their_entries))
-        if problems:
-            raise RecordError(problems)
-        helper.send("map", [e[0] for e in entries])
+        loading, complete = problems, all_files_read(problems)
+        helper.send("map", [(e[0], e[4]) for e in entries], complete)
         try:
-            mapped = map_records(records, vocab, project.base_iri, project.language, [e[0] for e in their_entries],
-                                 track_sources=False)
+            mapped = map_records(records, vocab, project.base_iri, project.language,
+                                 [(e[0], e[4]) for e in their_entries], track_sources=False, complete=complete)
             problems, own = [], sorted(set(mapped.lines))
             del mapped  # its source map is made again only if a finding needs it
         except RecordError as exc:
@@ -128,16 +157,18 @@ def _parallel(project, vocab, files, sizes, cache_dir, prewrite) -> Loaded:
         del records
         # ours first, then theirs: one message at a time, so neither side blocks sending
         # while the other is sending too
-        ok = not problems
+        ok = not problems and not loading
         helper.send("lines", ok, "\n".join(own) if ok and prewrite else "", prewrite if ok else None)
         their_problems, text = helper.receive("mapped")
-        if problems or their_problems:
-            raise RecordError(problems + their_problems)
+        if loading or problems or their_problems:
+            raise RecordError(loading + problems + their_problems)
         lines = own + (text.split("\n") if text else [])
         del text, own
         lines.sort()  # two sorted runs: a linear merge
-    except BaseException:
-        helper.close()
+    except BaseException as exc:
+        if isinstance(exc, MemoryError):
+            release_reserve()  # room to stop the helper (the pipeline reports the error)
+        helper.close(wait=not isinstance(exc, MemoryError))
         raise
     base = project.base_iri
     slugs = {e[0]: base + e[0] for e in entries + their_entries}
@@ -159,6 +190,7 @@ class Helper:
         import sys
         from multiprocessing.connection import Connection
 
+        self.handles = files[0][1] + (f" to {files[-1][1]}" if len(files) > 1 else "") if files else "no files"
         ours, theirs = socket.socketpair()
         package_root = str(Path(__file__).resolve().parent.parent)
         env = dict(os.environ)
@@ -187,10 +219,13 @@ class Helper:
             message = self.conn.recv()
         except (EOFError, OSError) as exc:
             raise self._gone() from exc
-        if message[0] == "failed":
-            from .errors import OutputError
+        if message[0] == "error":  # a user error found by the helper (e.g. a limit), as it raised it
+            from . import errors
 
-            raise OutputError.at(message[1], message[2])
+            kind = getattr(errors, message[1], None)
+            raise (kind if isinstance(kind, type) and issubclass(kind, LdpubError) else LdpubError)(message[2])
+        if message[0] == "memory":
+            raise out_of_memory(f"{message[1]} in the helper process (it handles {self.handles})")
         if message[0] == "crash":
             raise RuntimeError(f"the ldpub helper process failed:\n{message[1]}")
         if message[0] != kind:
@@ -198,11 +233,20 @@ class Helper:
         payload = message[1:]
         return payload[0] if len(payload) == 1 else payload
 
-    def _gone(self) -> RuntimeError:
+    def _gone(self) -> Exception:
+        import signal
+
         try:
             code = self.process.wait(5)
         except Exception:  # still running after all: report it as such
             code = None
+        if code == -signal.SIGKILL:  # what the kernel's out-of-memory killer sends
+            from .errors import LimitError
+
+            return LimitError.at(f"the helper process of the build (it handles {self.handles}) was killed "
+                                 "(SIGKILL), most likely by the system's out-of-memory killer",
+                                 hint="free memory, build with one process (LDPUB_JOBS=1), or lower [limits] "
+                                      "max_records / max_file_bytes in ldpub.toml", rule="limit")
         return RuntimeError(f"the ldpub helper process stopped unexpectedly (exit code {code})")
 
     def close(self, wait: bool = True) -> None:
@@ -240,28 +284,39 @@ def helper_entry(fd: int) -> None:
 
 
 def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
-    """The helper process: load, map, then (if asked) write the dataset files."""
+    """The helper process: load, map, then (if asked) write the dataset files.
+
+    User errors (a limit) are sent as they are; running out of memory is sent as the step
+    it happened in; anything else as a traceback (a bug).
+    """
     import gc
     import traceback
 
     gc.disable()  # as the main process: millions of objects, none to free
+    step, out_of_memory_in = "starting", None
+    hold_reserve()
     try:
         from .ontology import load_vocabulary
 
+        step = "reading the ontology"
         vocab = load_vocabulary(project.ontology_path)
-        records, problems = load_files(files, cache_dir)
+        step = "reading records"
+        records, problems = load_bounded(files, cache_dir, project_limits(project))
         conn.send(("loaded", problems, slug_entries(records), len(records)))
         message = conn.recv()
         if message[0] != "map":
             return
+        step = "mapping records"
         try:
-            mapped = map_records(records, vocab, project.base_iri, project.language, message[1], track_sources=False)
+            mapped = map_records(records, vocab, project.base_iri, project.language, message[1], track_sources=False,
+                                 complete=message[2])
         except RecordError as exc:
             conn.recv()  # "lines"
             conn.send(("mapped", list(exc.problems), ""))
             return
         release(records)
         del records
+        step = "sorting the mapped data"
         lines = sorted(set(mapped.lines))
         del mapped
         _, ok, other, prewrite = conn.recv()  # "lines": the main process's, when it wants files written
@@ -272,26 +327,42 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
         if prewrite is None:
             conn.recv()  # "stop"
             return
+        step = "merging the mapped data"
         lines.extend(other.split("\n") if other else [])
         del other
         lines.sort()
         from .datafiles import jsonld_cut, jsonld_part, write_dataset
 
         folder, ctx = prewrite
+        step = "writing dataset.ttl"
         try:
             write_dataset(Path(folder), lines, ctx, ("dataset.ttl",))
         except OSError as exc:
-            conn.send(("failed", f"cannot write output: {exc.strerror}", exc.filename or folder))
+            from .output import write_error
+
+            conn.send(("error", "OutputError", write_error(exc, folder).problems))
             return
+        step = "writing dataset.jsonld"
         cut = jsonld_cut(lines, JSONLD_MAIN_SHARE)
         conn.send(("written", cut, jsonld_part(lines[cut:], ctx, continuation=cut > 0)))
         conn.recv()  # "stop"
     except (EOFError, KeyboardInterrupt):
         pass
+    except LdpubError as exc:
+        _send(conn, ("error", type(exc).__name__, exc.problems))
+    except MemoryError:
+        release_reserve()
+        out_of_memory_in = step  # sent below, once the traceback (and what its frames hold) is gone
     except BaseException:
-        try:
-            conn.send(("crash", traceback.format_exc()))
-        except OSError:
-            pass
+        _send(conn, ("crash", traceback.format_exc()))
     finally:
+        if out_of_memory_in is not None:
+            _send(conn, ("memory", out_of_memory_in))
         conn.close()
+
+
+def _send(conn, message: tuple) -> None:
+    try:
+        conn.send(message)
+    except (OSError, MemoryError):
+        pass  # the main process reports the helper as gone

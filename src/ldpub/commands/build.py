@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_NONCONFORMING
-from .common import data_option, project_from, project_path, render_findings
+from .common import data_option, note, project_from, project_path, render_findings
 
 
 @click.command()
@@ -21,8 +21,10 @@ def build(ctx: click.Context, data_dir: str | None, out_dir: str | None, reason:
     """Build the dataset: records -> validated dataset.ttl, dataset.nt, dataset.jsonld.
 
     Writes into OUT: dataset.ttl, dataset.nt, dataset.jsonld, context.jsonld, ontology.ttl and
-    shapes.ttl. Nothing is written unless every check passes; the previous output stays intact.
-    Relative paths resolve against the project folder.
+    shapes.ttl. Nothing is written unless every check passes; the files then replace the
+    previous ones in one step (a failed or interrupted build leaves them as they were). A
+    second build into the same OUT is refused while one runs. Relative paths resolve against
+    the project folder.
 
     \b
     Example:
@@ -40,9 +42,9 @@ def build(ctx: click.Context, data_dir: str | None, out_dir: str | None, reason:
             from ..reasoning import add_inferences
 
             inferred = add_inferences(result)
-        written = write_build(result, out) if result.report.conforms else []
+        written = write_build(result, out, notify=note) if result.report.conforms else []
     else:
-        result, written = build_project(project, project_path(project, data_dir), out)
+        result, written = build_project(project, project_path(project, data_dir), out, notify=note)
     if not result.report.conforms:
         render_findings(result.report.sorted())
         click.echo(f"build failed: {result.report.count('violation')} violation(s); nothing written", err=True)

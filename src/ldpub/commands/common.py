@@ -8,7 +8,7 @@ import click
 
 from ..config import Project, load_project
 
-__all__ = ["project_from", "data_option", "render_findings", "project_path", "write_report"]
+__all__ = ["project_from", "data_option", "render_findings", "project_path", "write_report", "note"]
 
 data_option = click.option(
     "--data",
@@ -39,21 +39,13 @@ def project_path(project: Project, value: str | Path | None) -> Path | None:
     return path if path.is_absolute() else project.root / path
 
 
+def note(message: str) -> None:
+    """Tell the user something worth knowing that is not an error (on standard error)."""
+    click.echo(f"note: {message}", err=True)
+
+
 def write_report(path: Path, text: str) -> None:
-    """Write a report file atomically (a temporary file beside it, then renamed)."""
-    import os
-    import tempfile
+    """Write a report file atomically (a temporary file beside it, then renamed; usual permissions)."""
+    from ..output import write_file
 
-    from ..errors import OutputError
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as open() would make it (mkstemp makes 0600)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise OutputError.at(f"cannot write the report: {exc.strerror}", path) from exc
+    write_file(path, text.encode("utf-8"), notify=note)

@@ -20,20 +20,30 @@ from .common import data_option, project_from, project_path, render_findings
 def excerpts(ctx: click.Context, data_dir: str | None, sources_dir: str | None, paragraphs_of: str | None) -> None:
     """Check that every excerpt's quote occurs verbatim in its source text.
 
-    Reads each Source record's textFile from the sources folder, checks its SHA-256 against the
+    Reads each source record's text file from the sources folder, checks its SHA-256 against the
     record, then checks every quote (character for character) and its paragraph number. Sources
-    whose text is not there are skipped with a warning: the texts are not republished.
-    Relative --data and --sources paths resolve against the project folder.
+    whose text is not there are skipped with a warning: the texts are not republished. Which
+    properties are the quote, the source, the paragraph, the text file and the SHA-256 is said by
+    the ontology (ldpub:role; see docs/bring-your-own-ontology.md); a project without them has
+    nothing to check (exit 0). Relative --data and --sources paths resolve against the project folder.
 
     \b
     Examples:
       ldpub excerpts
-      ldpub excerpts --paragraphs ../shared/sources/taliban-al-qaeda-enduring-partnership.txt
+      ldpub excerpts --sources ../texts
+      ldpub excerpts --paragraphs ../texts/annual-report-2019.txt
     """
     from ..excerpts import check_excerpts, paragraphs
 
     if paragraphs_of:
-        for n, para in enumerate(paragraphs(Path(paragraphs_of).read_text(encoding="utf-8")), start=1):
+        try:
+            text = Path(paragraphs_of).read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            from ..errors import ConfigError
+
+            raise ConfigError.at(f"not UTF-8 text (byte {exc.start})", paragraphs_of,
+                                 hint="save the source text as UTF-8") from exc
+        for n, para in enumerate(paragraphs(text), start=1):
             click.echo(f"{n:3}  {para[:100]}{'…' if len(para) > 100 else ''}")
         return
     from ..pipeline import compile_project
@@ -42,6 +52,9 @@ def excerpts(ctx: click.Context, data_dir: str | None, sources_dir: str | None, 
     build = compile_project(project, project_path(project, data_dir), validate=False)
     folder = project_path(project, sources_dir) or project.sources_path
     result = check_excerpts(build, folder)
+    if result.unsupported:
+        click.echo(f"no excerpts to check: {result.unsupported}")
+        return
     for source, path in sorted(result.missing.items()):
         name = build.mapped.source_map.locate(source).record if build.mapped.source_map.locate(source) else source
         click.echo(f"warning: no text for source '{name}' at {path}: its excerpts were not checked", err=True)

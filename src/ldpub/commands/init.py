@@ -24,8 +24,9 @@ def init(folder: str, name: str | None, title: str | None, base_iri: str | None)
       ldpub init my-dataset && cd my-dataset && ldpub validate && ldpub build
     """
     from ..scaffold import init_project
+    from .common import note
 
-    written = init_project(Path(folder), name=name, title=title, base_iri=base_iri)
+    written = init_project(Path(folder), name=name, title=title, base_iri=base_iri, notify=note)
     click.echo(f"created {folder} ({len(written)} files):")
     for path in written:
         click.echo(f"  {Path(path).relative_to(Path(folder)).as_posix()}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_NONCONFORMING
-from .common import data_option, project_from, render_findings
+from .common import data_option, note, project_from, render_findings
 
 
 @click.command()
@@ -18,21 +18,26 @@ from .common import data_option, project_from, render_findings
               help="Release to compare with for the changelog (default: the highest older version beside OUT).")
 @click.option("--check/--no-check", default=True, show_default=True,
               help="Check the catalog against the DCAT-AP 3.0.0 shapes (violations stop the release).")
+@click.option("--force", is_flag=True,
+              help="Replace VERSION if it is already published with other files (says what changes).")
 @data_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @click.pass_context
 def publish(ctx: click.Context, version: str, out_dir: str | None, previous: str | None, check: bool,
-            data_dir: str | None, quiet: bool) -> None:
+            force: bool, data_dir: str | None, quiet: bool) -> None:
     """Publish release VERSION: dataset, ontology, shapes, DCAT-AP catalog, VoID, PROV, pages.
 
     Settings come from the [publish] table of ldpub.toml (base_url, description, publisher,
     contact_email, license, issued...). Timestamps come from [publish] issued/modified or
     SOURCE_DATE_EPOCH, never the clock: the same input and version give byte-identical files.
-    Nothing is written unless the data conforms and the catalog meets DCAT-AP.
+    Nothing is written unless the data conforms and the catalog meets DCAT-AP. A version is
+    published once: over an existing release with other files publish stops (exit 2) and says
+    what differs; --force replaces the folder as a whole, saying what changes.
 
     \b
     Example:
       ldpub publish --version 1.0.0            # -> releases/1.0.0/
+      ldpub publish --version 1.0.0 --force    # replace it, saying what changes
       ldpub diff releases/0.9.0 releases/1.0.0
     """
     from ..release import publish as run_publish
@@ -40,7 +45,8 @@ def publish(ctx: click.Context, version: str, out_dir: str | None, previous: str
     project = project_from(ctx)
     build, release, written = run_publish(project, version, Path(out_dir) if out_dir else None,
                                           previous=Path(previous) if previous else None,
-                                          data_dir=Path(data_dir) if data_dir else None, check=check)
+                                          data_dir=Path(data_dir) if data_dir else None, check=check,
+                                          force=force, notify=note)
     if not build.report.conforms:
         render_findings(build.report.sorted())
         click.echo(f"publish failed: {build.report.count('violation')} violation(s) in the data; nothing written", err=True)

@@ -40,19 +40,30 @@ def push(ctx: click.Context, endpoint: str, graph: str | None, update_endpoint: 
         ldpub push --endpoint http://localhost:3030/ds/data --update-endpoint http://localhost:3030/ds/update
     """
     from ..iris import dataset_iri
-    from ..push import PushTarget, auth_from_env
+    from ..push import PushError, PushTarget, auth_from_env, graph_term
+    from ..redact import redact_url
     from ..push import push as run_push
 
     project = project_from(ctx)
     folder = project_path(project, source) or project.out_path
-    target_graph = graph or project.section("push").get("graph") or dataset_iri(project.base_iri)
-    target = PushTarget(endpoint, str(target_graph), update_endpoint, query_endpoint, auth_scheme, timeout)
+    configured = project.section("push").get("graph")
+    target_graph = str(graph or configured or dataset_iri(project.base_iri))
+    try:
+        graph_term(target_graph)
+    except PushError as exc:
+        if graph or not configured:
+            raise
+        from ..config import CONFIG_FILE
+
+        raise PushError.at(exc.problems[0].message, project.root / CONFIG_FILE, hint="fix [push] graph") from None
+    target = PushTarget(endpoint, target_graph, update_endpoint, query_endpoint, auth_scheme, timeout)
     auth = auth_from_env(auth_scheme)
     bar = {}
 
     def start(total: int, chunks: int) -> None:
         if not quiet:
-            click.echo(f"pushing {total} triples in {chunks} chunk(s) to <{target.graph}> at {endpoint}", err=True)
+            click.echo(f"pushing {total} triples in {chunks} chunk(s) to <{target.graph}> at {redact_url(endpoint)}",
+                       err=True)
             bar["bar"] = click.progressbar(length=total, label="uploading", file=click.get_text_stream("stderr"),
                                            show_pos=True)
             bar["bar"].__enter__()

@@ -16,17 +16,20 @@ from .common import data_option, project_from
 EPILOG = """\b
 Examples:
   ldpub query --list
-  ldpub query pledges
-  ldpub query leaders group=al-qaeda
+  ldpub query members
+  ldpub query members organization=example-org
   ldpub query events from=2019-01-01 to=2019-12-31 --format csv > events.csv
-  ldpub query timeline --param entity=asim-umar --format md
+  ldpub query timeline --param entity=ada-lovelace --format md
   ldpub query --sparql 'SELECT ?s ?label WHERE { ?s skos:prefLabel ?label }'
-  ldpub query pledges --endpoint http://127.0.0.1:7878/query
+  ldpub query members --endpoint http://127.0.0.1:7878/query
 
 \b
 Exit codes: 0 answered (also when nothing was found), 1 nothing found with --fail-empty,
 2 usage or input error (unknown query or parameter, bad value, SPARQL syntax error,
-endpoint unreachable or answering with an error).
+federated query without --allow-service, endpoint unreachable or answering with an error).
+
+\b
+Endpoint credentials: LDPUB_QUERY_TOKEN, or LDPUB_QUERY_USER and LDPUB_QUERY_PASSWORD.
 """
 
 
@@ -35,7 +38,7 @@ def _assignments(pairs: tuple[str, ...], origin: str) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise click.UsageError(f"{origin} {pair!r} is not KEY=VALUE (e.g. group=taliban)")
+            raise click.UsageError(f"{origin} {pair!r} is not KEY=VALUE (e.g. organization=example-org)")
         if key in values:
             raise click.UsageError(f"parameter '{key}' given twice")
         values[key] = value
@@ -46,8 +49,9 @@ def _assignments(pairs: tuple[str, ...], origin: str) -> dict[str, str]:
 @click.argument("name", required=False)
 @click.argument("assignments", nargs=-1, metavar="[KEY=VALUE]...")
 @click.option("--param", "-P", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter of the query (repeatable).")
-@click.option("--file", "query_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Run the SPARQL query in this file.")
-@click.option("--sparql", "sparql", metavar="TEXT", help="Run this SPARQL query text (the project's prefixes, e.g. ag: d: skos:, are declared for you).")
+@click.option("--file", "query_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Run the SPARQL query in this file (the project's prefixes are declared for you).")
+@click.option("--sparql", "sparql", metavar="TEXT", help="Run this SPARQL query text (the project's prefixes, e.g. d: skos: rdfs:, are declared for you).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their parameters.")
 @click.option("--endpoint", "-e", metavar="URL", help="Send the query to this SPARQL 1.1 endpoint (its query URL).")
 @click.option("--dataset", "datasets", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -57,7 +61,11 @@ def _assignments(pairs: tuple[str, ...], origin: str) -> dict[str, str]:
               help="Output format. Default: table on a terminal, csv otherwise; turtle for CONSTRUCT/DESCRIBE.")
 @click.option("--show", is_flag=True, help="Print the SPARQL that would run (parameters bound) and stop.")
 @click.option("--fail-empty", is_flag=True, help="Exit 1 when nothing is found (no rows, ASK false, no triples).")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an endpoint.")
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True,
+              help="Seconds a query may run, here or on an endpoint; longer: exit 2.")
+@click.option("--allow-service", is_flag=True,
+              help="Run federated queries (SERVICE): the query then makes this machine call the servers it names. "
+                   "Refused by default; give it only for a query you trust.")
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -74,6 +82,7 @@ def query(
     show: bool,
     fail_empty: bool,
     timeout: float,
+    allow_service: bool,
 ) -> None:
     """Ask the dataset a named question (NAME) or run your own SPARQL.
 
@@ -107,16 +116,18 @@ def query(
     if name:
         named = q.named_query(project_from(ctx).queries_path, name)
     elif query_file:
-        named = q.parse_header(query_file.read_text(encoding="utf-8"), query_file.stem, query_file)
+        named = q.parse_header(q.read_query_file(query_file), query_file.stem, query_file)
     project = _optional_project(ctx) if (endpoint or datasets) else project_from(ctx)
     target = q.connect(
         project, endpoint=endpoint, data_dir=Path(data_dir) if data_dir else None,
-        files=list(datasets) or None, timeout=timeout,
+        files=list(datasets) or None, timeout=timeout, allow_service=allow_service,
     )
     if sparql is not None:
-        text, added = _with_prefixes(sparql, target.terms.prefixes)
-        named = replace(q.parse_header(sparql, "--sparql"), text=text, line_offset=added)
-    text = q.prepare(named, values, target.terms)
+        named = q.parse_header(sparql, "--sparql")
+    if sparql is not None or query_file:  # your own query: the project's prefixes are declared for you
+        text, added = _with_prefixes(named.text, target.terms.prefixes)
+        named = replace(named, text=text, line_offset=added)
+    text = q.prepare(named, values, target.terms, allow_service=allow_service)
     if show:
         click.echo(text.rstrip("\n"))
         return
@@ -145,15 +156,32 @@ def _optional_project(ctx: click.Context):
 
 
 def _with_prefixes(text: str, known: dict[str, str]) -> tuple[str, int]:
-    """``--sparql`` text with the project's prefixes declared, one per line before it (those the
-    text declares itself win); also returns how many lines were added."""
+    """Query text with the project's prefixes declared, one per line before it (those the
+    text declares itself win); also returns how many lines were added.
+
+    Each declaration is written from a checked prefix name and pyoxigraph's term serializer, so
+    a hostile namespace in a project's configuration cannot add text to the query."""
     import re
 
+    import pyoxigraph as ox
+
+    from ..errors import QueryError
     from ..rdfterms import STANDARD_PREFIXES
+    from ..sparqltext import tokens
 
     prefixes = {**STANDARD_PREFIXES, **known}
-    declared = {m.lower() for m in re.findall(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:", text)}
-    lines = [f"PREFIX {p}: <{ns}>" for p, ns in sorted(prefixes.items()) if p.lower() not in declared]
+    words = [t for t in tokens(text) if t.kind in ("word", "pname")]
+    declared = {b.text[:-1].lower() for a, b in zip(words, words[1:]) if a.text.upper() == "PREFIX" and b.kind == "pname"}
+    lines = []
+    for prefix, namespace in sorted(prefixes.items()):
+        if prefix.lower() in declared:
+            continue
+        if not re.fullmatch(r"[A-Za-z][\w.-]*(?<!\.)|", prefix):
+            raise QueryError(f"the project's prefix {prefix!r} is not a SPARQL prefix name")
+        try:
+            lines.append(f"PREFIX {prefix}: {ox.NamedNode(namespace)}")
+        except ValueError as exc:
+            raise QueryError(f"the project's prefix '{prefix}:' is not bound to an IRI: {namespace!r} ({exc})") from None
     return "".join(line + "\n" for line in lines) + text, len(lines)
 
 
@@ -184,9 +212,12 @@ def _labels_for_display(result, target, limit: int = 5000) -> dict[str, str]:
 
 
 def _print_list(project) -> None:
-    from ..query import load_named_queries
+    from ..query import scan_named_queries
 
-    queries = load_named_queries(project.queries_path)
+    queries, broken = scan_named_queries(project.queries_path)
+    for error in broken.values():  # reported, and the others still listed
+        for problem in error.problems:
+            click.echo(f"warning: {problem.render()}", err=True)
     if not queries:
         click.echo(f"no named queries in {project.queries_path}", err=True)
         return

@@ -23,12 +23,14 @@ def serve(ctx: click.Context, host: str | None, port: int | None, source: str | 
 
     Entity IRIs resolve under the path of the project's base_iri (303 to their page, Turtle or
     JSON-LD by Accept). Limits (time, result size, request size) come from [serve] in ldpub.toml.
-    Access logs are JSON lines on stderr (or [serve] access_log).
+    Access logs are JSON lines on stderr (or [serve] access_log). Federated queries (SERVICE)
+    are refused: the server never calls another address for a visitor (see SECURITY.md).
 
     \b
     Example:
       ldpub serve --port 8080
-      curl -H 'Accept: text/csv' 'http://127.0.0.1:8080/sparql?query=SELECT+*+{?s+?p+?o}+LIMIT+5'
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 5' \\
+        http://127.0.0.1:8080/sparql
     """
     from ..errors import EXIT_NONCONFORMING
     from ..serve import open_server, serve_settings
@@ -46,6 +48,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None, source: str | 
             click.echo(f"not serving: {build.report.count('violation')} violation(s); fix them (ldpub validate)", err=True)
             ctx.exit(EXIT_NONCONFORMING)
     server = open_server(project, settings, folder, build)
+    from ..query import scan_named_queries
+
+    for error in scan_named_queries(project.queries_path)[1].values():  # served without them
+        for problem in error.problems:
+            click.echo(f"warning: {problem.render()} (not offered on the query page)", err=True)
     click.echo(f"serving {server.triples} triples at {server.url} (SPARQL: {server.url}sparql; Ctrl-C stops)", err=False)
     import sys
 

@@ -14,8 +14,11 @@ Module map::
     stats.py      counts for VoID and the landing page
     dcat.py       DCAT-AP catalog triples (file kinds registry)
     void.py       VoID triples          prov.py   PROV-O triples (input hashes)
-    network.py    network of agents -> networkx layout -> SVG
+    network.py    the profile's network (nodes, links) -> networkx layout -> SVG
     pages.py      timeline, ontology docs, jinja2 rendering (templates/)
+
+What the pages, the network, the timeline and the catalog's temporal and spatial coverage know
+about the domain comes from the project's profile (:mod:`ldpub.profile`), never from code.
     diff.py       ldpub diff: changes grouped by entity
     dcatap.py     conformance check against the vendored DCAT-AP 3.0.0 shapes
 """
@@ -28,7 +31,6 @@ from pathlib import Path
 
 __all__ = ["Release", "build_release", "publish", "find_previous_release", "version_key"]
 
-AG = "https://w3id.org/ldpub/ontology/armed-groups#"
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]*$")
 
 
@@ -80,7 +82,7 @@ def _standards(build) -> list:
     return out
 
 
-def _changelog(version: str, settings, diff, prefixes, previous: Path | None, stats) -> tuple[bytes, str]:
+def _changelog(version: str, settings, diff, prefixes, previous: Path | None, stats, labels=None) -> tuple[bytes, str]:
     from .diff import render_markdown
 
     head = f"## {version} ({settings.modified.isoformat()})\n\n"
@@ -90,7 +92,7 @@ def _changelog(version: str, settings, diff, prefixes, previous: Path | None, st
         older = ""
     else:
         summary = f"changes since {previous.name}: {diff.summary()}"
-        entry = head + f"Compared with release {previous.name}.\n\n" + render_markdown(diff, prefixes)
+        entry = head + f"Compared with release {previous.name}.\n\n" + render_markdown(diff, prefixes, labels)
         old_log = previous / "CHANGELOG.md"
         older = old_log.read_text(encoding="utf-8") if old_log.is_file() else ""
         if older.startswith("# "):  # drop the old title: the entries follow ours
@@ -100,13 +102,39 @@ def _changelog(version: str, settings, diff, prefixes, previous: Path | None, st
     return text.encode("utf-8"), summary
 
 
+def _places(build, profile, settings) -> list:
+    """The places the release covers: ``[publish] spatial``, then the values of the profile's
+    spatial properties in the data (``dct:spatial``...), with their labels (sorted, unique)."""
+    import pyoxigraph as ox
+
+    from .pages import data_labels
+    from .settings import Concept
+
+    places = list(settings.spatial)
+    known = {c.iri for c in places}
+    store = build.store()
+    labels = None
+    found = set()
+    for prop in sorted(profile.of("spatial")):
+        for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None, ox.DefaultGraph()):
+            if isinstance(quad.object, ox.NamedNode) and quad.object.value not in known:
+                found.add(quad.object.value)
+    if found:
+        labels = data_labels(store, profile)
+    for iri in sorted(found):
+        places.append(Concept(iri, labels.get(iri) or build.vocab.labels.get(iri) or iri))
+    return places
+
+
 def build_release(build, version: str, settings, previous: Path | None = None, data_dir: Path | None = None) -> Release:
     """Every file of release ``version`` of ``build`` (deterministic: no clock, sorted output)."""
     from .. import __version__ as ldpub_version
     from ..pipeline import build_files
     from ..serialize import FORMATS, WriteContext
     from .dcat import FILE_KINDS, Distribution, catalog_triples, licence_info
-    from .diff import diff_triples, load_release_triples
+    from .diff import diff_triples, entity_labels, load_release_triples
+    from ..profile import read_profile
+    from ..temporal import TimeReader
     from .network import extract_network, render_svg
     from .pages import ontology_docs, render_page, timeline
     from .prov import input_files, prov_triples, sha256
@@ -119,13 +147,19 @@ def build_release(build, version: str, settings, previous: Path | None = None, d
     dataset_iri = release_url + "#dataset"
     files = dict(build_files(build))
     files["ontology.rdf"] = FORMATS["rdfxml"].writer(build.ontology_triples, WriteContext(prefixes=vocab.prefixes))
-    stats = dataset_stats(build.triples, project.base_iri, AG + "earliest", AG + "latest", records=build.record_count)
+    profile = read_profile(vocab)
+    times = TimeReader(build.store(), profile)
+    stats = dataset_stats(build.triples, project.base_iri, records=build.record_count)
+    stats.earliest, stats.latest = times.coverage()
+    dated = timeline(build, profile, times)
+    stats.dated = len(dated)
 
-    diff = None
+    diff, labels = None, None
     if previous is not None:
         old_triples, old_prefixes = load_release_triples(previous)
         diff = diff_triples(old_triples, build.triples)
-    files["CHANGELOG.md"], changes = _changelog(version, settings, diff, build.prefixes, previous, stats)
+        labels = entity_labels([build.triples, old_triples], profile.labels)
+    files["CHANGELOG.md"], changes = _changelog(version, settings, diff, build.prefixes, previous, stats, labels)
 
     files["void.ttl"] = turtle_bytes(void_triples(stats, settings, version, dataset_iri, project.base_iri,
                                                   ["dataset.ttl", "dataset.nt", "dataset.jsonld"], vocab.curie))
@@ -133,10 +167,10 @@ def build_release(build, version: str, settings, previous: Path | None = None, d
     outputs = ["dataset.ttl", "dataset.nt", "dataset.jsonld", "context.jsonld"]
     files["prov.ttl"] = turtle_bytes(prov_triples(settings, version, dataset_iri, inputs, outputs, ldpub_version))
 
-    network = extract_network(build.store(), vocab)
-    network_svg = render_svg(network, title=f"{settings.title}: groups and persons")
+    network = extract_network(build.store(), profile)
+    network_svg = render_svg(network, title=f"{settings.title}: network")
     files["network.svg"] = network_svg.encode("utf-8")
-    classes, properties = ontology_docs(build)
+    classes, properties = ontology_docs(build, profile)
     ontology_meta = {t.predicate.value.rsplit("/", 1)[-1]: t.object.value for t in build.ontology_triples
                      if vocab.ontology_iri and t.subject.value == vocab.ontology_iri}
     standards = _standards(build)
@@ -148,7 +182,9 @@ def build_release(build, version: str, settings, previous: Path | None = None, d
 
     distributions = [Distribution(name, kind, len(files[name]), sha256(files[name]))
                      for name, kind in FILE_KINDS.items() if name in files]
-    catalog = catalog_triples(settings, version, distributions, standards, (stats.earliest, stats.latest), changes)
+    places = _places(build, profile, settings)
+    catalog = catalog_triples(settings, version, distributions, standards, (stats.earliest, stats.latest), changes,
+                              places)
     files["catalog.ttl"] = turtle_bytes(catalog)
     files["catalog.jsonld"] = jsonld_bytes(catalog)
 
@@ -156,7 +192,8 @@ def build_release(build, version: str, settings, previous: Path | None = None, d
                          for c, n in stats.class_entities.items() if vocab.class_by_iri(c)), key=lambda r: (-r[3], r[0]))
     files["index.html"] = render_page(
         "index.html", settings=settings, version=version, stats=stats, network=network, network_svg=network_svg,
-        timeline=timeline(build), distributions=distributions, class_rows=class_rows, standards=standards,
+        timeline=dated, edtf_dates=bool(profile.expander_slots), places=places,
+        distributions=distributions, class_rows=class_rows, standards=standards,
         licence_title=settings.license_title or licence_info(settings.license)[0], release_url=release_url,
         inputs=inputs, changes=changes, ldpub_version=ldpub_version)
 
@@ -165,16 +202,20 @@ def build_release(build, version: str, settings, previous: Path | None = None, d
 
 
 def publish(project, version: str, out_dir: Path | None = None, *, previous: Path | None = None,
-            data_dir: Path | None = None, check: bool = True, env=None):
+            data_dir: Path | None = None, check: bool = True, env=None, force: bool = False, notify=None):
     """Check settings, build and validate the data, build the release, check DCAT-AP, write it.
 
     Returns ``(build, release, written)``; ``written`` is empty when the data does not conform
     or the catalog violates DCAT-AP (then nothing is written). Raises :class:`ConfigError` for
-    a bad version or missing settings, before any work.
+    a bad version or missing settings, before any work. A version is published once: over an
+    existing release with other files, :class:`OutputError` says what differs unless ``force``
+    (then the folder is replaced as a whole, ``notify`` told what changes); the same files
+    again are not written again (``notify`` says so).
     """
-    from ..errors import ConfigError
-    from ..output import write_files
+    from ..errors import ConfigError, OutputError
+    from ..output import OutputSet
     from ..pipeline import compile_project
+    from .existing import compare_release
     from .settings import load_publish_settings
 
     if not _VERSION.match(version or ""):
@@ -194,4 +235,17 @@ def publish(project, version: str, out_dir: Path | None = None, *, previous: Pat
         release.dcat_ap = check_dcat_ap(release.files["catalog.ttl"])
         if any(r.severity == "violation" for r in release.dcat_ap):
             return build, release, []
-    return build, release, write_files(out, release.files)
+    with OutputSet(out, replace=True, notify=notify) as staged:  # compared under the lock: one publisher
+        existing = compare_release(out, release.files, build.triples)
+        if existing is not None and existing.empty:
+            if notify:
+                notify(f"release {version} is already published with exactly these files: nothing written")
+            return build, release, [out / name for name in release.files]
+        if existing is not None and not force:
+            raise OutputError.at(f"release {version} is already published, with other files ({existing.describe()})",
+                                 out, hint="publish the changes as a new version, or pass --force to replace it")
+        staged.stage(release.files)
+        written = staged.commit(release.files)
+    if existing is not None and notify:
+        notify(f"replaced release {version}: {existing.describe()}")
+    return build, release, written

@@ -49,7 +49,8 @@ FILE_KINDS: dict[str, FileKind] = {
                          "text/turtle", "RDF_TURTLE"),
     "ontology.html": FileKind("Ontology documentation", "Every class and property: definition, domain, range and examples from the data.",
                               "text/html", "HTML"),
-    "network.svg": FileKind("Network picture", "Groups and persons linked by pledges, relations and positions.", "image/svg+xml", "SVG"),
+    "network.svg": FileKind("Network picture", "The dataset's network: its nodes and the links between them, as the ontology names them.",
+                            "image/svg+xml", "SVG"),
     "CHANGELOG.md": FileKind("Changelog", "What changed since the previous release, entity by entity.", "text/markdown", "TXT"),
 }
 
@@ -91,8 +92,10 @@ def catalog_triples(
     standards: list[Standard],
     temporal: tuple[str | None, str | None],
     version_notes: str,
+    places=None,
 ) -> list:
-    """The catalog, dataset and distributions of release ``version``."""
+    """The catalog, dataset and distributions of release ``version``; ``places`` (Concepts)
+    are the spatial coverage (default: ``settings.spatial``)."""
     g = TripleBuilder(settings.language)
     release = settings.release_url(version)
     catalog, dataset = release + "#catalog", release + "#dataset"
@@ -161,7 +164,7 @@ def catalog_triples(
             g.link(dataset, "dcat:theme", theme.iri)
             g.labelled(theme.iri, "skos:Concept", theme.label)
             g.link(theme.iri, "skos:inScheme", scheme_iri)
-    for place in settings.spatial:
+    for place in (settings.spatial if places is None else places):
         g.link(dataset, "dct:spatial", place.iri)
         g.link(catalog, "dct:spatial", place.iri)
         g.labelled(place.iri, "dct:Location", place.label)

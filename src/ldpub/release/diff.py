@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import LdpubError
 
 __all__ = ["EntityChange", "ReleaseDiff", "diff_triples", "load_release_triples", "render_text", "render_json",
-           "render_markdown", "shorten"]
+           "render_markdown", "shorten", "entity_labels"]
 
 
 @dataclass
@@ -131,6 +131,24 @@ def diff_triples(old: list, new: list) -> ReleaseDiff:
     return ReleaseDiff(entities, len(added), len(removed))
 
 
+def entity_labels(triples_by_precedence: list, label_properties) -> dict[str, str]:
+    """N-Triples IRI term (``<iri>``) -> label, from lists of triples (earlier lists win; within a
+    list, earlier label properties win), so entities are named the way pages name them."""
+    import pyoxigraph as ox
+
+    rank = {p: n for n, p in enumerate(label_properties)}
+    best: dict[str, tuple[int, int, str]] = {}
+    for n, triples in enumerate(triples_by_precedence):
+        for t in triples:
+            r = rank.get(t.predicate.value)
+            if r is None or not isinstance(t.object, ox.Literal) or not isinstance(t.subject, ox.NamedNode):
+                continue
+            key, candidate = str(t.subject), (n, r, t.object.value)
+            if key not in best or candidate < best[key]:
+                best[key] = candidate
+    return {key: value[2] for key, value in best.items()}
+
+
 def shorten(term: str, prefixes: dict[str, str]) -> str:
     """An N-Triples term made readable: IRIs as CURIEs when a prefix fits."""
     if term.startswith("<") and term.endswith(">"):
@@ -146,12 +164,19 @@ def shorten(term: str, prefixes: dict[str, str]) -> str:
     return term
 
 
-def _lines(diff: ReleaseDiff, prefixes: dict[str, str], bullet: str, indent: str, code: bool = False) -> list[str]:
+def _lines(diff: ReleaseDiff, prefixes: dict[str, str], bullet: str, indent: str, code: bool = False,
+           labels: dict[str, str] | None = None) -> list[str]:
     sign = {"added": "+", "removed": "-", "changed": "~"}
+    labels = labels or {}
 
     def t(term: str) -> str:
         short = shorten(term, prefixes)
         return f"`{short}`" if code else short
+
+    def name(entity: str) -> str:
+        """``Label (d:slug)`` when the entity has a label, else its short IRI."""
+        label = labels.get(entity)
+        return f"{label} ({t(entity)})" if label else t(entity)
 
     def at(s: str, entity: str) -> str:
         if s == entity:
@@ -161,7 +186,7 @@ def _lines(diff: ReleaseDiff, prefixes: dict[str, str], bullet: str, indent: str
 
     lines = []
     for change in diff.entities:
-        lines.append(f"{bullet}{sign[change.status]} {t(change.entity)} ({change.status})")
+        lines.append(f"{bullet}{sign[change.status]} {name(change.entity)} ({change.status})")
         for s, p, old, new in change.changed:
             lines.append(f"{indent}~ {at(s, change.entity)}{t(p)}: {', '.join(map(t, old))} -> {', '.join(map(t, new))}")
         for kind, triples in (("+", change.added), ("-", change.removed)):
@@ -170,21 +195,22 @@ def _lines(diff: ReleaseDiff, prefixes: dict[str, str], bullet: str, indent: str
     return lines
 
 
-def render_text(diff: ReleaseDiff, prefixes: dict[str, str]) -> str:
-    """A readable report: one block per entity, ``~`` changed, ``+`` added, ``-`` removed."""
-    return "\n".join([diff.summary(), *_lines(diff, prefixes, "", "    ")]) + "\n"
+def render_text(diff: ReleaseDiff, prefixes: dict[str, str], labels: dict[str, str] | None = None) -> str:
+    """A readable report: one block per entity, ``~`` changed, ``+`` added, ``-`` removed;
+    entities named ``Label (d:slug)`` when ``labels`` (see :func:`entity_labels`) has them."""
+    return "\n".join([diff.summary(), *_lines(diff, prefixes, "", "    ", labels=labels)]) + "\n"
 
 
-def render_markdown(diff: ReleaseDiff, prefixes: dict[str, str]) -> str:
+def render_markdown(diff: ReleaseDiff, prefixes: dict[str, str], labels: dict[str, str] | None = None) -> str:
     """The same report as a Markdown list (for ``CHANGELOG.md``)."""
     if diff.empty:
         return "No changes to the data.\n"
     lines = [diff.summary()[0].upper() + diff.summary()[1:] + ":", ""]
-    lines += _lines(diff, prefixes, "- ", "    - ", code=True)
+    lines += _lines(diff, prefixes, "- ", "    - ", code=True, labels=labels)
     return "\n".join(lines) + "\n"
 
 
-def render_json(diff: ReleaseDiff, prefixes: dict[str, str] | None = None) -> str:
+def render_json(diff: ReleaseDiff, prefixes: dict[str, str] | None = None, labels: dict[str, str] | None = None) -> str:
     """The diff as JSON: summary counts and one object per entity (full N-Triples terms)."""
     data = {
         "summary": {"added": diff.count("added"), "changed": diff.count("changed"), "removed": diff.count("removed"),
@@ -192,6 +218,7 @@ def render_json(diff: ReleaseDiff, prefixes: dict[str, str] | None = None) -> st
         "entities": [
             {
                 "entity": c.entity.strip("<>"),
+                **({"label": labels[c.entity]} if labels and c.entity in labels else {}),
                 "status": c.status,
                 "changed": [{"subject": s.strip("<>"), "predicate": p.strip("<>"), "old": old, "new": new}
                             for s, p, old, new in c.changed],

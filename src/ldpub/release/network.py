@@ -1,9 +1,13 @@
-"""The network of groups and persons: extracted from the data, laid out by networkx, drawn as SVG.
+"""The network picture: nodes and links extracted from the data as the project's profile says
+(:mod:`ldpub.profile`), laid out by networkx, drawn as SVG.
 
-Edges come from the records: pledges (pledger -> pledgee), positions (holder -> organization),
-relations between agents (from -> to) and parent organizations. The layout is networkx's
-Kamada-Kawai layout, one per connected component (deterministic: it starts from a circular
-layout of the sorted nodes); coordinates are rounded so the SVG is byte-identical run to run.
+Nodes are the instances of the profile's node classes (by default persons, organizations and
+other agents of FOAF, W3C ORG, PROV-O and schema.org); links are the profile's edge properties
+(subject -> object) and the records of its edge classes (source -> target, e.g. an
+``org:Membership`` from its member to its organization, named by its role). Only links between
+two nodes are drawn. The layout is networkx's Kamada-Kawai layout, one per connected component
+(deterministic: it starts from a circular layout of the sorted nodes); coordinates are rounded
+so the SVG is byte-identical run to run. Every text is escaped.
 """
 
 from __future__ import annotations
@@ -12,26 +16,29 @@ import math
 from dataclasses import dataclass, field
 from html import escape
 
-__all__ = ["Network", "NetworkNode", "NetworkEdge", "extract_network", "render_svg", "EDGE_KINDS"]
+__all__ = ["Network", "NetworkNode", "NetworkEdge", "KindStyle", "extract_network", "render_svg"]
 
-AG = "https://w3id.org/ldpub/ontology/armed-groups#"
-SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+# colours of node kinds and (colour, dashed) of edge kinds, given in the order of the profile's kinds
+NODE_COLOURS = ("#e8a598", "#b9d3ee", "#f4d7a1", "#c8e6c9", "#d7c4e8", "#f2e394", "#c9d1d3")
+EDGE_STYLES = (("#7a7a7a", True), ("#b3361b", False), ("#5b8c2a", True), ("#2563a6", False),
+               ("#8e44ad", True), ("#c27c0e", False), ("#16a085", True), ("#34495e", False))
 
-# edge kind -> (colour, legend label, dashed)
-EDGE_KINDS = {
-    "pledge": ("#b3361b", "pledge of allegiance", False),
-    "position": ("#2563a6", "position held", False),
-    "relation": ("#5b8c2a", "relation between groups", True),
-    "part-of": ("#7a7a7a", "part of", True),
-}
-NODE_KINDS = {"person": "#f4d7a1", "armed-group": "#e8a598", "organization": "#b9d3ee"}
+
+@dataclass(frozen=True)
+class KindStyle:
+    """How one kind of node or link is drawn and named in the legend."""
+
+    id: str
+    legend: str
+    colour: str
+    dashed: bool = False
 
 
 @dataclass(frozen=True)
 class NetworkNode:
     iri: str
     label: str
-    kind: str  # person, armed-group, organization
+    kind: str  # a KindStyle id
 
 
 @dataclass(frozen=True)
@@ -47,63 +54,74 @@ class NetworkEdge:
 class Network:
     nodes: list[NetworkNode] = field(default_factory=list)
     edges: list[NetworkEdge] = field(default_factory=list)
+    node_kinds: list[KindStyle] = field(default_factory=list)  # those the nodes use, in legend order
+    edge_kinds: list[KindStyle] = field(default_factory=list)
+
+    def legend_text(self) -> str:
+        """``Nodes: person, organization. Links: member of, knows.`` (empty without nodes)."""
+        if not self.nodes:
+            return ""
+        text = "Nodes: " + ", ".join(k.legend for k in self.node_kinds) + "."
+        if self.edge_kinds:
+            text += " Links: " + ", ".join(k.legend for k in self.edge_kinds) + "."
+        return text
 
 
-# kind -> (SPARQL pattern binding ?record ?s ?o and optional ?label)
-_EDGE_QUERIES = {
-    "pledge": "?record a/rdfs:subClassOf* ag:Pledge ; ag:pledger ?s ; ag:pledgee ?o . BIND('pledge' AS ?label)",
-    "position": """?record a/rdfs:subClassOf* ag:Tenure ; ag:holder ?s ; ag:organization ?o .
-                   OPTIONAL { ?record ag:role ?role . OPTIONAL { ?role rdfs:label|skos:prefLabel ?label } }""",
-    "relation": """?record ag:relationFrom ?s ; ag:relationTo ?o ; a ?cls .
-                   OPTIONAL { ?cls rdfs:label ?label }""",
-    "part-of": "?s ag:parentOrganization ?o . BIND(?s AS ?record) BIND('part of' AS ?label)",
-}
-
-
-def extract_network(store, vocab) -> Network:
-    """Agents linked by pledges, positions, relations and parent organizations (sorted)."""
+def extract_network(store, profile) -> Network:
+    """The nodes and links of ``store``'s default graph that ``profile`` names (sorted)."""
     import pyoxigraph as ox
 
-    from ..graphstore import new_store
-    from ..rdfterms import RDF_TYPE, RDFS
+    from ..rdfterms import RDF_TYPE
 
-    person = vocab.subclasses.get(AG + "Person", {AG + "Person"})
-    armed = vocab.subclasses.get(AG + "ArmedGroup", {AG + "ArmedGroup"})
-    organization = vocab.subclasses.get(AG + "Organization", {AG + "Organization"})
-    # the ontology's class hierarchy and labels, so queries can follow rdfs:subClassOf
-    schema = [ox.Triple(ox.NamedNode(sub), ox.NamedNode(RDFS + "subClassOf"), ox.NamedNode(sup))
-              for sup, subs in vocab.subclasses.items() for sub in subs if sub != sup]
-    schema += [ox.Triple(ox.NamedNode(iri), ox.NamedNode(RDFS + "label"), ox.Literal(label))
-               for iri, label in vocab.labels.items()]
-    work = new_store(schema)
-    work.bulk_extend(store.quads_for_pattern(None, None, None))
-    prefixes = f"PREFIX ag: <{AG}> PREFIX rdfs: <{RDFS}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+    graph = ox.DefaultGraph()
+    types: dict[str, set[str]] = {}
+    for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, graph):
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
+            types.setdefault(q.subject.value, set()).add(q.object.value)
+    order = {k.id: n for n, k in enumerate(profile.node_kinds)}
+
+    def kind_of(iri: str) -> str | None:
+        matching = [k for k in profile.node_kinds if types.get(iri, set()) & k.classes]
+        if not matching:
+            return None
+        return min(matching, key=lambda k: (len(k.classes), order[k.id])).id  # the most specific
+
+    def objects(subject: str, predicates) -> list:
+        node = ox.NamedNode(subject)
+        return [q.object for p in sorted(predicates)
+                for q in store.quads_for_pattern(node, ox.NamedNode(p), None, graph)]
+
+    def label_of(term) -> str | None:
+        if isinstance(term, ox.Literal):
+            return term.value
+        for p in profile.labels:
+            for q in store.quads_for_pattern(term, ox.NamedNode(p), None, graph):
+                if isinstance(q.object, ox.Literal):
+                    return q.object.value
+        return profile.term_labels.get(term.value)
+
+    instances: dict[str, set[str]] = {}
+    for iri, classes in types.items():
+        for cls in classes:
+            instances.setdefault(cls, set()).add(iri)
     edges = set()
-    for kind, pattern in _EDGE_QUERIES.items():
-        for row in work.query(prefixes + f"SELECT DISTINCT ?record ?s ?o ?label WHERE {{ {pattern} }}"):
-            label = row["label"].value if row["label"] is not None else kind
-            if kind == "relation" and label == "relationship":
-                continue
-            edges.add(NetworkEdge(row["s"].value, row["o"].value, kind, label, row["record"].value))
+    for kind in profile.edge_kinds:
+        for record in sorted(set().union(*(instances.get(c, set()) for c in kind.classes))):
+            named = [t for t in (label_of(v) for v in objects(record, kind.label)) if t]
+            typed = sorted(profile.term_labels.get(c, "") for c in types[record] & kind.classes)
+            label = min(named) if named else next((t for t in typed if t), kind.legend)
+            for s in objects(record, kind.source):
+                for o in objects(record, kind.target):
+                    if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
+                        edges.add(NetworkEdge(s.value, o.value, kind.id, label, record))
+        for prop in sorted(kind.properties):
+            for q in store.quads_for_pattern(None, ox.NamedNode(prop), None, graph):
+                if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
+                    edges.add(NetworkEdge(q.subject.value, q.object.value, kind.id, kind.legend, q.subject.value))
     # one edge per (source, target, kind, record): keep the first label in sorted order
     unique: dict[tuple, NetworkEdge] = {}
     for edge in sorted(edges, key=lambda e: (e.source, e.target, e.kind, e.record, e.label)):
         unique.setdefault((edge.source, edge.target, edge.kind, edge.record), edge)
-
-    def kind_of(iri: str) -> str | None:
-        types = {q.object.value for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDF_TYPE), None)}
-        if types & person:
-            return "person"
-        if types & armed:
-            return "armed-group"
-        if types & organization:
-            return "organization"
-        return None
-
-    def label_of(iri: str) -> str:
-        for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(SKOS_PREF), None):
-            return q.object.value
-        return iri.rsplit("/", 1)[-1]
 
     nodes: dict[str, NetworkNode] = {}
     kept = []
@@ -112,9 +130,15 @@ def extract_network(store, vocab) -> Network:
         if any(k is None for _, k in ends):
             continue
         for iri, kind in ends:
-            nodes.setdefault(iri, NetworkNode(iri, label_of(iri), kind))
+            if iri not in nodes:
+                nodes[iri] = NetworkNode(iri, label_of(ox.NamedNode(iri)) or _short(iri), kind)
         kept.append(edge)
-    return Network(sorted(nodes.values(), key=lambda n: n.iri), kept)
+    used_nodes, used_edges = {n.kind for n in nodes.values()}, {e.kind for e in kept}
+    node_styles = [KindStyle(k.id, k.legend, NODE_COLOURS[n % len(NODE_COLOURS)])
+                   for n, k in enumerate(profile.node_kinds) if k.id in used_nodes]
+    edge_styles = [KindStyle(k.id, k.legend, *EDGE_STYLES[n % len(EDGE_STYLES)])
+                   for n, k in enumerate(profile.edge_kinds) if k.id in used_edges]
+    return Network(sorted(nodes.values(), key=lambda n: n.iri), kept, node_styles, edge_styles)
 
 
 def _component_layout(graph) -> dict[str, tuple[float, float]]:
@@ -195,9 +219,10 @@ def _spread(pos: dict[str, tuple[float, float]], width: float, height: float, ra
     return {n: (round(xy[n][0] / width, 4), round(xy[n][1] / height, 4)) for n in names}
 
 
-def render_svg(network: Network, width: int = 960, height: int = 700, title: str = "Network of groups and persons") -> str:
+def render_svg(network: Network, width: int = 960, height: int = 700, title: str = "Network") -> str:
     """A standalone SVG picture of the network: nodes coloured by kind, edges by kind, a legend."""
-    margin_x, margin_y, legend_h = 110, 40, 34
+    legend = _legend_rows(network, width)
+    margin_x, margin_y, legend_h = 110, 40, 34 + 20 * (len(legend) - 1)
     inner_w, inner_h = width - 2 * margin_x, height - 2 * margin_y - legend_h
     degree: dict[str, int] = {}
     for edge in network.edges:
@@ -218,22 +243,25 @@ def render_svg(network: Network, width: int = 960, height: int = 700, title: str
         f'<title id="network-title">{escape(title)}</title>',
         "<defs>",
     ]
-    for kind, (colour, _, _) in EDGE_KINDS.items():
+    edge_styles = {k.id: k for k in network.edge_kinds}
+    node_colours = {k.id: k.colour for k in network.node_kinds}
+    for kind, colour in ((k.id, k.colour) for k in network.edge_kinds):
         out.append(f'<marker id="arrow-{kind}" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" '
                    f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>')
     out.append("</defs>")
     out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fcfcfa"/>')
-    # legend
-    x = 16
-    for kind, (colour, text, dashed) in EDGE_KINDS.items():
-        dash = ' stroke-dasharray="5 3"' if dashed else ""
-        out.append(f'<line x1="{x}" y1="20" x2="{x + 26}" y2="20" stroke="{colour}" stroke-width="2"{dash} marker-end="url(#arrow-{kind})"/>')
-        out.append(f'<text x="{x + 32}" y="24" font-size="12" fill="#333">{escape(text)}</text>')
-        x += 44 + 7 * len(text)
-    for kind, colour in NODE_KINDS.items():
-        out.append(f'<circle cx="{x + 6}" cy="20" r="6" fill="{colour}" stroke="#555"/>')
-        out.append(f'<text x="{x + 16}" y="24" font-size="12" fill="#333">{escape(kind.replace("-", " "))}</text>')
-        x += 30 + 7 * len(kind)
+    # legend: link kinds, then node kinds, in rows as wide as the picture
+    for row, items in enumerate(legend):
+        y = 20 + 20 * row
+        for x, kind in items:
+            if isinstance(kind, _NodeItem):
+                out.append(f'<circle cx="{x + 6}" cy="{y}" r="6" fill="{kind.style.colour}" stroke="#555"/>')
+                out.append(f'<text x="{x + 16}" y="{y + 4}" font-size="12" fill="#333">{escape(kind.style.legend)}</text>')
+                continue
+            dash = ' stroke-dasharray="5 3"' if kind.dashed else ""
+            out.append(f'<line x1="{x}" y1="{y}" x2="{x + 26}" y2="{y}" stroke="{kind.colour}" stroke-width="2"{dash} '
+                       f'marker-end="url(#arrow-{kind.id})"/>')
+            out.append(f'<text x="{x + 32}" y="{y + 4}" font-size="12" fill="#333">{escape(kind.legend)}</text>')
     # edges: one line per (source, target, kind), thicker when several statements give it;
     # lines between the same two nodes are bent apart
     grouped: dict[tuple[str, str, str], list[NetworkEdge]] = {}
@@ -242,7 +270,7 @@ def render_svg(network: Network, width: int = 960, height: int = 700, title: str
     seen: dict[tuple[str, str], int] = {}
     out.append('<g class="edges">')
     for (source, target, kind), group in grouped.items():
-        colour, _, dashed = EDGE_KINDS[kind]
+        colour, dashed = edge_styles[kind].colour, edge_styles[kind].dashed
         (x1, y1), (x2, y2) = xy(source), xy(target)
         pair = tuple(sorted((source, target)))
         nth = seen.get(pair, 0)
@@ -271,13 +299,33 @@ def render_svg(network: Network, width: int = 960, height: int = 700, title: str
         anchor = "start" if x < width / 2 else "end"
         dx = radius[node.iri] + 4 if anchor == "start" else -radius[node.iri] - 4
         out.append(f'<g class="node node-{node.kind}" data-iri="{escape(node.iri)}">'
-                   f'<circle cx="{x}" cy="{y}" r="{radius[node.iri]}" fill="{NODE_KINDS[node.kind]}" stroke="#444" stroke-width="1.2">'
+                   f'<circle cx="{x}" cy="{y}" r="{radius[node.iri]}" fill="{node_colours[node.kind]}" stroke="#444" stroke-width="1.2">'
                    f"<title>{escape(node.label)}</title></circle>"
                    f'<text x="{round(x + dx, 1)}" y="{round(y + 4, 1)}" font-size="13" text-anchor="{anchor}" fill="#1d1d1d" '
                    f'paint-order="stroke" stroke="#fcfcfa" stroke-width="3">{escape(_clip(node.label))}</text></g>')
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class _NodeItem:
+    style: KindStyle
+
+
+def _legend_rows(network: Network, width: int) -> list[list[tuple[int, object]]]:
+    """Legend entries (x, kind) in rows: a row ends where the next entry would pass the right edge."""
+    items = [(44 + 7 * len(k.legend), k) for k in network.edge_kinds]
+    items += [(30 + 7 * len(k.legend), _NodeItem(k)) for k in network.node_kinds]
+    rows: list[list[tuple[int, object]]] = [[]]
+    x = 16
+    for step, item in items:
+        if rows[-1] and x + step > width:
+            rows.append([])
+            x = 16
+        rows[-1].append((x, item))
+        x += step
+    return rows
 
 
 def _clip(label: str, limit: int = 30) -> str:

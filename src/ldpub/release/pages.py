@@ -1,31 +1,36 @@
 """The human pages of a release: the landing page ``index.html`` and ``ontology.html``.
 
 Rendered with jinja2 templates shipped in ``ldpub/release/templates/`` (autoescaped). The
-data the pages show (timeline of dated statements, ontology terms with examples of use) is
-computed here, in a stable order, so pages are byte-identical for the same input.
+data the pages show (the timeline of dated records, ontology terms with examples of use) is
+computed here from the project's profile (:mod:`ldpub.profile`), in a stable order, so pages
+are byte-identical for the same input. Links follow :func:`ldpub.htmlsafety.safe_href`, and
+every page carries a Content-Security-Policy that allows no script.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..rdfterms import DCT, RDF_TYPE, SKOS_PREFLABEL
+from ..rdfterms import RDF_TYPE
 
-__all__ = ["TimelineEntry", "TermDoc", "timeline", "ontology_docs", "render_page"]
-
-AG = "https://w3id.org/ldpub/ontology/armed-groups#"
+__all__ = ["TimelineEntry", "TermDoc", "timeline", "ontology_docs", "render_page", "data_labels"]
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    edtf: str
+    edtf: str  # the time as written (an EDTF expression, a date, or a span "start – end")
     earliest: str | None
     latest: str | None
     record: str  # IRI
     slug: str
     kind: str  # class label
     text: str
-    role: str  # date, start date...
+    role: str  # "date", "span" or the label of the property (publication date...)
+
+    @property
+    def primary(self) -> bool:
+        """Whether this is the record's own date or span (shown without the property's name)."""
+        return self.role in ("date", "span")
 
 
 @dataclass
@@ -44,11 +49,15 @@ class TermDoc:
     examples: list[tuple[str, str]] = field(default_factory=list)  # (subject text, object text)
 
 
-def _labels(triples) -> dict[str, str]:
+def data_labels(store, profile) -> dict[str, str]:
+    """IRI -> label of every labelled resource of the store's default graph (profile precedence)."""
+    import pyoxigraph as ox
+
     labels: dict[str, str] = {}
-    for t in triples:
-        if t.predicate.value == SKOS_PREFLABEL:
-            labels.setdefault(t.subject.value, t.object.value)
+    for predicate in reversed(profile.labels):  # earlier label properties win
+        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
+            if isinstance(quad.object, ox.Literal):
+                labels[quad.subject.value] = quad.object.value
     return labels
 
 
@@ -56,74 +65,45 @@ def _slug(iri: str, base: str) -> str:
     return iri[len(base):] if iri.startswith(base) else iri
 
 
-def timeline(build) -> list[TimelineEntry]:
-    """Every dated statement (a record with a fuzzy date), earliest first."""
-    base = build.project.base_iri
-    query = f"""
-        PREFIX ag: <{AG}>
-        SELECT ?record ?p ?edtf ?earliest ?latest ?type ?label ?desc ?title WHERE {{
-          ?record ?p ?d . ?d ag:edtf ?edtf .
-          OPTIONAL {{ ?d ag:earliest ?earliest }} OPTIONAL {{ ?d ag:latest ?latest }}
-          OPTIONAL {{ ?record a ?type }}
-          OPTIONAL {{ ?record <{SKOS_PREFLABEL}> ?label }}
-          OPTIONAL {{ ?record <{DCT}description> ?desc }}
-          OPTIONAL {{ ?record <{DCT}title> ?title }}
-        }}"""
-    entries = {}
-    vocab = build.vocab
-    for row in build.store().query(query):
-        record = row["record"].value
-        pred = row["p"].value
-        key = (record, pred)
-        text = next((row[v].value for v in ("label", "desc", "title") if row[v] is not None), None)
-        if text is None:  # an unlabelled record (a tenure): its slug, made readable
+def timeline(build, profile, reader=None) -> list[TimelineEntry]:
+    """Every dated record (see :mod:`ldpub.temporal`), earliest first."""
+    import pyoxigraph as ox
+
+    from ..temporal import TimeReader
+
+    store = build.store()
+    reader = reader or TimeReader(store, profile)
+    base, vocab = build.project.base_iri, build.vocab
+    labels = data_labels(store, profile)
+    descriptions: dict[str, str] = {}  # record -> its first description (properties in order, values sorted)
+    for p in sorted(profile.of("description"), reverse=True):
+        found: dict[str, str] = {}
+        for q in store.quads_for_pattern(None, ox.NamedNode(p), None, ox.DefaultGraph()):
+            if isinstance(q.object, ox.Literal) and (q.subject.value not in found or q.object.value < found[q.subject.value]):
+                found[q.subject.value] = q.object.value
+        descriptions.update(found)
+    entries = []
+    for dated in reader.dated():
+        record = dated.record
+        node = ox.NamedNode(record)
+        text = labels.get(record) or descriptions.get(record)
+        if text is None:  # an unlabelled record: its slug, made readable
             text = _slug(record, base).replace("-", " ").capitalize()
-        kind = vocab.labels.get(row["type"].value, "") if row["type"] is not None else ""
-        entry = TimelineEntry(
-            edtf=row["edtf"].value,
-            earliest=row["earliest"].value if row["earliest"] is not None else None,
-            latest=row["latest"].value if row["latest"] is not None else None,
-            record=record,
-            slug=_slug(record, base),
-            kind=kind,
-            text=text,
-            role=vocab.labels.get(pred, pred.rsplit("#", 1)[-1]),
-        )
-        old = entries.get(key)
-        if old is None or (entry.kind, entry.text) < (old.kind, old.text):
-            entries[key] = entry
-    return _merge_spans(entries, vocab)
+        kinds = sorted(vocab.labels[q.object.value] for q in store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None)
+                       if q.object.value in vocab.labels)
+        role = dated.role if dated.role in ("date", "span") else vocab.labels.get(dated.role, dated.role.rsplit("#", 1)[-1])
+        entries.append(TimelineEntry(edtf=dated.when.text, earliest=dated.when.earliest, latest=dated.when.latest,
+                                     record=record, slug=_slug(record, base), kind=kinds[0] if kinds else "",
+                                     text=text, role=role))
+    return sorted(entries, key=lambda e: (e.earliest or e.latest or "9999", e.latest or "9999", e.slug, e.role))
 
 
-def _merge_spans(entries: dict, vocab) -> list[TimelineEntry]:
-    """One entry per record: a start date and an end date become one span ``start – end``."""
-    start_label = vocab.labels.get(AG + "startDate", "start date")
-    end_label = vocab.labels.get(AG + "endDate", "end date")
-    by_record: dict[str, dict[str, TimelineEntry]] = {}
-    for entry in entries.values():
-        by_record.setdefault(entry.record, {})[entry.role] = entry
-    merged = []
-    for record, roles in by_record.items():
-        start, end = roles.pop(start_label, None), roles.pop(end_label, None)
-        merged.extend(roles.values())
-        if start or end:
-            first = start or end
-            merged.append(TimelineEntry(
-                edtf=(f"{start.edtf} \u2013 {end.edtf}" if start and end else
-                      f"from {start.edtf}" if start else f"until {end.edtf}"),
-                earliest=start.earliest if start else None,
-                latest=end.latest if end else None,
-                record=record, slug=first.slug, kind=first.kind, text=first.text, role="span",
-            ))
-    return sorted(merged, key=lambda e: (e.earliest or e.latest or "9999", e.latest or "9999", e.slug, e.role))
-
-
-def ontology_docs(build, max_examples: int = 3) -> tuple[list[TermDoc], list[TermDoc]]:
+def ontology_docs(build, profile, max_examples: int = 3) -> tuple[list[TermDoc], list[TermDoc]]:
     """Every class and property of the ontology with its definition and examples from the data."""
     import pyoxigraph as ox
 
     vocab, base = build.vocab, build.project.base_iri
-    labels = {**vocab.labels, **_labels(build.triples)}
+    labels = {**vocab.labels, **data_labels(build.store(), profile)}
 
     def show(term) -> str:
         value = term.value
@@ -170,9 +150,15 @@ def ontology_docs(build, max_examples: int = 3) -> tuple[list[TermDoc], list[Ter
     return classes, properties
 
 
+CSP_PLACEHOLDER = "ldpub-content-security-policy"
+
+
 def render_page(template: str, **context) -> bytes:
-    """Render one of the package's templates (``index.html``, ``ontology.html``) to UTF-8 bytes."""
+    """Render one of the package's templates (``index.html``, ``ontology.html``) to UTF-8 bytes,
+    with a Content-Security-Policy ``<meta>`` that allows its own inline style and no script."""
     import jinja2
+
+    from ..htmlsafety import content_security_policy, safe_href, style_blocks
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("ldpub.release", "templates"),
@@ -182,7 +168,10 @@ def render_page(template: str, **context) -> bytes:
         keep_trailing_newline=True,
     )
     env.filters["filesize"] = _filesize
-    return env.get_template(template).render(**context).encode("utf-8")
+    env.filters["safe_href"] = safe_href
+    html = env.get_template(template).render(csp=CSP_PLACEHOLDER, **context)
+    policy = content_security_policy(style_blocks(html), meta=True)
+    return html.replace(CSP_PLACEHOLDER, policy, 1).encode("utf-8")
 
 
 def _filesize(size: int) -> str:

@@ -38,16 +38,17 @@ def namespace_of(iri: str) -> str:
     return iri[: cut + 1]
 
 
-def dataset_stats(triples: list, uri_space: str, earliest_iri: str, latest_iri: str, records: int = 0) -> DatasetStats:
-    """Count triples, entities, subjects, objects, classes and properties of ``triples``."""
+def dataset_stats(triples: list, uri_space: str, records: int = 0) -> DatasetStats:
+    """Count triples, entities, subjects, objects, classes and properties of ``triples``.
+
+    The period covered (``earliest``, ``latest``, ``dated``) is the caller's to fill in: it
+    comes from the project's profile (see :class:`ldpub.temporal.TimeReader`)."""
     import pyoxigraph as ox
 
     subjects, objects, entities = set(), set(), set()
     classes: dict[str, set] = {}
     props: Counter = Counter()
     out_degree: Counter = Counter()
-    earliest: list[str] = []
-    latest: list[str] = []
     for t in triples:
         s, p, o = t.subject, t.predicate.value, t.object
         subjects.add(s)
@@ -59,10 +60,6 @@ def dataset_stats(triples: list, uri_space: str, earliest_iri: str, latest_iri: 
                 out_degree[s.value] += 1
         if p == RDF_TYPE and isinstance(o, ox.NamedNode):
             classes.setdefault(o.value, set()).add(s)
-        elif p == earliest_iri:
-            earliest.append(o.value)
-        elif p == latest_iri:
-            latest.append(o.value)
     vocabularies = sorted({namespace_of(p) for p in props} | {namespace_of(c) for c in classes})
     # examples: the three most described records (ties broken by IRI)
     examples = [iri for iri, _ in sorted(out_degree.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
@@ -76,7 +73,4 @@ def dataset_stats(triples: list, uri_space: str, earliest_iri: str, latest_iri: 
         vocabularies=vocabularies,
         examples=examples,
         records=records,
-        dated=len(earliest),
-        earliest=min(earliest) if earliest else None,
-        latest=max(latest) if latest else None,
     )

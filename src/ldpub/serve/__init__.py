@@ -11,6 +11,7 @@ Modules, one job each::
     network      the SVG network picture
     servicedesc  SPARQL service description and VoID
     accesslog    JSON-lines access log middleware
+    bounds       request size limits before the application (431 for huge headers)
     app          the Starlette application (routes)
 
 :func:`open_server` prepares everything; :meth:`Server.run` serves until interrupted.
@@ -101,13 +102,24 @@ class Server:
         """Serve until interrupted (Ctrl-C / SIGTERM), then stop the workers and clean up."""
         import uvicorn
 
+        from .bounds import bounded_protocol
+
+        limit = self.settings.max_header_bytes
         config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="on",
-                                timeout_graceful_shutdown=5)
+                                timeout_graceful_shutdown=5, http=bounded_protocol(limit),
+                                h11_max_incomplete_event_size=limit)
         try:
             uvicorn.Server(config).run(sockets=[self.sock])
         finally:
             self.sock.close()
             self.workdir.cleanup()
+
+
+def _listening_url(host: str, port: int) -> str:
+    """The URL of a listening address; a wildcard address (all interfaces) shows the host name."""
+    if host in ("0.0.0.0", "::", ""):
+        host = socket.gethostname()
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def open_server(project: Project, settings: ServeSettings, source: Path | None = None, build=None) -> Server:
@@ -132,12 +144,13 @@ def open_server(project: Project, settings: ServeSettings, source: Path | None =
             raise LdpubError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from exc
         host, port = sock.getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host
+        public_url = (settings.public_url or _listening_url(host, port)).rstrip("/")
         try:
             log = open_log(settings.access_log)
         except OSError as exc:
             sock.close()
             raise LdpubError(f"cannot open the access log {settings.access_log}: {exc.strerror}") from exc
-        app = create_app(AppState(data, settings, pool, project.queries_path), access_log=log)
+        app = create_app(AppState(data, settings, pool, project.queries_path, public_url), access_log=log)
         return Server(f"http://{shown}:{port}/", app, sock, workdir, settings, data.triple_count)
     except BaseException:
         workdir.cleanup()

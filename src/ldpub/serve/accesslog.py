@@ -1,8 +1,10 @@
 """Structured access logs: one JSON object per request, one per line (JSON Lines).
 
 Fields: ``time`` (UTC, ISO 8601), ``client``, ``method``, ``path``, ``query`` (the raw query
-string, cut to 300 characters), ``status``, ``bytes``, ``ms`` (wall time), ``user_agent``.
-Request bodies and headers other than the user agent are never logged.
+string with the values of secret-looking parameters such as ``token`` or ``access_token``
+masked by :func:`ldpub.redact.redact_query_string`, cut to 300 characters), ``status``,
+``bytes``, ``ms`` (wall time), ``user_agent`` (cut to 200 characters). Request bodies and
+headers other than the user agent (``Authorization``, ``Cookie``...) are never logged.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import threading
 import time
 from datetime import datetime, timezone
 from typing import IO
+
+from ..redact import redact_query_string, redact_text
 
 __all__ = ["AccessLog", "open_log"]
 
@@ -55,8 +59,8 @@ class AccessLog:
                 "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                 "client": client[0],
                 "method": scope.get("method"),
-                "path": scope.get("path"),
-                "query": scope.get("query_string", b"").decode("latin-1")[:300],
+                "path": redact_text(str(scope.get("path", "")))[:2000],
+                "query": redact_query_string(scope.get("query_string", b"").decode("latin-1"))[:300],
                 "status": seen["status"],
                 "bytes": seen["bytes"],
                 "ms": round((time.perf_counter() - started) * 1000, 2),

@@ -69,6 +69,7 @@ class AppState:
     settings: ServeSettings
     pool: QueryPool
     queries_dir: Path
+    public_url: str = "http://127.0.0.1:8080"  # where clients reach the server: never the Host header
 
 
 def create_app(state: AppState, access_log=None):
@@ -86,9 +87,9 @@ def create_app(state: AppState, access_log=None):
     templates = Environment(loader=PackageLoader("ldpub.serve", "templates"), autoescape=select_autoescape(["html"]))
     cache: dict[str, Any] = {}
 
-    def page(name: str, status: int = 200, **values) -> HTMLResponse:
+    def page(name: str, status_code: int = 200, /, **values) -> HTMLResponse:
         html = templates.get_template(name).render(data=data, settings=settings, **values)
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(html, status_code=status_code)
 
     def error(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
         """An error as HTML for browsers, plain text for everyone else."""
@@ -96,7 +97,7 @@ def create_app(state: AppState, access_log=None):
 
         if negotiate(request.headers.get("accept"), [HTML, MediaFormat("text", "text/plain")]) is HTML \
                 and "text/html" in request.headers.get("accept", ""):
-            response = page("error.html", status, status=status, reason=HTTPStatus(status).phrase, message=message)
+            response = page("error.html", status, code=status, reason=HTTPStatus(status).phrase, message=message)
             response.headers.update(headers or {})
             return response
         return PlainTextResponse(message + "\n", status_code=status, headers=headers)
@@ -191,7 +192,7 @@ def create_app(state: AppState, access_log=None):
             return error(request, 406, "the service description is available as " + ", ".join(f.media_type for f in GRAPH_FORMATS.values()))
         from ..graphstore import sorted_triples
 
-        endpoint = str(request.url.replace(query="", fragment=""))
+        endpoint = state.public_url + "/sparql"
         return graph_response(sorted_triples(service_description(data, endpoint)), fmt, {"Vary": "Accept"})
 
     # ------------------------------------------------------------------ pages
@@ -222,10 +223,9 @@ def create_app(state: AppState, access_log=None):
         from .servicedesc import void_description
 
         fmt = negotiate(request.headers.get("accept"), list(GRAPH_FORMATS.values())) or GRAPH_FORMATS["turtle"]
-        root = str(request.base_url).rstrip("/")
-        if cache.get("void", (None,))[0] != root:
-            cache["void"] = (root, await run_in_threadpool(lambda: sorted_triples(void_description(data, root))))
-        triples = cache["void"][1]
+        if "void" not in cache:
+            cache["void"] = await run_in_threadpool(lambda: sorted_triples(void_description(data, state.public_url)))
+        triples = cache["void"]
         return graph_response(triples, fmt, {"Vary": "Accept"})
 
     async def dump(request: Request) -> Response:
@@ -299,28 +299,28 @@ def create_app(state: AppState, access_log=None):
     async def query_page(request: Request) -> Response:
         from ..errors import LdpubError, did_you_mean
 
-        try:
-            named = await run_in_threadpool(named_queries, state.queries_dir)
-        except LdpubError as exc:
-            named, load_problem = [], "; ".join(p.render() for p in exc.problems)
-        else:
-            load_problem = None
+        named, broken = await run_in_threadpool(named_queries, state.queries_dir)
         params = request.query_params
         name = params.get("name")
         chosen = next((q for q in named if q.name == name), None) if name else None
         values = {k: v for k, v in params.items() if k not in ("name", "query")}
         common = {"named": named, "chosen": chosen, "values": values, "prefixes": sorted(data.prefixes)}
+        if name in broken:  # this one file cannot be read; the others still can
+            query = params.get("query") or ""
+            problem = "; ".join(_relative_to(p.render(), state.queries_dir) for p in broken[name].problems)
+            return page("query.html", 400, query=query or DEFAULT_QUERY, error=problem, answer=None,
+                        downloads=[], **common)
         if name and chosen is None:
             hint = did_you_mean(name, [q.name for q in named])
             return page("query.html", 404, query=DEFAULT_QUERY, error=f"no named query '{name}'" + (f" ({hint})" if hint else ""),
                         answer=None, downloads=[], **common)
-        query, problem, status = params.get("query"), load_problem, 200
+        query, problem, status = params.get("query"), None, 200
         if chosen is not None and not query:
             try:
                 query = await run_in_threadpool(prepare_named, chosen, values, data.base_iri, data.prefixes, slugs())
             except LdpubError as exc:
                 query = chosen.text
-                problem, status = "; ".join(p.render() for p in exc.problems), 400
+                problem, status = "; ".join(_relative_to(p.render(), state.queries_dir) for p in exc.problems), 400
         answer = None
         if query and problem is None:
             if is_update(query):
@@ -371,17 +371,28 @@ def create_app(state: AppState, access_log=None):
     # read-only public data: any web page may query it (YASGUI and other browser clients need CORS)
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                       allow_headers=["Accept", "Content-Type"], expose_headers=["Content-Location", "Vary"])
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors])
+    from .headers import SecurityHeaders  # Content-Security-Policy (no script) on every response
+
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors, Middleware(SecurityHeaders)])
     app.state.ldpub = state
-    return _wrap(app, access_log)
+    return _wrap(app, access_log, settings.max_header_bytes)
 
 
-def _wrap(app, access_log):
+def _wrap(app, access_log, max_header_bytes: int):
+    from .bounds import HeaderLimit
+
+    app = HeaderLimit(app, max_header_bytes)
     if access_log is None:
         return app
     from .accesslog import AccessLog
 
     return AccessLog(app, access_log)
+
+
+def _relative_to(message: str, folder: Path) -> str:
+    """A message about a file of ``folder`` without the server's own path to it (visitors need
+    the file's name, not where the operator keeps it)."""
+    return message.replace(str(Path(folder).parent) + "/", "")
 
 
 def _render_answer(data: ServedData, answer) -> dict:

@@ -5,8 +5,11 @@ ontology's IRI) into a pyoxigraph store in a work folder. The server keeps it op
 pages; query workers open the same folder read-only. Everything a page shows is read from
 the store, so serving a build from memory or a release folder from disk looks the same.
 
-Statements are the dataset's claims: nodes with an ``ag:status`` or ``ag:supportedBy``; their
-excerpts (``ag:quote`` in ``ag:inSource``) are shown wherever the statement appears.
+What the pages know about the domain comes from the project's profile (:mod:`ldpub.profile`):
+*statements* are the nodes with a status or evidence (the profile's ``status`` and
+``evidence`` properties); their excerpts (a ``quote`` in a ``source``, with its ``paragraph``
+and other ``locator`` values) are shown wherever the statement appears; labels, descriptions
+and dates are read with the profile's properties. Links follow :mod:`ldpub.htmlsafety`.
 """
 
 from __future__ import annotations
@@ -17,27 +20,26 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import ConfigError
+from ..htmlsafety import safe_href
 from ..iris import doc_path, valid_slug
-from ..rdfterms import DCT, OWL, RDF_TYPE, RDFS, SKOS
+from ..rdfterms import OWL, RDF_TYPE
 
 __all__ = ["ServedData", "prepare", "prepare_from_files", "folder_files", "Value", "Row", "Excerpt", "Statement", "EntityView"]
-
-AG = "https://w3id.org/ldpub/ontology/armed-groups#"
-STATUS, CONFIDENCE, SUPPORTED_BY, QUOTE, IN_SOURCE = (AG + n for n in ("status", "confidence", "supportedBy", "quote", "inSource"))
-EDTF, EARLIEST, LATEST, DATE = (AG + n for n in ("edtf", "earliest", "latest", "date"))
-LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label")
-DESCRIPTION = DCT + "description"
 
 
 @dataclass
 class Value:
-    """One object of a statement as a page shows it."""
+    """One object of a statement as a page shows it. ``href`` is kept only when the link
+    policy allows it (:func:`ldpub.htmlsafety.safe_href`): other IRIs are shown as text."""
 
     text: str
     iri: str | None = None
     href: str | None = None
     note: str | None = None  # language tag or datatype
     nested: list["Row"] | None = None
+
+    def __post_init__(self) -> None:
+        self.href = safe_href(self.href)
 
 
 @dataclass
@@ -51,7 +53,7 @@ class Row:
 
 @dataclass
 class Excerpt:
-    quote: str
+    quote: str  # empty when the evidence is a source without a quote
     source: Value | None
     where: str | None = None
 
@@ -116,6 +118,11 @@ class ServedData:
         self.context = context
         self.ontology_iri = ontology_iri
         self.vocab = vocab  # ldpub.ontology.Vocabulary, when the ontology is at hand (network picture)
+        from ..profile import read_profile
+        from ..temporal import TimeReader
+
+        self.profile = read_profile(vocab)
+        self.times = TimeReader(store, self.profile)
         self.doc_path = doc_path(base_iri)
         self.labels = self._labels()
         self.triple_count = int(next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
@@ -123,12 +130,29 @@ class ServedData:
 
     # ------------------------------------------------------------------ basics
     def _labels(self) -> dict[str, str]:
+        """Labels of the dataset and the ontology (its named graph): the profile's label
+        properties, earlier ones winning (skos:prefLabel over rdfs:label...)."""
         labels: dict[str, str] = {}
-        for predicate in reversed(LABEL_PREDICATES):  # prefLabel wins over rdfs:label
+        for predicate in reversed(self.profile.labels):
             for quad in self.store.quads_for_pattern(None, self.ox.NamedNode(predicate), None, None):
                 if isinstance(quad.object, self.ox.Literal):
                     labels[quad.subject.value] = quad.object.value
         return labels
+
+    def link(self, iri: str) -> str | None:
+        """Where a link to ``iri`` goes: its page here, else the IRI when the link policy allows."""
+        return self.href(iri) or safe_href(iri)
+
+    @property
+    def network_note(self) -> str:
+        """What the home page's network picture shows, in the profile's words."""
+        nodes = ", ".join(k.legend for k in self.profile.node_kinds)
+        return f"Nodes are {nodes}; links are drawn between them as the ontology says. Click a node for its page."
+
+    def role_label(self, role: str) -> str:
+        """The name of the profile's property with ``role`` (the role's name when it has none or several)."""
+        props = sorted(self.profile.of(role))
+        return self.label(props[0]) if len(props) == 1 else role
 
     def curie(self, iri: str) -> str:
         for prefix, ns in sorted(self.prefixes.items(), key=lambda kv: -len(kv[1])):
@@ -164,7 +188,7 @@ class ServedData:
     def value(self, term) -> Value:
         ox = self.ox
         if isinstance(term, ox.NamedNode):
-            return Value(self.label(term.value), term.value, self.href(term.value) or term.value)
+            return Value(self.label(term.value), term.value, self.link(term.value))
         if isinstance(term, ox.Literal):
             note = term.language or (None if term.datatype.value.endswith("#string") else self.curie(term.datatype.value))
             return Value(term.value, note=note)
@@ -224,50 +248,60 @@ class ServedData:
         return rows
 
     def summary_text(self, iri: str) -> str | None:
-        """A one-line text for a fuzzy date node: ``2019-21 (2019-03-01 – 2019-05-31)``."""
-        expression = self.first(iri, EDTF)
-        if expression is None:
-            return None
-        earliest, latest = self.first(iri, EARLIEST), self.first(iri, LATEST)
-        bounds = f"{earliest.value if earliest else '…'} – {latest.value if latest else '…'}"
-        return f"{expression.value} ({bounds})"
+        """A one-line text for a time node: ``2019-21 (2019-03-01 – 2019-05-31)``."""
+        when = self.times.when(self.ox.NamedNode(iri))
+        return when.summary() if when else None
+
+    def values(self, iri: str, predicates) -> list:
+        """The objects of ``iri`` for any of ``predicates`` (the profile's sets), in a stable order."""
+        return [o for p in sorted(predicates) for o in self.objects(iri, p)]
 
     def is_statement(self, iri: str) -> bool:
-        return bool(self.objects(iri, STATUS) or self.objects(iri, SUPPORTED_BY))
+        return bool(self.values(iri, self.profile.of("status")) or self.values(iri, self.profile.of("evidence")))
 
     def involved(self, iri: str, besides: str | None = None) -> list[tuple[Value, str]]:
         """The dataset's entities a statement names (with the property), other than ``besides``."""
         ox = self.ox
         found = []
+        skip = {RDF_TYPE} | self.profile.of("status") | self.profile.of("evidence")
         for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, ox.DefaultGraph()):
             obj = quad.object
-            if (quad.predicate.value in (RDF_TYPE, STATUS, SUPPORTED_BY) or not isinstance(obj, ox.NamedNode)
+            if (quad.predicate.value in skip or not isinstance(obj, ox.NamedNode)
                     or obj.value == besides or "#" in obj.value or self.slug_of(obj.value) is None):
                 continue
             found.append((self.value(obj), self.label(quad.predicate.value)))
         return sorted(found, key=lambda pair: (pair[1], pair[0].text.lower()))
 
+    def description_of(self, iri: str) -> str | None:
+        found = self.values(iri, self.profile.of("description"))
+        return found[0].value if found else None
+
+    def excerpt(self, node) -> Excerpt:
+        """What a statement's evidence shows: the quote, its source and where in the source it is;
+        evidence without a quote is a source (shown without a quote)."""
+        profile = self.profile
+        quote = self.values(node.value, profile.of("quote")) if isinstance(node, self.ox.NamedNode) else []
+        source = self.values(node.value, profile.of("source")) if isinstance(node, self.ox.NamedNode) else []
+        if not quote and not source:
+            return Excerpt("", self.value(node))
+        locators = sorted(profile.of("paragraph") | profile.of("locator"), key=lambda p: self.label(p))
+        where = ", ".join(f"{self.label(p)} {o.value}" for p in locators for o in self.objects(node.value, p))
+        return Excerpt(quote[0].value if quote else "", self.value(source[0]) if source else None, where or None)
+
     def statement(self, iri: str, role: str | None = None, besides: str | None = None) -> Statement:
-        status, confidence = self.first(iri, STATUS), self.first(iri, CONFIDENCE)
-        date = self.first(iri, DATE)
-        description = self.first(iri, DESCRIPTION)
-        excerpts = []
-        for node in self.objects(iri, SUPPORTED_BY):
-            quote = self.first(node.value, QUOTE)
-            source = self.first(node.value, IN_SOURCE)
-            where = ", ".join(f"{self.label(p)} {o.value}" for p in (AG + "section", AG + "paragraph")
-                              for o in self.objects(node.value, p))
-            excerpts.append(Excerpt(quote.value if quote else "", self.value(source) if source else None, where or None))
+        profile = self.profile
+        status, confidence = self.values(iri, profile.of("status")), self.values(iri, profile.of("confidence"))
+        when = self.times.date_of(iri)
         types = [self.label(t.value) for t in self.objects(iri, RDF_TYPE)]
         return Statement(
             node=self.value(self.ox.NamedNode(iri)),
             types=sorted(types),
             role=role,
-            status=self.label(status.value) if status is not None else None,
-            confidence=confidence.value if confidence is not None else None,
-            date=(self.summary_text(date.value) or self.label(date.value)) if date is not None else None,
-            description=description.value if description is not None else None,
-            excerpts=excerpts,
+            status=self.label(status[0].value) if status else None,
+            confidence=confidence[0].value if confidence else None,
+            date=when.summary() if when else None,
+            description=self.description_of(iri),
+            excerpts=[self.excerpt(node) for node in self.values(iri, profile.of("evidence"))],
             involves=self.involved(iri, besides),
         )
 
@@ -290,13 +324,12 @@ class ServedData:
                     statements.append(self.statement(candidate, role, besides=iri))
                     break
         statements.sort(key=lambda s: (s.date or "~", s.node.text.lower()))
-        description = self.first(iri, DESCRIPTION)
         return EntityView(
             iri=iri,
             slug=slug,
             label=self.label(iri),
             types=[self.value(t) for t in self.objects(iri, RDF_TYPE)],
-            description=description.value if description is not None else None,
+            description=self.description_of(iri),
             rows=self.rows(iri),
             incoming=incoming,
             statements=statements,
@@ -329,7 +362,12 @@ class ServedData:
         return sorted(((self.value(ox.NamedNode(s)), sorted(t)) for s, t in types.items()), key=lambda e: e[0].text.lower())
 
     def statuses(self) -> list[tuple[str, int]]:
-        rows = self.select(f"SELECT ?status (COUNT(?c) AS ?n) WHERE {{ ?c <{STATUS}> ?status }} GROUP BY ?status ORDER BY ?status")
+        """How many statements have each status (empty when the profile has no status property)."""
+        props = sorted(self.profile.of("status"))
+        if not props:
+            return []
+        path = "|".join(f"<{p}>" for p in props)
+        rows = self.select(f"SELECT ?status (COUNT(?c) AS ?n) WHERE {{ ?c {path} ?status }} GROUP BY ?status ORDER BY ?status")
         return [(self.label(r["status"].value), int(r["n"].value)) for r in rows]
 
     def dump(self, fmt: str) -> bytes:

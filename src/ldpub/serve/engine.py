@@ -9,6 +9,7 @@ with :class:`QueryTimeout`, and starts a fresh worker in the background.
     ├── QueryTimeout        over the time limit (HTTP 503)
     ├── ServerBusy          no worker became free within the time limit (HTTP 503)
     ├── QuerySyntaxError    not valid SPARQL (HTTP 400)
+    ├── QueryNotAllowed     federated (SERVICE), too large or nested too deeply (HTTP 400)
     ├── ResultTooLarge      more rows or triples than max_results (HTTP 422)
     ├── NotAcceptable       no format the client accepts for this query form (HTTP 406)
     └── WorkerCrashed       the worker process died (HTTP 500)
@@ -34,6 +35,7 @@ __all__ = [
     "QueryTimeout",
     "ServerBusy",
     "QuerySyntaxError",
+    "QueryNotAllowed",
     "ResultTooLarge",
     "NotAcceptable",
     "WorkerCrashed",
@@ -63,6 +65,10 @@ class QuerySyntaxError(QueryFailure):
     status = 400
 
 
+class QueryNotAllowed(QueryFailure):
+    status = 400
+
+
 class ResultTooLarge(QueryFailure):
     status = 422
 
@@ -75,7 +81,7 @@ class WorkerCrashed(QueryFailure):
     status = 500
 
 
-_ERRORS = {"syntax": QuerySyntaxError, "too_large": ResultTooLarge, "not_acceptable": NotAcceptable, "failed": WorkerCrashed}
+_ERRORS = {"syntax": QuerySyntaxError, "refused": QueryNotAllowed, "too_large": ResultTooLarge, "not_acceptable": NotAcceptable, "failed": WorkerCrashed}
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,7 @@ class QueryWorker:
         header = json.loads(self._read_line(time.monotonic() + self.start_timeout))
         if not header.get("ready"):
             raise WorkerCrashed("query worker did not start")
+        self.network = header.get("network", "host")  # "none": the worker cannot open connections
 
     def kill(self) -> None:
         """Stop the process at once (SIGKILL) and reap it."""

@@ -12,11 +12,13 @@ from typing import Mapping
 __all__ = ["named_queries", "prepare_named"]
 
 
-def named_queries(folder: Path) -> list:
-    """Every named query of ``folder`` (``ldpub.query.NamedQuery``), sorted by name."""
-    from ..query import load_named_queries
+def named_queries(folder: Path) -> tuple[list, dict]:
+    """The named queries of ``folder`` that read (``ldpub.query.NamedQuery``, sorted by name),
+    and the error of each file that does not, by name: one broken file hides nothing else."""
+    from ..query import scan_named_queries
 
-    return [q for _, q in sorted(load_named_queries(Path(folder)).items())]
+    queries, broken = scan_named_queries(Path(folder))
+    return [q for _, q in sorted(queries.items())], broken
 
 
 def prepare_named(query, values: Mapping[str, str], base_iri: str, prefixes: Mapping[str, str],

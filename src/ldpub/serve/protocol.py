@@ -9,7 +9,6 @@ RDF/XML for a CONSTRUCT, so a choice is resolved per query form.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 __all__ = [
@@ -66,13 +65,20 @@ GRAPH_FORMATS: dict[str, MediaFormat] = {
 }
 
 
+MAX_ACCEPT_RANGES = 64  # media ranges read from an Accept header (browsers send fewer than 10)
+
+
 def parse_accept(header: str | None) -> list[tuple[str, float, int]]:
-    """``Accept`` as (media range, q, position), best first; an empty header accepts anything."""
+    """``Accept`` as (media range, q, position), best first; an empty header accepts anything.
+
+    Only the first :data:`MAX_ACCEPT_RANGES` ranges count, and each at most 256 characters,
+    so the cost of negotiation is bounded whatever a client sends.
+    """
     if not header or not header.strip():
         return [("*/*", 1.0, 0)]
     ranges = []
-    for position, part in enumerate(header.split(",")):
-        items = [p.strip() for p in part.split(";")]
+    for position, part in enumerate(header.split(",", MAX_ACCEPT_RANGES)[:MAX_ACCEPT_RANGES]):
+        items = [p.strip() for p in part[:256].split(";", 8)[:8]]
         media = items[0].lower()
         if not media:
             continue
@@ -147,28 +153,22 @@ def choose_formats(accept: str | None, format_param: str | None = None) -> Forma
 
 
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-_NOISE = re.compile(
-    r"""(\#[^\n]*)                      # comments
-      | ("(?:[^"\\\n]|\\.)*")           # strings
-      | ('(?:[^'\\\n]|\\.)*')
-      | (<[^<>"{}|^`\\\s]*>)            # IRIs
-    """,
-    re.VERBOSE,
-)
-_PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+[^\s:]*:\s*|BASE\s+)\s*)", re.IGNORECASE)
+_PROLOGUE_WORDS = {"PREFIX", "BASE"}
 
 
 def is_update(text: str) -> bool:
     """Whether a request text is a SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, ...).
 
-    The prologue (PREFIX/BASE), comments, strings and IRIs are skipped; the first keyword
-    decides. Used to refuse updates with a clear 403 instead of a syntax error.
+    The text is read with SPARQL's lexer (:func:`ldpub.sparqltext.tokens`: comments, strings
+    and IRIs skipped); after the prologue (PREFIX/BASE declarations) the first keyword decides.
+    Used to refuse updates with a clear 403 instead of a syntax error.
     """
-    stripped = _NOISE.sub(" ", text)
-    while True:
-        match = _PROLOGUE.match(stripped)
-        if not match:
-            break
-        stripped = stripped[match.end():]
-    word = re.match(r"\s*([A-Za-z]+)", stripped)
-    return bool(word) and word.group(1).upper() in _UPDATE_WORDS
+    from ..sparqltext import tokens
+
+    for token in tokens(text):
+        if token.kind == "word" and token.text.upper() in _PROLOGUE_WORDS:
+            continue
+        if token.kind in ("pname", "iri"):
+            continue  # the prefix name and namespace of a declaration, or BASE's IRI
+        return token.kind == "word" and token.text.upper() in _UPDATE_WORDS
+    return False

@@ -8,8 +8,12 @@ Example::
     query_timeout = 10.0        # seconds a SPARQL query may run before it is cut off (HTTP 503)
     max_results = 10000         # rows (SELECT) or triples (CONSTRUCT/DESCRIBE) per answer (HTTP 422)
     max_request_bytes = 1048576 # larger request bodies are refused (HTTP 413)
+    max_header_bytes = 65536    # larger request lines + headers are refused (HTTP 431)
     workers = 2                 # query worker processes (each can be killed on time-out)
     access_log = "-"            # JSON-lines access log: "-" for stderr, or a file path
+    public_url = "https://data.example.org"  # where clients reach the server (VoID, service
+                                # description); default: the address it listens on. The Host
+                                # header of a request is never used for it.
 """
 
 from __future__ import annotations
@@ -32,8 +36,10 @@ class ServeSettings:
     query_timeout: float = 10.0
     max_results: int = 10_000
     max_request_bytes: int = 1_048_576
+    max_header_bytes: int = 65_536
     workers: int = 2
     access_log: str = "-"
+    public_url: str = ""
 
 
 _CHECKS: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -42,8 +48,10 @@ _CHECKS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "query_timeout": ((int, float), "seconds, more than 0"),
     "max_results": (int, "a whole number, at least 1"),
     "max_request_bytes": (int, "bytes, at least 1024"),
+    "max_header_bytes": (int, "bytes, at least 4096"),
     "workers": (int, "a whole number 1-64"),
     "access_log": (str, '"-" or a file path'),
+    "public_url": (str, "an http(s) URL without credentials, query or fragment (e.g. https://data.example.org)"),
 }
 
 _LIMITS = {
@@ -51,8 +59,23 @@ _LIMITS = {
     "query_timeout": lambda v: v > 0,
     "max_results": lambda v: v >= 1,
     "max_request_bytes": lambda v: v >= 1024,
+    "max_header_bytes": lambda v: v >= 4096,
     "workers": lambda v: 1 <= v <= 64,
+    "public_url": lambda v: v == "" or _is_public_url(v),
 }
+
+
+def _is_public_url(value: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        return False
+    return (parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.username
+            and not parts.password and not parts.query and not parts.fragment and value.isprintable()
+            and " " not in value)
 
 
 def serve_settings(project: Project, **overrides: Any) -> ServeSettings:
@@ -74,7 +97,10 @@ def serve_settings(project: Project, **overrides: Any) -> ServeSettings:
         if ok and key in _LIMITS:
             ok = _LIMITS[key](value)
         if not ok:
-            problems.append(ConfigError.at(f"[serve] {key} = {value!r} is not {meaning}", config))
+            from ..redact import redact_url
+
+            shown = repr(redact_url(value)) if isinstance(value, str) else repr(value)
+            problems.append(ConfigError.at(f"[serve] {key} = {shown} is not {meaning}", config))
     if problems:
         raise ConfigError([p for e in problems for p in e.problems])
     settings = replace(ServeSettings(), **{k: v for k, v in table.items() if k in known})

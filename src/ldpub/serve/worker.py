@@ -6,8 +6,14 @@ the server kills the process when the time limit passes: the work really stops.
 Protocol (binary pipes): the server writes one JSON line per job
 ``{"query", "results", "graph", "max_results"}``; the worker answers with one JSON line
 ``{"ok": true, "kind": "select"|"ask"|"graph", "format", "length"}`` followed by ``length`` bytes,
-or ``{"ok": false, "error": "syntax"|"too_large"|"not_acceptable"|"failed", "message", "kind"}``.
-The first line it writes is ``{"ready": true}`` once the store is open.
+or ``{"ok": false, "error": "syntax"|"refused"|"too_large"|"not_acceptable"|"failed", "message",
+"kind"}``. The first line it writes is ``{"ready": true, "network": "none"|"host"}`` once the
+store is open.
+
+Every query passes :func:`ldpub.sparqlguard.check_query` first (no SERVICE, bounded size and
+nesting: ``refused``). As a second wall, on Linux the worker leaves the host's network before it
+reads any query (:func:`isolate_network`: a network namespace of its own, where no address
+outside the process can be reached), so even a SERVICE the guard missed could call nothing.
 
 Run as ``python -m ldpub.serve.worker CONFIG.json`` (the config names the store folder, the
 prefixes and the JSON-LD context).
@@ -29,18 +35,44 @@ def _reply(out, header: dict, body: bytes = b"") -> None:
     out.flush()
 
 
+def isolate_network() -> bool:
+    """Move this process into a network namespace of its own (Linux): afterwards no connection
+    to any other process or machine can be opened. True when it worked; False where the kernel
+    or the platform does not allow it (the guard still refuses SERVICE)."""
+    import ctypes
+    import os
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    clone_newnet, clone_newuser = 0x40000000, 0x10000000
+    for flags in (clone_newnet, clone_newnet | clone_newuser):  # root may; others need a user namespace
+        if libc.unshare(flags) == 0:
+            return True
+    return False
+
+
 def run_job(store, job: dict, prefixes: dict, context: dict) -> tuple[dict, bytes]:
     """Run one query job on ``store``; return the reply header and body."""
     import pyoxigraph as ox
 
     from ..graphstore import sorted_triples
     from ..serialize import FORMATS, WriteContext
+    from ..sparqlguard import QueryRefused, check_query
+    from ..sparqltext import syntax_problem
 
     query, limit = job["query"], int(job["max_results"])
     try:
+        check_query(query, origin="query")
+    except QueryRefused as exc:
+        return {"ok": False, "error": "refused", "message": exc.problems[0].render()}, b""
+    try:
         result = store.query(query, prefixes=prefixes)
     except SyntaxError as exc:
-        return {"ok": False, "error": "syntax", "message": str(exc)}, b""
+        return {"ok": False, "error": "syntax", "message": syntax_problem(exc, query, "query", known_prefixes=prefixes).render()}, b""
     if isinstance(result, ox.QueryBoolean):
         if not job.get("results"):
             return {"ok": False, "error": "not_acceptable", "kind": "ask"}, b""
@@ -74,6 +106,7 @@ def run_job(store, job: dict, prefixes: dict, context: dict) -> tuple[dict, byte
 
 def main(argv: list[str] | None = None) -> None:
     """Serve jobs from stdin until it closes."""
+    isolated = isolate_network()  # first: a user namespace needs a process with one thread
     import pyoxigraph as ox
 
     argv = sys.argv[1:] if argv is None else argv
@@ -82,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     store = ox.Store.read_only(config["store"])
     prefixes, context = config.get("prefixes", {}), config.get("context", {})
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    _reply(stdout, {"ready": True})
+    _reply(stdout, {"ready": True, "network": "none" if isolated else "host"})
     for line in stdin:
         try:
             job = json.loads(line)

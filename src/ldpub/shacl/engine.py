@@ -33,8 +33,10 @@ __all__ = ["Engine", "validate_lines", "store_plan"]
 class Engine:
     """One validation: the data graph, the shapes graph, the Store, and what is remembered."""
 
-    def __init__(self, graph: DataGraph, shapes: ShapesGraph, store: SparqlStore | None = None) -> None:
+    def __init__(self, graph: DataGraph, shapes: ShapesGraph, store: SparqlStore | None = None,
+                 observed: set[str] | None = None) -> None:
         self.graph = graph
+        self.observed = observed  # when a set: every node some shape with constraints was validated on
         self.shapes = shapes
         self._store = store
         self._shapes: dict[str, Shape] = {}
@@ -77,6 +79,9 @@ class Engine:
         on the value nodes it was given)."""
         if shape.deactivated:
             return []
+        if self.observed is not None and shape.constraints:
+            focus = list(focus)
+            self.observed.update(focus)
         values = self.value_nodes(shape, focus)
         out: Found = []
         for constraint in shape.constraints if constraints is None else constraints:
@@ -118,6 +123,13 @@ class Engine:
 
     def run(self) -> ValidationReport:
         """Validate every shape that has targets; the report of every result."""
+        try:
+            return self._run()
+        except RecursionError:
+            raise ShapesError.about(None, "shapes nest too deeply through the data (sh:node, sh:property, "
+                                          "sh:and ... reached through hundreds of nodes)") from None
+
+    def _run(self) -> ValidationReport:
         _refuse_entailment(self.shapes)
         results = []
         background = []  # the SPARQL-based constraints of root shapes run on the Store's thread
@@ -173,12 +185,15 @@ def store_plan(shapes: ShapesGraph) -> tuple[bool, set[str] | None, bool]:
     return True, predicates, needs_shapes
 
 
-def validate_lines(data: Iterable, shapes: Iterable, *extra: Iterable, first_unique: bool = False) -> ValidationReport:
+def validate_lines(data: Iterable, shapes: Iterable, *extra: Iterable, first_unique: bool = False,
+                   observed: set[str] | None = None) -> ValidationReport:
     """Validate the data graph (N-Triples lines or pyoxigraph Triples; ``extra`` line sets are
     added to it, e.g. the ontology) against the shapes graph (lines or Triples).
 
     ``first_unique``: ``data`` repeats no line (the build's sorted, unique lines; any other
-    input is made unique here). Raises :class:`ldpub.shacl.errors.ShapesError` for shapes it
+    input is made unique here). ``observed``: a set that receives every node some shape (with
+    constraints) was validated on, as a focus node or a value node reached through
+    ``sh:property``, ``sh:node``, ``sh:and`` ...: which data the shapes look at. Raises :class:`ldpub.shacl.errors.ShapesError` for shapes it
     cannot use.
     """
     shapes_graph = ShapesGraph(ntriples_lines(shapes))
@@ -190,7 +205,7 @@ def validate_lines(data: Iterable, shapes: Iterable, *extra: Iterable, first_uni
                           first_unique=first_unique)
         if store is not None and needs_shapes:
             store.feed([shapes_graph.lines], graph=SHAPES_GRAPH)
-        return Engine(graph, shapes_graph, store).run()
+        return Engine(graph, shapes_graph, store, observed).run()
     finally:
         if store is not None:
             store.close()

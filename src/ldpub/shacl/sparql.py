@@ -110,7 +110,7 @@ def _run(engine: "Engine", shape: str, query: QueryText, bindings: dict[str, str
         raise ShapesError.about(shape, f"SPARQL syntax error: {' '.join(str(exc).split())}") from None
     except (OSError, RuntimeError, ValueError) as exc:
         raise ShapesError.about(shape, f"the SPARQL query failed: {' '.join(str(exc).split())}") from None
-    if query.form == "ask":
+    if query.form == "ask" and values is None:
         return bool(answer) if isinstance(answer, ox.QueryBoolean) else any(True for _ in answer)
     return answer
 
@@ -320,7 +320,19 @@ def _evaluate_ask(engine: "Engine", shape: Shape, c: Constraint, values: ValueNo
     verdicts: dict[tuple[str, str], bool] = {}
     messages = c.messages or shape.messages
     out: Found = []
-    pairs = values.items() if not isinstance(values, SelfValues) else ((f, [f]) for f in values.focus)
+    pairs = list(values.items()) if not isinstance(values, SelfValues) else [(f, [f]) for f in values.focus]
+    names = ["this", "value"] if uses_this else ["value"]
+    if text.batchable(set(names)):  # one query answers for every (focus, value) pair it can name
+        store = engine.sparql_store()
+        keys = {(f if uses_this else "", v) for f, vs in pairs for v in vs}
+        nameable = [k for k in keys if all(t == "" or t[0] == "<" or (t[0] == '"' and store.canonical(t) == t)
+                                           for t in k)]
+        if len(nameable) > 1:
+            table = [k if uses_this else (k[1],) for k in nameable]
+            solutions = _run(engine, shape.node, text, fixed, (names, table))
+            ok = {(str(row["this"]) if uses_this else "", str(row["value"])) for row in solutions}
+            for k in nameable:
+                verdicts[k] = k in ok
     for f, vs in pairs:
         for v in vs:
             key = (f if uses_this else "", v)

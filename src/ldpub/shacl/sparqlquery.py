@@ -30,6 +30,8 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)")
 _STRINGS = ('"""', "'''", '"', "'")
 
 AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
+MAX_QUERY_CHARS = 1_000_000
+MAX_NESTING = 64  # pyoxigraph's parser overflows its stack on deeply nested groups
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,9 @@ def tokens(text: str) -> list[Token]:
         ch = text[i]
         if ch.isspace():
             i += 1
-        elif ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
+        elif ch == "#":  # a comment ends at a line feed or a carriage return (as pyoxigraph reads it)
+            ends = [e for e in (text.find("\n", i), text.find("\r", i)) if e >= 0]
+            i = min(ends) + 1 if ends else n
         elif ch in "\"'":
             quote = next(q for q in _STRINGS if text.startswith(q, i))
             j = i + len(quote)
@@ -177,8 +179,34 @@ class QueryText:
 
     # ------------------------------------------------------------------ SHACL's restrictions
     def check(self, prebound: set[str]) -> None:
-        """Raise :class:`SparqlRefused` for what SHACL-SPARQL forbids (§6.2 pre-binding, §5.1 syntax)."""
+        """Raise :class:`SparqlRefused` for what SHACL-SPARQL forbids (§6.2 pre-binding, §5.1 syntax),
+        and for what could make the engine call out or crash (a SERVICE however spelled, a query
+        over :data:`MAX_QUERY_CHARS` characters or nested deeper than :data:`MAX_NESTING`)."""
         toks = self.toks
+        if len(self.text) > MAX_QUERY_CHARS:
+            raise SparqlRefused(f"the query has {len(self.text):,} characters, over the limit of {MAX_QUERY_CHARS:,}")
+        depth = deepest = 0
+        for t in toks:
+            if t.text in ("{", "(", "["):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif t.text in ("}", ")", "]"):
+                depth -= 1
+        if deepest > MAX_NESTING:
+            raise SparqlRefused(f"the query nests {deepest} levels deep, over the limit of {MAX_NESTING}")
+        for i, t in enumerate(toks):
+            # pyoxigraph reads keywords without word boundaries ("trueSERVICE" is true SERVICE,
+            # "service:x" is SERVICE :x): refuse any word, or prefix of a prefixed name, holding one
+            if t.kind == "word":
+                word = t.text.lower()
+            elif t.kind == "pname" and not (i > 0 and toks[i - 1].upper == "PREFIX"):
+                word = t.text.split(":", 1)[0].lower()
+            else:
+                continue
+            for keyword in ("service", "minus", "values"):
+                if keyword in word and (word != keyword or t.kind == "pname"):
+                    raise SparqlRefused(f"'{t.text}' can be read as {keyword.upper()}, which SHACL forbids "
+                                        f"(pre-binding, SHACL 6.2)")
         first = next((t.upper for t in toks if t.kind == "word" and t.upper in ("SELECT", "ASK", "CONSTRUCT",
                                                                                  "DESCRIBE")), None)
         if first != self.form.upper():
@@ -440,15 +468,19 @@ def render(query: QueryText, project: set[str] = frozenset(), values: tuple[list
             if missing and not sel.star:
                 at = toks[sel.projection_end].offset if sel.projection_end < len(toks) else len(query.text)
                 inserts.append((at, " " + " ".join(f"?{n}" for n in missing) + " "))
-        elif query.form == "ask":
-            ask = next(t for t in toks if t.kind == "word" and t.upper == "ASK")
-            nxt = toks[toks.index(ask) + 1]
-            head = "SELECT " + " ".join(f"?{n}" for n in sorted(project)) + ("" if nxt.upper == "WHERE" else " WHERE")
-            text = query.text
-            edits = sorted(inserts + [(len(text), " LIMIT 1")], key=lambda e: e[0], reverse=True)
-            for at, piece in edits:
-                text = text[:at] + piece + text[at:]
-            return text[:ask.offset] + head + text[ask.offset + 3:]
+    if query.form == "ask" and (project or values is not None):
+        # ASK -> SELECT: of the projected variables (LIMIT 1: the answer), or DISTINCT of the
+        # joined table's variables (the rows for which the answer is true)
+        ask = next(t for t in toks if t.kind == "word" and t.upper == "ASK")
+        nxt = toks[toks.index(ask) + 1]
+        names = sorted(set(project) | set(values[0] if values is not None else ()))
+        head = ("SELECT DISTINCT " if values is not None else "SELECT ") + " ".join(f"?{n}" for n in names) + (
+            "" if nxt.upper == "WHERE" else " WHERE")
+        text = query.text
+        tail = [] if values is not None else [(len(text), " LIMIT 1")]
+        for at, piece in sorted(inserts + tail, key=lambda e: e[0], reverse=True):
+            text = text[:at] + piece + text[at:]
+        return text[:ask.offset] + head + text[ask.offset + 3:]
     text = query.text
     for at, piece in sorted(inserts, key=lambda e: e[0], reverse=True):
         text = text[:at] + piece + text[at:]

@@ -1,0 +1,194 @@
+"""Bounds on what a build reads, so that its memory stays bounded: ``[limits]`` in ldpub.toml.
+
+A build holds every record in memory: about 14 KB per record, 25-50 bytes per byte of YAML
+(``benchmarks/generate.py`` data: 20k records, 6 MB of YAML, 290 MB peak resident in one
+process, 150 MB of address space over an empty project's). Three defences, each with a
+message that names the file:
+
+* the bounds below, checked before a file is read (its size, by :mod:`ldpub.records`) and as
+  records are counted (:func:`ldpub.workers.load_bounded`);
+* under a memory limit the process knows of (``ulimit -v``, ``RLIMIT_AS``), a file is not
+  read when the records left to read would need more than what is left under the limit
+  (:data:`BYTES_PER_YAML_BYTE` per byte, plus :data:`LATER_STEPS_BYTES`);
+* running out of memory anyway is reported as such, never as a traceback: a reserve of
+  address space (:func:`hold_reserve`) is given back first so that the error can be made.
+
+Streaming records with spill to disk, which would lift the bounds, is issue #16.
+
+Example ``ldpub.toml``::
+
+    [limits]
+    max_file_bytes = 33_554_432   # largest records file (default 32 MiB, ~100k records, ~1.1 GB)
+    max_records = 250_000         # records in the data folder (default 250k, ~3.5 GB)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .errors import ConfigError, LimitError
+from .records import MAX_FILE_BYTES
+
+__all__ = ["Limits", "project_limits", "check_record_count", "check_headroom", "out_of_memory",
+           "memory_guard", "hold_reserve", "release_reserve", "KB_PER_RECORD", "BYTES_PER_YAML_BYTE"]
+
+KB_PER_RECORD = 14  # measured: memory of a build per record (see the module docstring)
+BYTES_PER_YAML_BYTE = 40  # measured: address space a build takes per byte of records (25-53 on two kinds of data)
+RESERVE_BYTES = 64 * 2**20  # address space held during a build, given back when memory runs out
+# measured: address space the steps after reading take beyond the records (the SHACL thread and its
+# malloc arena, the stores): a one-record build has 112 MB when it reads records, 303 MB at its peak
+LATER_STEPS_BYTES = 192 * 2**20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds of one project (defaults when ldpub.toml has no ``[limits]``)."""
+
+    max_file_bytes: int = MAX_FILE_BYTES  # ldpub.records reads no larger file (32 MiB: ~1.1 GB to parse)
+    max_records: int = 250_000
+
+
+_HELP = {"max_file_bytes": "the largest records file, in bytes", "max_records": "records in the data folder"}
+
+
+def project_limits(project) -> Limits:
+    """The ``[limits]`` of a project, checked: positive whole numbers, known keys only."""
+    from .errors import did_you_mean
+
+    table = project.settings.get("limits", {})
+    source = _config_file(project)
+    if not isinstance(table, dict):
+        raise ConfigError.at("[limits] must be a table", source, hint="e.g. [limits] max_records = 250000")
+    known = {f.name for f in fields(Limits)}
+    values = {}
+    for key, value in table.items():
+        if key not in known:
+            hint = did_you_mean(key, known) or "known: " + ", ".join(sorted(known))
+            raise ConfigError.at(f"[limits] has no setting '{key}'", source, hint=hint)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ConfigError.at(f"[limits] {key} must be a positive whole number ({_HELP[key]}), not {value!r}",
+                                 source, hint=f"e.g. {key} = {getattr(Limits(), key)}")
+        values[key] = value
+    return Limits(**values)
+
+
+def _config_file(project) -> Path:
+    from .config import CONFIG_FILE
+
+    config = project.root / CONFIG_FILE
+    return config if config.is_file() else project.root / "pyproject.toml"
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}".replace(".0 ", " ")
+    return f"{n} bytes"
+
+
+def check_record_count(count: int, display: str | Path, limits: Limits, *, so_far: bool = True) -> None:
+    """Refuse the data once ``count`` records exceed the bound: read up to ``display`` (``so_far``), or in all."""
+    if count > limits.max_records:
+        what = "with this file the data holds" if so_far else "the data holds"
+        raise LimitError.at(
+            f"{what} {count:,} records, over the limit of {limits.max_records:,} ([limits] max_records)", display,
+            hint=f"a build needs about {KB_PER_RECORD} KB of memory per record: raise the limit in ldpub.toml "
+                 "if the machine has the memory", rule="limit")
+
+
+def check_headroom(display: str, remaining: int, files: int) -> None:
+    """Refuse to read on when ``remaining`` bytes of records (``files`` files, from ``display`` on)
+    would need more memory than is left under this process's memory limit (none: no check)."""
+    cap = _memory_cap()
+    if cap is None or remaining <= 0:
+        return
+    left = cap - _address_space()
+    need = LATER_STEPS_BYTES + remaining * BYTES_PER_YAML_BYTE
+    if need > left:
+        what = "this records file" if files == 1 else f"the records from this file on ({files} files, {_size(remaining)})"
+        raise LimitError.at(
+            f"{what} would need about {_size(need)} of memory, more than the {_size(max(left, 0))} left under the "
+            f"memory limit of {_size(cap)} (ulimit -v)", display,
+            hint="raise the memory limit, or split the data and build it in parts", rule="limit")
+
+
+def out_of_memory(what: str, where: str | Path | None = None) -> LimitError:
+    """The error for a build that ran out of memory while doing ``what`` (e.g. reading a file)."""
+    cap = _memory_cap()
+    under = f" under a memory limit of {_size(cap)} (ulimit -v)" if cap else ""
+    return LimitError.at(
+        f"ran out of memory{under} while {what}", where,
+        hint="free memory or raise the limit; lower [limits] max_file_bytes or max_records in ldpub.toml "
+             "to refuse such data before it is read", rule="limit")
+
+
+def _memory_cap() -> int | None:
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        return None
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+def _address_space() -> int:
+    """This process's address space in bytes (what ``RLIMIT_AS`` bounds); 0 where unknown."""
+    import os
+
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+_RESERVE = None
+
+
+def hold_reserve() -> None:
+    """Set aside address space (never touched: no memory is used) to give back when memory runs out."""
+    global _RESERVE
+    if _RESERVE is None:
+        import mmap
+
+        try:
+            _RESERVE = mmap.mmap(-1, RESERVE_BYTES)
+        except (OSError, ValueError, MemoryError):
+            _RESERVE = None
+
+
+def release_reserve() -> None:
+    """Give the reserve back (first thing when memory has run out: what follows needs some)."""
+    global _RESERVE
+    if _RESERVE is not None:
+        _RESERVE.close()
+        _RESERVE = None
+
+
+class memory_guard:  # noqa: N801 (used like contextlib's context managers)
+    """Turn a MemoryError inside the block into :func:`out_of_memory` for ``what`` at ``where``.
+
+    The reserve is held while any guarded block runs and given back first when memory runs out
+    (and when the outermost block ends: a long-lived process keeps no reserve between builds).
+    """
+
+    depth = 0
+
+    def __init__(self, what: str, where: str | Path | None = None) -> None:
+        self.what, self.where = what, where
+
+    def __enter__(self) -> None:
+        memory_guard.depth += 1
+        hold_reserve()
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        memory_guard.depth -= 1
+        if kind is not None and issubclass(kind, MemoryError):
+            release_reserve()
+            del value, traceback
+            raise out_of_memory(self.what, self.where) from None
+        if memory_guard.depth == 0:
+            release_reserve()
+        return False
