@@ -14,7 +14,10 @@ from dataclasses import dataclass, replace
 import pyoxigraph as ox
 
 from shacl_pyshacl import pyshacl_verdict
-from shacl_reports import SH, Lookup, Result, Verdict, canonical_path, parse_turtle, render_path, report_verdict, term_text
+from shacl_reports import (RDF, SH, Lookup, Result, Verdict, canonical_path, parse_turtle, render_path, report_verdict,
+                           term_text)
+
+RDF_TYPE = RDF + "type"
 
 
 @dataclass
@@ -139,25 +142,38 @@ def declared_messages(shapes: list):
     return declared
 
 
-def _messages_where_declared(verdict: Verdict, declared) -> Verdict:
+def ask_only_components(shapes: list) -> set[str]:
+    """The SPARQL-based components a property shape validates with an ASK validator (no
+    sh:propertyValidator): pySHACL leaves sh:value out of their results there (against
+    SHACL-SPARQL §6.3), so their values are not compared in property shapes."""
+    g = Lookup(shapes)
+    components = {s for s, p, o in shapes if p.value == RDF_TYPE and o.value == SH + "ConstraintComponent"}
+    return {term_text(c)[1:-1] for c in components
+            if g.objects(c, SH + "validator") and not g.objects(c, SH + "propertyValidator")}
+
+
+def _comparable(verdict: Verdict, declared, ask_only: set[str]) -> Verdict:
+    """A verdict with what is not compared taken out: messages no shape declares, the value of
+    an ASK-validated component's result in a property shape."""
     if verdict.error is not None:
         return verdict
     kept = Counter()
     for result, count in verdict.results.items():
-        keep = declared(result) is not None
-        kept[replace(result, messages=result.messages if keep else None)] += count
+        messages = result.messages if declared(result) is not None else None
+        value = None if result.component in ask_only and result.path is not None else result.value
+        kept[replace(result, messages=messages, value=value)] += count
     return Verdict(verdict.conforms, kept, verdict.error, verdict.crash)
 
 
 def compare(data_turtle: str, shapes_turtle: str) -> Comparison:
     """Both engines on one case (each Turtle text parsed once, the same terms to both)."""
     data, shapes = parse_turtle(data_turtle), parse_turtle(shapes_turtle)
-    declared = declared_messages(shapes)
+    declared, ask_only = declared_messages(shapes), ask_only_components(shapes)
     report = ldpub_report(data, shapes)
     comparison = Comparison(
-        _messages_where_declared(ldpub_verdict(report), declared),
-        _messages_where_declared(pyshacl_verdict(data, shapes), declared),
+        _comparable(ldpub_verdict(report), declared, ask_only),
+        _comparable(pyshacl_verdict(data, shapes), declared, ask_only),
     )
     if not isinstance(report, Exception):
-        comparison.ldpub_turtle = _messages_where_declared(turtle_verdict(report), declared)
+        comparison.ldpub_turtle = _comparable(turtle_verdict(report), declared, ask_only)
     return comparison

@@ -333,12 +333,29 @@ CUSTOM_COMPONENTS = {
 }
 
 
+# ex:linkedBy has only an ASK validator, which uses $this and a triple pattern, so it runs for
+# property shapes too (there pySHACL leaves out sh:value: the comparison does not read it)
+CUSTOM_COMPONENTS["ex:linkedBy"] = (
+    "ex:LinkedByComponent",
+    (
+        ("a", "sh:ConstraintComponent"),
+        ("sh:parameter", Blank((("sh:path", "ex:linkedBy"),))),
+        ("sh:validator", Blank((
+            ("a", "sh:SPARQLAskValidator"),
+            ("sh:ask", Text("ASK { FILTER (sameTerm($this, $value) || EXISTS { $this $linkedBy $value }) }")),
+        ))),
+    ),
+)
+
+
 @st.composite
 def custom_constraint(draw, ctx: "Context") -> tuple:
     """A use of a SPARQL-based constraint component: its parameter(s) on the shape."""
     parameter = draw(st.sampled_from(sorted(CUSTOM_COMPONENTS)))
     if parameter == "ex:notEqual":
         return (("ex:notEqual", draw(ctx.values())),)
+    if parameter == "ex:linkedBy":
+        return (("ex:linkedBy", draw(st.sampled_from(PREDICATES))),)
     pairs = [("ex:maxLen", str(draw(st.integers(0, 3))))]
     if draw(st.booleans()):
         pairs.append(("ex:lenOf", draw(st.sampled_from(PREDICATES))))
@@ -669,7 +686,8 @@ def data_graphs(draw, literals: tuple[str, ...] = tuple(LITERALS), anchors: tupl
     for node, cls in draw(st.lists(st.tuples(_subjects, st.sampled_from(CLASSES)), max_size=4)):
         triples.add((node, "rdf:type", cls))
     objects = st.sampled_from(NODES + BLANKS + CLASSES + list(literals))
-    for triple in draw(st.lists(st.tuples(_subjects, st.sampled_from(PREDICATES), objects), min_size=1, max_size=max_triples)):
+    size = max_triples if draw(st.integers(0, 4)) else 3 * max_triples  # sometimes a bigger graph
+    for triple in draw(st.lists(st.tuples(_subjects, st.sampled_from(PREDICATES), objects), min_size=1, max_size=size)):
         triples.add(triple)
     triples.update(("ex:anchor", "ex:anchors", node) for node in anchors)
     lines = [f"{s} {p} {o} ." for s, p, o in sorted(triples)]
