@@ -709,7 +709,7 @@ SPARQL_UNSAFE = ('""', '"0"^^xsd:boolean', '"abc"^^xsd:integer')
 
 
 @st.composite
-def cases(draw) -> Case:
+def cases(draw, max_named: int = 3, depth: int = 2) -> Case:
     """A data graph and a shapes graph sharing a few literals from the pool.
 
     A case either has SPARQL (constraints, components, targets) or not. With SPARQL, every
@@ -721,6 +721,6 @@ def cases(draw) -> Case:
     pool = tuple(lit for lit in LITERALS if not (sparql and lit in SPARQL_UNSAFE))
     literals = tuple(draw(st.lists(st.sampled_from(pool), min_size=1, max_size=6, unique=True)))
     anchors: list[str] = []
-    base = Context((), 2, literals, pool, sparql, anchors if sparql else None)
-    shapes = draw(shapes_graphs(base))
+    base = Context((), depth, literals, pool, sparql, anchors if sparql else None)
+    shapes = draw(shapes_graphs(base, max_named=max_named, depth=depth))
     return Case(data=draw(data_graphs(literals, tuple(sorted(set(anchors))))), shapes=shapes)
