@@ -48,17 +48,8 @@ def project_copy(tmp_path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def run_cli():
-    """Run the real `ldpub` entry point in-process; returns (exit_code, stdout, stderr)."""
-
-    def run(*args: str):
-        from ldpub.cli import main
-
-        runner = CliRunner()
-        result = runner.invoke(_entry, list(args), catch_exceptions=False)
-        return result.exit_code, result.stdout, result.stderr
-
+def invoke_cli(*args) -> tuple[int, str, str]:
+    """Run the real `ldpub` entry point in-process on ``args`` (paths allowed); (exit code, stdout, stderr)."""
     import click
 
     @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []})
@@ -68,4 +59,17 @@ def run_cli():
 
         main(list(args))
 
-    return run
+    result = CliRunner().invoke(_entry, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def run_cli():
+    """Run the real `ldpub` entry point in-process; returns (exit_code, stdout, stderr)."""
+    return invoke_cli
+
+
+@pytest.fixture(scope="session")
+def cli():
+    """:func:`invoke_cli` for module- and session-scoped fixtures (``run_cli`` is per test)."""
+    return invoke_cli

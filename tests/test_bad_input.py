@@ -53,8 +53,8 @@ CASES = [
         id="unknown-key",
     ),
     pytest.param(
-        "pledges.yaml", "publiclyAcknowledged: false\n  rejected", "publiclyAcknowledged: maybe\n  rejected",
-        "publiclyAcknowledged: maybe", "expected true or false, got 'maybe'", None,
+        "pledges.yaml", "publiclyAcknowledged: false\n  rejection", "publiclyAcknowledged: maybe\n  rejection",
+        "publiclyAcknowledged: maybe", "expected true or false (xsd:boolean), got 'maybe'", None,
         id="wrong-value-type",
     ),
     pytest.param(

@@ -2,8 +2,7 @@
 
 What pages, excerpts, the network, the timeline and the catalog know about a domain comes from
 the project's ontology (ldpub.profile), so ``src/`` names no term, example or text of the
-armed-groups dataset. The files still listed in PENDING belong to other work in progress;
-/work/coord/domain-words.md lists what is left in them.
+armed-groups dataset.
 """
 
 from __future__ import annotations
@@ -20,12 +19,6 @@ SRC = ROOT / "src"
 DOMAIN_WORDS = re.compile(
     r"armed[- ]groups?|pledg|allegiance|taliban|qaeda|zawahiri|akhundzada|haqqani|jihad|bay'ah|(?<![\w-])ag:",
     re.IGNORECASE)
-
-#: Files with domain words that other helpers are changing: file -> who.
-PENDING = {
-    "src/ldpub/config.py": "config",
-}
-
 
 def source_files() -> list[Path]:
     """Every text file of src/ (the generated *.egg-info excluded: it copies the README)."""
@@ -49,14 +42,8 @@ def test_no_armed_groups_namespace_in_src():
 
 
 def test_no_domain_word_in_src():
-    hits = [hit for p in source_files() if p.relative_to(ROOT).as_posix() not in PENDING for hit in domain_hits(p)]
+    hits = [hit for p in source_files() for hit in domain_hits(p)]
     assert hits == [], "domain words in src/:\n" + "\n".join(hits)
-
-
-@pytest.mark.xfail(reason="files other helpers still change (see PENDING and /work/coord/domain-words.md)", strict=False)
-def test_pending_files_are_domain_neutral_too():
-    hits = [hit for name in PENDING for hit in domain_hits(ROOT / name)]
-    assert hits == [], "\n".join(hits)
 
 
 def test_the_word_list_finds_the_example_domain(repo_root):

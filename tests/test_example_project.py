@@ -36,17 +36,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 DOC_PATH = "ldpub/dataset/python-governance/doc/"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-# ------------------------------------------------------------------ open fixes (frictions.md)
-RECORDS = "F1-F3 (helper 'records'): reused classes, properties and individuals by local name or kebab-case"
-VALUES = "F4 (helper 'values'): xsd:date with a time zone (days Anywhere on Earth)"
-SHACL = "F7 (helper 'shacl'): named shapes referenced by sh:node/sh:and/sh:or/sh:xone/sh:qualifiedValueShape dropped"
-EXCERPTS = "F10 (helper 'pages'): ldpub excerpts hard-codes the armed-groups excerpt keys"
-PAGES = "F11-F13 (helper 'pages'): network, timeline, labels and words of the pages come from one ontology"
-CLASS_WARNINGS = "F9: class_without_shape warns about classes reached through sh:node / sh:targetSubjectsOf"
-
-records_fix = pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}", strict=True)
-build_fix = pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {SHACL}", strict=True)
-
 
 # ------------------------------------------------------------------ helpers and fixtures
 def copy_example(target: Path) -> Path:
@@ -197,14 +186,12 @@ def test_named_queries_are_listed_with_their_parameters(cli, project):
 
 
 # ===================================================================== validate, in every format
-@build_fix
 def test_validate_text_conforms(cli, project):
     code, _, err = cli("--project", project, "validate")
     assert code == 0, err
     assert "conforms" in err and "does not conform" not in err and "violation" not in err
 
 
-@pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {SHACL}; {CLASS_WARNINGS}", strict=True)
 def test_validate_has_no_warnings_either(cli, project):
     code, _, err = cli("--project", project, "validate", "--fail-on", "warning")
     assert code == 0, err
@@ -232,7 +219,6 @@ def _no_error_sarif(out: str) -> None:
     assert not [r for run in sarif["runs"] for r in run["results"] if r.get("level") == "error"]
 
 
-@build_fix
 @pytest.mark.parametrize("fmt, check", [("json", _no_violation_json), ("junit", _no_failure_junit),
                                         ("github", _no_error_github), ("sarif", _no_error_sarif)])
 def test_validate_machine_formats_conform(cli, project, fmt, check):
@@ -278,7 +264,6 @@ BROKEN = {
 }
 
 
-@build_fix
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_validate_reports_each_broken_constraint(cli, fresh_copy, case):
     file, old, new, message = BROKEN[case]
@@ -291,7 +276,6 @@ def test_validate_reports_each_broken_constraint(cli, fresh_copy, case):
     assert message in err and file in err
 
 
-@pytest.mark.xfail(reason=f"{RECORDS}; F4-F5 (helper 'values'): every XSD date form checked by its lexical space", strict=True)
 @pytest.mark.parametrize("old, new, datatype", [
     ("      inXSDgYearMonth: 2018-07\n", "      inXSDgYearMonth: 2018-07-01\n", "gYearMonth"),
     ('"2019-01-21T12:00:00Z"', '"2019-01-21T12:00:00"', "dateTimeStamp"),  # no zone: not a date-time stamp
@@ -321,7 +305,6 @@ def builds(cli, project, tmp_path_factory):
     return out
 
 
-@build_fix
 def test_build_twice_is_byte_identical(builds):
     (code1, err1, one), (code2, err2, two) = builds
     assert code1 == 0 and code2 == 0, err1 + err2
@@ -331,7 +314,6 @@ def test_build_twice_is_byte_identical(builds):
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
 
 
-@build_fix
 def test_turtle_jsonld_and_ntriples_are_the_same_graph(builds):
     import rdflib
     from rdflib.compare import isomorphic
@@ -344,7 +326,6 @@ def test_turtle_jsonld_and_ntriples_are_the_same_graph(builds):
     assert isomorphic(nt, rdflib.Graph().parse(out / "dataset.jsonld", format="json-ld"))
 
 
-@build_fix
 def test_build_keeps_the_sources_precision_and_datatypes(builds):
     code, err, out = builds[0]
     assert code == 0, err
@@ -358,14 +339,12 @@ def test_build_keeps_the_sources_precision_and_datatypes(builds):
 
 
 # ===================================================================== excerpts
-@pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {EXCERPTS}", strict=True)
 def test_excerpts_command_finds_every_quote(cli, project):
     code, out, err = cli("--project", project, "excerpts")
     assert code == 0, err
     assert re.search(r"ok: 3\d\d excerpts found verbatim in 20 source text\(s\)", out + err)
 
 
-@pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {EXCERPTS}", strict=True)
 def test_excerpts_command_reports_a_changed_quote(cli, fresh_copy):
     path = fresh_copy / "data" / "rules.yaml"
     text = path.read_text(encoding="utf-8")
@@ -376,7 +355,6 @@ def test_excerpts_command_reports_a_changed_quote(cli, fresh_copy):
 
 
 # ===================================================================== named queries: the PEPs' answers
-@records_fix
 def test_query_council_2026_term_is_the_one_pep_13_names(cli, project):
     rows = query_rows(cli, project, "council", "term=council-term-2026")
     assert {r["memberName"]: int(r["stars"]) for r in rows} == {
@@ -385,7 +363,6 @@ def test_query_council_2026_term_is_the_one_pep_13_names(cli, project):
     assert {r["votingClosed"] for r in rows} == {"2025-12-12"}
 
 
-@records_fix
 def test_query_council_every_term(cli, project):
     rows = query_rows(cli, project, "council")
     assert len(rows) == 40 and len({r["term"] for r in rows}) == 8
@@ -396,7 +373,6 @@ def test_query_council_every_term(cli, project):
     assert len(barry) == 6 and not any(t.startswith(("2022", "2023")) for t in barry)
 
 
-@records_fix
 def test_query_candidates_default_is_the_2026_star_count(cli, project):
     rows = query_rows(cli, project, "candidates")
     assert [(r["name"], int(r["stars"]), r["outcome"]) for r in rows] == [
@@ -406,7 +382,6 @@ def test_query_candidates_default_is_the_2026_star_count(cli, project):
     assert rows[0]["row"] == "| Pablo Galindo Salgado | 313         |"
 
 
-@records_fix
 def test_query_candidates_of_the_first_election(cli, project):
     rows = query_rows(cli, project, "candidates", "election=election-january-2019")
     assert len(rows) == 17
@@ -416,7 +391,6 @@ def test_query_candidates_of_the_first_election(cli, project):
         "Guido van Rossum", "Brett Cannon", "Carol Willing", "Barry Warsaw", "Alyssa Coghlan"]
 
 
-@records_fix
 def test_query_candidates_keeps_a_withdrawn_nomination(cli, project):
     rows = query_rows(cli, project, "candidates", "election=election-2020-term")
     withdrawn = [r for r in rows if r["outcome"] == "withdrawn"]
@@ -424,7 +398,6 @@ def test_query_candidates_keeps_a_withdrawn_nomination(cli, project):
     assert {r["name"]: int(r["votes"]) for r in rows if "votes" in r}["Brett Cannon"] == 54
 
 
-@records_fix
 def test_query_elections(cli, project):
     rows = query_rows(cli, project, "elections")
     assert [(int(r["eligibleVoters"]), int(r["ballotsCast"])) for r in rows] == [
@@ -437,7 +410,6 @@ def test_query_elections(cli, project):
         "Barry Warsaw", "Donghee Na", "Pablo Galindo Salgado", "Savannah Ostrowski", "Thomas Wouters"}
 
 
-@records_fix
 def test_query_proposals_one_accepted_six_rejected(cli, project):
     rows = query_rows(cli, project, "proposals")
     outcome = {r["proposal"][len(BASE):]: (r["outcome"], r["status"], r["decided"]) for r in rows}
@@ -449,7 +421,6 @@ def test_query_proposals_one_accepted_six_rejected(cli, project):
     assert {r["method"] for r in rows} == {"Condorcet ranking"}
 
 
-@records_fix
 def test_query_superseded_rules_and_counts(cli, project):
     rows = query_rows(cli, project, "superseded")
     changes = {(r["old"][len(BASE):], r["new"][len(BASE):], r.get("amended")) for r in rows}
@@ -466,7 +437,6 @@ def test_query_superseded_rules_and_counts(cli, project):
     assert "vote for zero or more of the" in star["oldWording"] and "assign zero to five stars" in star["newWording"]
 
 
-@records_fix
 def test_query_person_guido_van_rossum(cli, project):
     rows = query_rows(cli, project, "person", "person=guido-van-rossum")
     assert [(r.get("date"), r["kind"], r["detail"]) for r in rows] == [
@@ -477,7 +447,6 @@ def test_query_person_guido_van_rossum(cli, project):
     ]
 
 
-@records_fix
 def test_query_parameter_names_an_unknown_election(cli, project):
     code, _, err = cli("--project", project, "query", "candidates", "election=election-2027-term")
     assert code == 2
@@ -493,7 +462,6 @@ def release(cli, project, tmp_path_factory):
     return code, out + err, folder
 
 
-@build_fix
 def test_publish_release_passes_the_dcat_ap_check(release):
     code, output, folder = release
     assert code == 0, output
@@ -504,7 +472,6 @@ def test_publish_release_passes_the_dcat_ap_check(release):
     assert {"dataset.nt", "catalog.ttl", "void.ttl", "prov.ttl", "network.svg", "CHANGELOG.md"} <= set(sums)
 
 
-@pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {SHACL}; F12 (helper 'pages'): no dct:temporal", strict=True)
 def test_catalog_temporal_coverage_spans_the_records_dates(release):
     import rdflib
 
@@ -517,7 +484,6 @@ def test_catalog_temporal_coverage_spans_the_records_dates(release):
     assert min(starts) <= "2018-07-01" and max(ends) >= "2025-12-12"
 
 
-@pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {SHACL}; {PAGES}", strict=True)
 def test_release_pages_speak_the_projects_words(release):
     code, output, folder = release
     assert code == 0, output
@@ -528,7 +494,6 @@ def test_release_pages_speak_the_projects_words(release):
         assert word not in page.lower()
 
 
-@build_fix
 def test_diff_between_two_releases_names_what_was_added(cli, fresh_copy, tmp_path):
     """1.0.0 without the counts behind the 2024 result; 1.1.0 adds the three tallies."""
     path = fresh_copy / "data" / "elections" / "pep-8105.yaml"
@@ -577,7 +542,6 @@ def browser(tmp_path_factory):
         context.close()
 
 
-@pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {SHACL}; {PAGES}", strict=True)
 def test_served_home_page_shows_the_projects_network_and_words(server, browser):
     page = browser.new_page()
     try:
@@ -591,7 +555,6 @@ def test_served_home_page_shows_the_projects_network_and_words(server, browser):
         page.close()
 
 
-@pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {SHACL}; {PAGES}", strict=True)
 def test_served_entity_page_is_labelled_by_foaf_name(server, browser):
     page = browser.new_page()
     try:
@@ -603,14 +566,13 @@ def test_served_entity_page_is_labelled_by_foaf_name(server, browser):
         page.close()
 
 
-@build_fix
 def test_served_sparql_endpoint_answers_a_named_query(cli, project, server):
     rows = query_rows(cli, project, "candidates", "election=election-2024-term", "--endpoint", server.url + "sparql")
     assert [(r["name"], int(r["votes"])) for r in rows][:3] == [
         ("Pablo Galindo Salgado", 60), ("Gregory P. Smith", 52), ("Emily Morehouse", 46)]
 
 
-@pytest.mark.xfail(reason=f"{RECORDS}; {VALUES}; {SHACL}; F17 (unassigned): on `ldpub serve` the ontology is a "
+@pytest.mark.xfail(reason=f"F17 (unassigned): on `ldpub serve` the ontology is a "
                           "separate named graph, so concept labels are missing from named-query answers", strict=True)
 def test_served_endpoint_answers_like_the_embedded_target(cli, project, server):
     local = query_rows(cli, project, "candidates", "election=election-2024-term")
@@ -637,7 +599,6 @@ def oxigraph(tmp_path):
         proc.wait(10)
 
 
-@build_fix
 def test_push_then_query_oxigraph_for_the_same_answers(cli, project, builds, oxigraph):
     code, err, out = builds[0]
     assert code == 0, err

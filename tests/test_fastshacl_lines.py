@@ -185,7 +185,7 @@ def _project_lines(project_dir: Path, extra_ttl: list[Path]):
     return triples, build
 
 
-def test_engines_take_lines_or_triples_alike_on_the_broken_records(project_copy):
+def test_the_engine_takes_lines_or_triples_alike_on_the_broken_records(project_copy):
     broken = Path(__file__).parent / "broken_records"
     for source in broken.glob("*.yaml"):
         shutil.copy(source, project_copy / "data" / f"zz-{source.name}")
@@ -193,8 +193,7 @@ def test_engines_take_lines_or_triples_alike_on_the_broken_records(project_copy)
     lines = ntriples_lines(triples)
     args = (build.shape_triples, build.ontology_triples, build.vocab.labels)
     fast = ENGINES["ldpub"](lines, *args)
-    assert fast == ENGINES["ldpub"](triples, *args)
-    assert _blank_safe(ENGINES["pyshacl"](lines, *args)) == _blank_safe(ENGINES["pyshacl"](triples, *args)) == _blank_safe(fast)
+    assert fast == ENGINES["ldpub"](triples, *args)  # pySHACL on the same data: test_fast_validation
     assert len(fast) >= 10
 
 

@@ -43,10 +43,27 @@ def test_pledges_2016_pledge_of_zawahiri_to_akhundzada_not_publicly_acknowledged
     assert pledge["onBehalfOfLabel"] == "al-Qaeda"
     assert (pledge["date"], pledge["earliest"], pledge["latest"]) == ("2016", date(2016, 1, 1), date(2016, 12, 31))
     assert pledge["acknowledged"] is False
-    assert pledge["rejected"] is False  # "no indication that it was rejected"
+    assert pledge["rejected"] == "not known"  # "no indication that it was rejected": open, not a negative fact
     assert pledge["status"] == "reported"
     assert "did not publicly acknowledge the pledge" in pledge["quotes"]
     assert "Sarkar, 2020" in pledge["sources"]
+
+
+def test_named_queries_show_the_grades_of_each_claim(target):
+    meeting = rows_where(ask(target, "meetings"), meeting="meeting-helmand-spring-2019")[0]
+    # a United Nations report (graded B) "claimed"; the officials "reportedly" met; denied by an interested party
+    assert (meeting["credibility"], meeting["reliability"]) == ("3", "B")
+    assert parts(meeting["qualifier"]) == {"claimed", "reportedly"}
+    raid = rows_where(ask(target, "events"), event="raid-helmand-2019-09")[0]
+    assert (raid["credibility"], raid["reliability"], raid["qualifier"]) == ("2", "C", None)  # the author's own statement
+    operations = rows_where(ask(target, "events"), event="operations-against-iskp-nangarhar-2019")[0]
+    assert (operations["credibility"], operations["reliability"], operations["qualifier"]) == ("3", "D", "claimed")  # AQIS on itself
+    alliance = [r for r in ask(target, "relations") if r["relation"].endswith("/alliance-taliban-al-qaeda")]
+    assert alliance and alliance[0]["credibility"] == "2"
+    contested = rows_where(ask(target, "contested"), claim="claim-shaheen-unreciprocated-pledge-means-cutting-ties")[0]
+    assert (contested["credibility"], contested["qualifier"]) == ("4", "possibly")
+    fighters = rows_where(ask(target, "estimates"), estimate="estimate-taliban-fighters")[0]
+    assert (fighters["credibility"], fighters["reliability"]) == ("2", "C")
 
 
 def test_pledges_bin_laden_and_zawahiri_accepted_omar_as_commander_of_the_faithful(target):

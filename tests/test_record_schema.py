@@ -25,6 +25,7 @@ BEYOND_JSON_SCHEMA = {
     "denied-without-denial.yaml": "a SPARQL constraint across records",
     "end-before-start.yaml": "a comparison between two values (sh:lessThanOrEquals)",
     "high-below-low.yaml": "a comparison between two values (SPARQL)",
+    "count-best-below-low.yaml": "a comparison between two values (SPARQL)",
     "wrong-class.yaml": "the class of the record a slug names (sh:class)",
     "wrong-datatype.yaml": "planted as triples (wrong-datatype.ttl): the mapping cannot write them",
 }
@@ -172,3 +173,24 @@ def test_unquoted_dates_are_text_as_the_language_server_reads_them(article_schem
                     encoding="utf-8")
     assert _yaml12(path)[0]["publicationDate"] == "2020-03-01"
     assert _errors(article_schema, _yaml12(path)) == []
+
+
+def test_an_individual_named_by_digits_may_be_written_without_quotes(article_schema):
+    records = [{"id": "x", "type": "Pledge", "pledger": "a", "pledgee": "b", "credibility": 2}]
+    assert [m for path, m in _errors(article_schema, records) if path[1:2] == ["credibility"]] == []
+    records[0]["credibility"] = 9
+    assert [m for path, m in _errors(article_schema, records) if path[1:2] == ["credibility"]]
+
+
+def test_a_union_range_takes_a_value_of_any_member_and_booleans_take_xsd_forms():
+    from ldpub.ontology import DATATYPE, Term
+    from ldpub.rdfterms import XSD
+    from ldpub.recordschema import _literal
+
+    when = Term("when", "https://example.org/when", DATATYPE, range_union=(XSD + "date", XSD + "gYearMonth", XSD + "gYear"))
+    validator = jsonschema.Draft7Validator(_literal(when))
+    assert all(validator.is_valid(v) for v in ("2019-03-01", "2019-03", "2019"))
+    assert not validator.is_valid("March 2019")
+    flag = jsonschema.Draft7Validator(_literal(Term("flag", "https://example.org/flag", DATATYPE, range=XSD + "boolean")))
+    assert all(flag.is_valid(v) for v in (True, False, "true", "1", 0))
+    assert not flag.is_valid("yes")

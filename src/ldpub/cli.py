@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "push": ("ldpub.commands.push", "push", "Load a build or release into a SPARQL server (Graph Store Protocol)."),
     "schema": ("ldpub.commands.schema", "schema", "Write a JSON Schema of the records for editors (completion, checks)."),
     "shacl": ("ldpub.commands.shacl", "shacl", "Validate any RDF files against SHACL shapes (Core and SPARQL)."),
+    "export": ("ldpub.commands.export", "export", "Export as event/relation CSV layouts, nanopublications, RDF 1.2."),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

@@ -6,8 +6,8 @@ Settings come from ``ldpub.toml`` in the project folder (or ``[tool.ldpub]`` in 
 Example ``ldpub.toml``::
 
     [project]
-    name = "taliban-al-qaeda"
-    base_iri = "https://w3id.org/ldpub/dataset/taliban-al-qaeda/id/"
+    name = "peace-agreements"
+    base_iri = "https://example.org/peace-agreements/id/"
     data_prefix = "d"
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["Project", "load_project", "CONFIG_FILE"]
+__all__ = ["Project", "load_project", "has_project", "CONFIG_FILE"]
 
 CONFIG_FILE = "ldpub.toml"
 
@@ -41,6 +41,7 @@ class Project:
     out_dir: Path = Path("dist")
     sources_dir: Path | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # what the CLI shows before it runs (an input read from outside the project)
 
     def path(self, p: Path) -> Path:
         """Resolve a project-relative path."""
@@ -76,6 +77,18 @@ class Project:
         return value if isinstance(value, dict) else {}
 
 
+def has_project(root: str | Path | None = None) -> bool:
+    """Whether the folder ``root`` (default: the current one) holds ldpub settings at all
+    (``ldpub.toml``, or a ``pyproject.toml`` with ``[tool.ldpub]``), right or wrong."""
+    root = Path(root or ".")
+    if (root / CONFIG_FILE).is_file():
+        return True
+    try:
+        return "[tool.ldpub" in (root / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
 def _read_settings(root: Path) -> tuple[dict[str, Any], Path]:
     config = root / CONFIG_FILE
     if config.is_file():
@@ -100,36 +113,31 @@ def _read_settings(root: Path) -> tuple[dict[str, Any], Path]:
 
 
 def load_project(root: str | Path | None = None) -> Project:
-    """Read the project settings of the folder ``root`` (default: the current directory)."""
+    """Read the project settings of the folder ``root`` (default: the current directory).
+
+    Every value is checked here, once (see :mod:`ldpub.settings_checks`): a wrong one is a
+    :class:`ConfigError` naming the file, the line and the key, what is expected and an example.
+    """
+    from .settings_checks import SettingsReader
+
     root = Path(root or ".").resolve()
     if not root.is_dir():
         raise ConfigError.at("project folder does not exist", root)
     settings, source = _read_settings(root)
-    proj = settings.get("project", {})
-    paths = settings.get("paths", {})
-    if not isinstance(proj, dict) or not isinstance(paths, dict):
-        raise ConfigError.at("[project] and [paths] must be tables", source)
-    base_iri = proj.get("base_iri")
-    if not base_iri or not isinstance(base_iri, str):
-        raise ConfigError.at(
-            "missing [project] base_iri", source, hint='add base_iri = "https://example.org/id/"'
-        )
-    if not base_iri.endswith(("/", "#")):
-        raise ConfigError.at(
-            f"base_iri {base_iri!r} must end with '/' or '#'", source, hint="slugs are appended to it"
-        )
-    sources = paths.get("sources")
+    reader = SettingsReader(settings, source, root)
+    sources = reader.path("paths", "sources", None, may_leave_project=True)
     return Project(
         root=root,
-        name=str(proj.get("name", root.name)),
-        base_iri=base_iri,
-        data_prefix=str(proj.get("data_prefix", "d")),
-        language=str(proj.get("language", "en")),
-        ontology_dir=Path(paths.get("ontology", "ontology")),
-        shapes_dir=Path(paths.get("shapes", "shapes")),
-        data_dir=Path(paths.get("data", "data")),
-        queries_dir=Path(paths.get("queries", "queries")),
-        out_dir=Path(paths.get("out", "dist")),
-        sources_dir=Path(sources) if sources else None,
+        name=reader.text("project", "name", root.name),
+        base_iri=reader.base_iri(),
+        data_prefix=reader.prefix_name("project", "data_prefix", "d"),
+        language=reader.language_tag("project", "language", "en"),
+        ontology_dir=reader.path("paths", "ontology", "ontology"),
+        shapes_dir=reader.path("paths", "shapes", "shapes"),
+        data_dir=reader.path("paths", "data", "data"),
+        queries_dir=reader.path("paths", "queries", "queries"),
+        out_dir=reader.path("paths", "out", "dist", writes=True),
+        sources_dir=sources,
         settings=settings,
+        warnings=tuple(reader.warnings),
     )

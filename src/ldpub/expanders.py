@@ -1,12 +1,18 @@
 """Value expanders: scalars that become small nodes of their own.
 
-The ontology marks a class with ``ldpub:expander "NAME"`` and the properties of that class
-with ``ldpub:expanderSlot``. When a record gives a scalar for a property whose range is such
+The ontology marks a class with ``ldpub:expander "NAME"`` and, for each slot the expander
+fills, one property with ``ldpub:expanderSlot "SLOT"`` (an ``rdfs:domain`` is optional: see
+``ontology._expander_specs``). When a record gives a scalar for a property whose range is such
 a class, the expander registered here under NAME turns the scalar into slot values.
 
 ``edtf``: an Extended Date/Time Format expression (``2016``, ``2019-21`` = spring 2019,
 ``2019-08/2019-10``, ``../2000`` = up to 2000, ``2009/..`` = since 2009) keeps the curator's
 expression and adds the earliest and latest calendar dates it can mean, as ``xsd:date``.
+
+EDTF is hostile-input territory (``Y1E99999999`` asks for a year of 10^99999999, a set of
+2,000 members takes the grammar a minute): an expression is refused before parsing when it
+is longer than :data:`MAX_EDTF_CHARS`, has more than :data:`MAX_EDTF_MEMBERS` set members, a
+year of more than :data:`MAX_EDTF_YEAR_DIGITS` digits, or characters other than ASCII.
 """
 
 from __future__ import annotations
@@ -19,7 +25,15 @@ from typing import Callable
 
 from .rdfterms import EDTF_DATATYPE, XSD
 
-__all__ = ["SlotValue", "ExpansionError", "EXPANDERS", "edtf_bounds"]
+__all__ = ["SlotValue", "ExpansionError", "Expander", "EXPANDERS", "edtf_bounds", "MAX_EDTF_CHARS",
+           "MAX_EDTF_MEMBERS", "MAX_EDTF_YEAR_DIGITS"]
+
+#: longest EDTF expression read (a set of twenty full dates is about 250 characters)
+MAX_EDTF_CHARS = 300
+#: most members of an EDTF set or list (``[1667, 1668, 1670..1672]`` has three)
+MAX_EDTF_MEMBERS = 25
+#: most digits of a year, exponent included (``Y17E7`` has 9): years up to 999,999,999
+MAX_EDTF_YEAR_DIGITS = 9
 
 
 @dataclass(frozen=True)
@@ -48,17 +62,17 @@ def _struct_to_date(value) -> dt.date | None:
         return None
     try:
         return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
-    except (ValueError, AttributeError):
-        return None
+    except (ValueError, AttributeError, OverflowError):
+        return None  # years outside 1..9999 have no Python date: the bound is left out
 
 
 _SEASONS = {21: ((3, 1), (5, 31)), 22: ((6, 1), (8, 31)), 23: ((9, 1), (11, 30)), 24: ((12, 1), (12, 31))}
-_SIMPLE_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_SIMPLE_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
 
 
 def _simple_bounds(part: str) -> tuple[dt.date, dt.date] | None:
     """Bounds of YYYY, YYYY-MM or YYYY-MM-DD without the (slow, pyparsing) EDTF grammar."""
-    m = _SIMPLE_DATE.match(part)
+    m = _SIMPLE_DATE.fullmatch(part)
     if not m:
         return None
     year, month, day = int(m.group(1)), m.group(2), m.group(3)
@@ -103,6 +117,7 @@ def edtf_bounds(text: str) -> tuple[dt.date | None, dt.date | None]:
     (datetime.date(2019, 3, 1), datetime.date(2019, 5, 31))
     """
     text = text.strip()
+    _check_bounds(text)
     fast = _fast_bounds(text)
     if fast is not None:
         return fast
@@ -111,16 +126,36 @@ def edtf_bounds(text: str) -> tuple[dt.date | None, dt.date | None]:
     _check_calendar(text)
     try:
         parsed = edtf.parse_edtf(text)
+        return _struct_to_date(parsed.lower_strict()), _struct_to_date(parsed.upper_strict())
     except Exception as exc:  # the edtf library raises its own EDTFParseException and others
-        raise ExpansionError(
-            f"'{text}' is not an EDTF date",
-            ) from exc
-    return _struct_to_date(parsed.lower_strict()), _struct_to_date(parsed.upper_strict())
+        raise ExpansionError(f"'{text}' is not an EDTF date") from exc
+
+
+_EXPONENT_YEAR = re.compile(r"Y-?([0-9]+)(?:E([0-9]+))?", re.ASCII)
+
+
+def _check_bounds(text: str) -> None:
+    """Refuse what would make the EDTF grammar or its date arithmetic hang or overflow."""
+    if len(text) > MAX_EDTF_CHARS:
+        raise ExpansionError(f"EDTF expression of {len(text):,} characters is too long (at most {MAX_EDTF_CHARS})")
+    if not text.isascii():
+        bad = next(c for c in text if not c.isascii())
+        raise ExpansionError(f"'{text}' is not an EDTF date: EDTF uses ASCII digits and letters only, "
+                             f"not '{bad}' (U+{ord(bad):04X})")
+    if text[:1] in "[{":
+        members = text.count(",") + 1
+        if members > MAX_EDTF_MEMBERS:
+            raise ExpansionError(f"EDTF set of {members} members is too long (at most {MAX_EDTF_MEMBERS})")
+    for m in _EXPONENT_YEAR.finditer(text):
+        digits = len(m.group(1).lstrip("0")) + (int(m.group(2)) if m.group(2) else 0)
+        if digits > MAX_EDTF_YEAR_DIGITS:
+            raise ExpansionError(f"year {m.group(0)} in '{text}' has {digits:,} digits (at most "
+                                 f"{MAX_EDTF_YEAR_DIGITS}: years up to 999,999,999)")
 
 
 def _check_calendar(text: str) -> None:
     """EDTF parsers accept day numbers the calendar lacks (2019-02-30); refuse them."""
-    for y, m, d in re.findall(r"(\d{4})-(\d{2})-(\d{2})", text):
+    for y, m, d in re.findall(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", text):
         try:
             dt.date(int(y), int(m), int(d))
         except ValueError as exc:
@@ -141,6 +176,19 @@ def expand_edtf(text: str) -> dict[str, SlotValue]:
 
 EDTF_HINT = "write EDTF: 2016, 2019-07, 2020-02-29, 2019-21 (spring), 2019-08/2019-10, ../2000 (until), 2009/.. (since)"
 
-EXPANDERS: dict[str, tuple[Callable[[str], dict[str, SlotValue]], str]] = {
-    "edtf": (expand_edtf, EDTF_HINT),
+
+
+@dataclass(frozen=True)
+class Expander:
+    """A registered expander: the function, the hint shown when it refuses a value, and the
+    slots it fills with the datatype of each (the ontology maps every slot to a property)."""
+
+    expand: Callable[[str], dict[str, SlotValue]]
+    hint: str
+    slots: dict[str, str]
+
+
+EXPANDERS: dict[str, Expander] = {
+    "edtf": Expander(expand_edtf, EDTF_HINT,
+                     {"expression": EDTF_DATATYPE, "earliest": XSD + "date", "latest": XSD + "date"}),
 }

@@ -37,7 +37,7 @@ from typing import Iterable
 from . import ntriples
 from .errors import Location, Problem, RecordError, did_you_mean
 from .expanders import EXPANDERS, ExpansionError
-from .literals import convert
+from .literals import InvalidLiteral, check_literal
 from .iris import shown, suggest_slug, valid_slug
 from .ontology import ANNOTATION, DATATYPE, OBJECT, Vocabulary, kebab_case
 from .rdfterms import RDF_LANGSTRING, RDF_TYPE, XSD
@@ -220,13 +220,13 @@ class _Mapper:
             if spec is not None:
                 return self.expand(rec, key, term, value, spec, parent_iri, siblings)
             return self.reference(rec, key, term, value)
-        datatype = term.range or (RDF_LANGSTRING if term.kind == ANNOTATION else XSD + "string")
-        if datatype == RDF_LANGSTRING:
+        datatypes = term.datatypes or ((RDF_LANGSTRING if term.kind == ANNOTATION else XSD + "string"),)
+        if datatypes == (RDF_LANGSTRING,):
             return ntriples.literal(text, suffix=self.lang_suffix)
         try:
-            lexical = convert(text, datatype)
-        except ValueError as exc:
-            self.problem(rec, key, value.line, f"{key}: {exc}", rule=getattr(exc, "rule", "invalid-value"))
+            lexical, datatype = check_literal(text, datatypes)
+        except InvalidLiteral as exc:
+            self.problem(rec, key, value.line, f"{key}: {exc}", exc.hint, exc.rule)
             return None
         if datatype == XSD + "string":
             return ntriples.literal(lexical)
@@ -246,7 +246,7 @@ class _Mapper:
             self.problem(rec, key, value.line, f"ontology names unknown expander '{spec.name}'",
                          f"known expanders: {', '.join(sorted(EXPANDERS))}")
             return None
-        func, hint = expander
+        func, hint = expander.expand, expander.hint
         try:
             slots = func(value.text)
         except ExpansionError as exc:

@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import OntologyError, Problem, Location
+from .ontology_ranges import ExpanderSpec, check_datatype_ranges, expander_specs, range_includes, read_range
 from .rdfterms import DC11, DCT, FOAF, LDPUB, OWL, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, STANDARD_PREFIXES, XSD
 
-__all__ = ["Term", "Vocabulary", "load_vocabulary", "parse_turtle_files", "label_properties", "STANDARD_LABELS",
-           "name_key", "kebab_case"]
+__all__ = ["Term", "Vocabulary", "ExpanderSpec", "load_vocabulary", "parse_turtle_files", "label_properties",
+           "STANDARD_LABELS", "name_key", "kebab_case"]
 
 #: Properties that name a resource, by precedence (a project adds its own: see label_properties).
 STANDARD_LABELS = (SKOS + "prefLabel", RDFS + "label", *(ns + "name" for ns in SCHEMA), FOAF + "name",
@@ -48,10 +49,16 @@ class Term:
     kind: str  # "class", OBJECT, DATATYPE or ANNOTATION
     label: str | None = None
     definition: str | None = None
-    range: str | None = None
+    range: str | None = None  # None also when the range is an owl:unionOf (see range_union)
     domain: str | None = None
     functional: bool = False
     superclasses: list[str] = field(default_factory=list)
+    range_union: tuple[str, ...] = ()  # members of an ``[ owl:unionOf (...) ]`` range, in order
+
+    @property
+    def datatypes(self) -> tuple[str, ...]:
+        """The datatypes a literal value of this property may take (union members, or the range)."""
+        return self.range_union or ((self.range,) if self.range else ())
 
 
 @dataclass
@@ -70,6 +77,7 @@ class Vocabulary:
     subclasses: dict[str, set[str]]  # class IRI -> all subclasses, itself included
     files: list[Path]
     store: object = None  # the parsed ontology (pyoxigraph Store), so callers need not parse it again
+    own_namespaces: tuple[str, ...] = ()  # the project's own namespaces (ldpub:preferredPrefix or the ontology IRI)
     aliases: dict[str, str] = field(default_factory=dict)  # other accepted name -> record key (org:Membership)
     ambiguous: dict[str, list[str]] = field(default_factory=dict)  # local name -> the record keys it could mean
     individual_keys: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # class -> {name_key -> IRIs}
@@ -127,14 +135,6 @@ class Vocabulary:
         return iri
 
 
-@dataclass(frozen=True)
-class ExpanderSpec:
-    """A class whose nodes ldpub builds from a scalar (``date: 2019-21``): the slots to fill."""
-
-    name: str  # the expander registered in ldpub.expanders, e.g. "edtf"
-    slots: dict[str, str]  # slot name (expression, earliest, latest) -> property IRI
-
-
 def parse_turtle_files(paths: list[Path], what: str):
     """Parse Turtle files into one pyoxigraph Store; errors carry file, line and column."""
     import pyoxigraph as ox
@@ -152,7 +152,7 @@ def parse_turtle_files(paths: list[Path], what: str):
                 Problem(f"{what} is not valid Turtle: {msg}", Location(str(path), line, col))
             ) from exc
         except OSError as exc:
-            raise OntologyError.at(f"cannot read {what}: {exc.strerror}", path) from exc
+            raise OntologyError.at(f"cannot read {what}: {exc.strerror or exc}", path) from exc
         for prefix, ns in parser.prefixes.items():
             prefixes.setdefault(prefix, ns)
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
@@ -251,6 +251,19 @@ def _turtle_files(folder: Path, what: str) -> list[Path]:
     files = sorted(folder.glob("*.ttl"))
     if not files:
         raise OntologyError.at(f"no *.ttl files in the {what} folder", folder)
+    problems = []
+    for path in files:
+        if path.is_symlink() and not path.exists():
+            problems.append(Problem(f"cannot read {what}: a broken symbolic link (to {path.readlink()})",
+                                    Location(str(path)), "remove it or make it point to a Turtle file"))
+        elif path.is_dir():
+            problems.append(Problem(f"cannot read {what}: a folder, not a Turtle file", Location(str(path)),
+                                    f"ldpub reads every *.ttl file of {folder.name}/: rename the folder"))
+        elif not path.is_file():
+            problems.append(Problem(f"cannot read {what}: not a regular file", Location(str(path)),
+                                    "remove it or replace it with a Turtle file"))
+    if problems:
+        raise OntologyError(problems)
     return files
 
 
@@ -345,15 +358,20 @@ def vocabulary_from_store(store, prefixes: dict[str, str], files: list[Path]) ->
                 continue  # ldpub's own mapping annotations are not record keys
             ranges = objects(node, RDFS + "range")
             domains = objects(node, RDFS + "domain")
+            if ranges:
+                range_iri, union = read_range(store, node, ranges[0], kind, prefixes, files)
+            else:
+                range_iri, union = range_includes(store, node) if kind != OBJECT else (None, ())
             term = Term(
                 key=key_for(node),
                 iri=node.value,
                 kind=kind,
                 label=first_text(node, *label_predicates),
                 definition=first_text(node, SKOS + "definition", RDFS + "comment"),
-                range=ranges[0].value if ranges else None,
+                range=range_iri,
                 domain=domains[0].value if domains else None,
                 functional=node.value in functional,
+                range_union=union,
             )
             if term.key in properties and properties[term.key].iri != term.iri:
                 raise OntologyError.at(
@@ -405,14 +423,8 @@ def vocabulary_from_store(store, prefixes: dict[str, str], files: list[Path]) ->
                     todo.append(sub)
         subclasses[cls_iri] = seen
 
-    expanders: dict[str, ExpanderSpec] = {}
-    for q in store.quads_for_pattern(None, ox.NamedNode(LDPUB + "expander"), None):
-        slots = {}
-        for p in properties.values():
-            for slot in objects(ox.NamedNode(p.iri), LDPUB + "expanderSlot"):
-                if p.domain == q.subject.value:
-                    slots[slot.value] = p.iri
-        expanders[q.subject.value] = ExpanderSpec(q.object.value, slots)
+    check_datatype_ranges(properties, prefixes, files)
+    expanders = expander_specs(store, subclasses, prefixes, files)
 
     return Vocabulary(
         ontology_iri=ontology_iri,
@@ -430,4 +442,5 @@ def vocabulary_from_store(store, prefixes: dict[str, str], files: list[Path]) ->
         aliases=dict(sorted(aliases.items())),
         ambiguous=ambiguous,
         individual_keys=individual_keys,
+        own_namespaces=tuple(sorted(own_namespaces)),
     )

@@ -16,7 +16,9 @@ shapes and the data:
 | shape_undeclared_term | violation | a shape targets, constrains or walks a term the ontology does not declare |
 | class_without_shape | warning | the data has instances of a class that no shape targets |
 
-Unlike ROBOT, ``duplicate_label`` compares terms of one kind only: a property ``place`` whose
+The label and definition rules judge the project's own terms only (``[checks] base_iris``,
+default: the ontology's own namespaces), as ROBOT's ``--base-iri`` does: an imported or reused
+vocabulary's labels are not the project's to fix. Unlike ROBOT, ``duplicate_label`` compares terms of one kind only: a property ``place`` whose
 range is the class ``Place`` is the common OWL idiom, and the two are never confused.
 
 Findings point at the term's line in the ontology or shapes file (see
@@ -93,6 +95,7 @@ class _Context:
         self.onto_index = index_turtle(build.vocab.files, root)
         shape_files = sorted(build.project.shapes_path.glob("*.ttl"))
         self.shape_index = index_turtle(shape_files, root)
+        self.base_iris = base_iris(build.project, build.vocab)
         self.terms: dict[str, str] = {}  # IRI -> "class" / "property" / "individual"
         for t in self.onto.triples:
             if t.predicate.value == RDF_TYPE and type(t.subject).__name__ == "NamedNode":
@@ -122,7 +125,25 @@ class _Context:
 
 
 def _own_terms(ctx: _Context, kinds=("class", "property", "individual")) -> list[str]:
-    return sorted(i for i, k in ctx.terms.items() if k in kinds)
+    """The terms whose labels and definitions are the project's to fix: in its base IRIs."""
+    bases = ctx.base_iris
+    return sorted(i for i, k in ctx.terms.items() if k in kinds and (not bases or i.startswith(bases)))
+
+
+def base_iris(project, vocab) -> tuple[str, ...]:
+    """The namespaces whose terms the label and definition checks judge, as ROBOT's ``--base-iri``:
+    ``[checks] base_iris`` of ldpub.toml, else the ontology's own namespaces (its
+    ``ldpub:preferredPrefix``, or the namespace of its IRI); empty: every declared term."""
+    from .errors import ConfigError
+
+    given = project.section("checks").get("base_iris")
+    if given is None:
+        return tuple(vocab.own_namespaces)
+    if not isinstance(given, list) or not all(isinstance(b, str) and b.startswith(("http://", "https://", "urn:"))
+                                              for b in given):
+        raise ConfigError.at("[checks] base_iris must be a list of namespace IRIs, e.g. "
+                             '["https://example.org/ontology#"]', project.root / "ldpub.toml")
+    return tuple(given)
 
 
 def check_labels(ctx: _Context) -> list[Finding]:
@@ -169,17 +190,23 @@ def check_definitions(ctx: _Context) -> list[Finding]:
 
 
 def check_header(ctx: _Context) -> list[Finding]:
-    iri = ctx.vocab.ontology_iri
-    if not iri:
-        return []
+    """The owl:Ontology header of the project's own ontology (an imported one's is not the project's to fix)."""
+    bases = ctx.base_iris
+    heads = sorted({s for s in ctx.onto.subjects(RDF_TYPE, OWL + "Ontology")})
+    if bases:
+        heads = [iri for iri in heads if iri.startswith(bases) or (iri + "#").startswith(bases)
+                 or (iri + "/").startswith(bases)]
+    else:
+        heads = [ctx.vocab.ontology_iri] if ctx.vocab.ontology_iri else []
     out = []
-    for rule, preds, what in (
-        ("missing_ontology_title", (DCT + "title", RDFS + "label"), "a title (dct:title)"),
-        ("missing_ontology_license", (DCT + "license",), "a licence (dct:license)"),
-        ("missing_ontology_description", (DCT + "description", RDFS + "comment"), "a description (dct:description)"),
-    ):
-        if not any(ctx.onto.objects(iri, p) for p in preds):
-            out.append(ctx.finding(rule, f"the ontology header has no {what}", ctx.where(iri), iri))
+    for iri in heads:
+        for rule, preds, what in (
+            ("missing_ontology_title", (DCT + "title", RDFS + "label"), "a title (dct:title)"),
+            ("missing_ontology_license", (DCT + "license",), "a licence (dct:license)"),
+            ("missing_ontology_description", (DCT + "description", RDFS + "comment"), "a description (dct:description)"),
+        ):
+            if not any(ctx.onto.objects(iri, p) for p in preds):
+                out.append(ctx.finding(rule, f"the ontology header lacks {what}", ctx.where(iri), iri))
     return out
 
 

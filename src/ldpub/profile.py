@@ -11,7 +11,9 @@ Annotations::
 
     ldpub:role "R"        on a property: what it is for (ROLES: label, description, date,
                           start, end, instant, evidence, quote, source, paragraph, locator,
-                          textFile, sha256, status, confidence, spatial, edge);
+                          textFile, sha256, status, confidence, spatial, edge; for exports:
+                          actor, target, place, attribution, fatalities, category, low, best,
+                          high, code, reliability, credibility, qualifier);
                           on a class: "node" (its instances are nodes of the network picture)
     ldpub:edgeSource P    on a class whose instances are links of the network picture:
     ldpub:edgeTarget Q      from the value of P to the value of Q,
@@ -84,6 +86,20 @@ ROLES: dict[str, Role] = {r.name: r for r in (
     Role("spatial", "a place the record is about: the release catalog's dct:spatial coverage",
          (DCT + "spatial", *_schema("spatialCoverage"))),
     Role("edge", "links two nodes of the network picture (ontology-wide, annotated edges replace the defaults)"),
+    # what exports in other projects' layouts need (ldpub.export): who, whom, where, how many, which code
+    Role("actor", "the agent that carried out the record's event", _schema("agent")),
+    Role("target", "what or whom the event was directed against"),
+    Role("place", "where the record happened", (*_schema("location"), PROV + "atLocation")),
+    Role("attribution", "the party a source attributes the claim to (who reported it)", (PROV + "wasAttributedTo",)),
+    Role("fatalities", "from an event to counts of the people killed in it"),
+    Role("category", "on a count: who is counted (a concept)"),
+    Role("low", "the low end of a count or estimate", _schema("minValue")),
+    Role("best", "the best estimate of a count or estimate"),
+    Role("high", "the high end of a count or estimate", _schema("maxValue")),
+    Role("code", "a concept of an outside codebook assigned to the record by the curator"),
+    Role("reliability", "the curator's grade of a source's reliability (a concept, e.g. Admiralty A-F)"),
+    Role("credibility", "the curator's grade of a claim's credibility (a concept, e.g. Admiralty 1-6)"),
+    Role("qualifier", "how the source hedges a claim: its sourcing circumstances (a concept: reportedly, suspected...)"),
 )}
 
 CLASS_ROLES = {"node": "its instances are nodes of the network picture (annotated node classes replace the defaults)"}

@@ -760,17 +760,13 @@ def connect(
 
 
 def _connect(project, *, endpoint, data_dir, files, timeout) -> Target:
-    from .config import Project, load_project
-    from .errors import ConfigError
+    from .config import Project, has_project, load_project
 
     if project is not None and not isinstance(project, Project):
         project = load_project(project)
     if endpoint or files:
-        if project is None:
-            try:
-                project = load_project(None)
-            except ConfigError:
-                project = None
+        if project is None and has_project(None):
+            project = load_project(None)  # settings that are there must be right
         terms = _project_terms(project)
         if endpoint:
             return EndpointTarget(endpoint, terms, timeout)

@@ -173,9 +173,14 @@ def _one_of(members: list, vocab: Vocabulary) -> dict[str, Any]:
         names = _names_of(vocab, member.value)
         offered.update(names)
         keys.update(name_key(n) for n in names)
-    enum = {"enum": sorted(offered)}
+    enum = {"enum": _with_numbers(offered)}
     keys.discard("")
     return {"anyOf": [enum, {"type": "string", "pattern": _spelled(keys)}]} if keys else enum
+
+
+def _with_numbers(names: set[str]) -> list:
+    """The names, plus the number a YAML reader makes of a name that is all digits (``credibility: 2``)."""
+    return sorted(names) + sorted({int(n) for n in names if n.isascii() and n.isdigit()})
 
 
 def _spelled(keys: set[str]) -> str:
@@ -190,9 +195,16 @@ def _spelled(keys: set[str]) -> str:
 
 # ---------------------------------------------------------------------------- values
 def _literal(term: Term) -> dict[str, Any]:
-    datatype = term.range or (RDF_LANGSTRING if term.kind == ANNOTATION else XSD + "string")
-    if datatype == XSD + "boolean":
-        return {"anyOf": [{"type": "boolean"}, {"enum": ["true", "false"]}]}
+    """A literal of the property's datatype, or of any member of a union range."""
+    datatypes = getattr(term, "datatypes", None) or (term.range,)
+    options = [_one_datatype(term, d) for d in datatypes]
+    return options[0] if len(options) == 1 else {"anyOf": options}
+
+
+def _one_datatype(term: Term, datatype: str | None) -> dict[str, Any]:
+    datatype = datatype or (RDF_LANGSTRING if term.kind == ANNOTATION else XSD + "string")
+    if datatype == XSD + "boolean":  # XSD's lexical space: true, false, 1, 0
+        return {"anyOf": [{"type": "boolean"}, {"enum": ["true", "false", "1", "0", 1, 0]}]}
     if datatype in _INTEGER_TYPES:
         return {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": _INTEGER_TEXT}]}
     if datatype in _NUMBER_TYPES:
@@ -230,7 +242,7 @@ def _single_value(term: Term, vocab: Vocabulary) -> dict[str, Any]:
     options: list[dict[str, Any]] = []
     names = _individual_names(vocab, term.range)
     if names:
-        options.append({"enum": names})
+        options.append({"enum": _with_numbers(set(names))})
     options.append({"$ref": "#/definitions/reference"})
     options.append(_nested_ref(term.range, vocab))
     return {"anyOf": options}

@@ -25,10 +25,18 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def new_project(folder: Path) -> Path:
-    """A fresh ``ldpub init`` project (one record, builds in well under a second)."""
+    """A fresh ``ldpub init`` project cut down to one record and no ``[publish]`` table (tests add
+    their own), so that it builds in well under a second."""
     from ldpub.scaffold import init_project
 
     init_project(folder, name="demo")
+    for records in (folder / "data").glob("*.yaml"):
+        records.unlink()
+    (folder / "data" / "organizations.yaml").write_text(
+        "- id: example-organization\n  type: Organization\n  label: Example Organization\n", encoding="utf-8")
+    config = folder / "ldpub.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text[: text.index("\n[publish]")] + "\n", encoding="utf-8")
     return folder
 
 

@@ -22,7 +22,10 @@ data_option = click.option(
 def project_from(ctx: click.Context) -> Project:
     """The project of the current invocation (``--project`` or the current directory)."""
     root = ctx.find_root().obj.get("project_dir") if ctx.find_root().obj else None
-    return load_project(root)
+    project = load_project(root)
+    for warning in project.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return project
 
 
 def render_findings(findings, err: bool = True) -> None:

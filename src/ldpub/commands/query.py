@@ -146,13 +146,12 @@ def query(
 
 
 def _optional_project(ctx: click.Context):
-    """The project if there is one: an endpoint or RDF files need none (slugs then need it)."""
-    from ..errors import ConfigError
+    """The project if there is one: an endpoint or RDF files need none (slugs then need it).
+    A project whose settings are wrong is an error, not an absent project."""
+    from ..config import has_project
 
-    try:
-        return project_from(ctx)
-    except ConfigError:
-        return None
+    root = ctx.find_root().obj.get("project_dir") if ctx.find_root().obj else None
+    return project_from(ctx) if has_project(root) else None
 
 
 def _with_prefixes(text: str, known: dict[str, str]) -> tuple[str, int]:

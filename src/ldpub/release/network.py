@@ -110,9 +110,11 @@ def extract_network(store, profile) -> Network:
             named = [t for t in (label_of(v) for v in objects(record, kind.label)) if t]
             typed = sorted(profile.term_labels.get(c, "") for c in types[record] & kind.classes)
             label = min(named) if named else next((t for t in typed if t), kind.legend)
+            undirected = kind.source == kind.target  # both ends by one property (a mutual relation's parties)
             for s in objects(record, kind.source):
                 for o in objects(record, kind.target):
-                    if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
+                    if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and (
+                            not undirected or s.value < o.value):
                         edges.add(NetworkEdge(s.value, o.value, kind.id, label, record))
         for prop in sorted(kind.properties):
             for q in store.quads_for_pattern(None, ox.NamedNode(prop), None, graph):

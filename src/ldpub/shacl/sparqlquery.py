@@ -31,7 +31,7 @@ _STRINGS = ('"""', "'''", '"', "'")
 
 AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
 MAX_QUERY_CHARS = 1_000_000
-MAX_NESTING = 64  # pyoxigraph's parser overflows its stack on deeply nested groups
+MAX_NESTING = 64  # pyoxigraph's parser overflows its stack on deeply nested groups (as ldpub.sparqlguard)
 
 
 @dataclass(frozen=True)
@@ -183,27 +183,23 @@ class QueryText:
         and for what could make the engine call out or crash (a SERVICE however spelled, a query
         over :data:`MAX_QUERY_CHARS` characters or nested deeper than :data:`MAX_NESTING`)."""
         toks = self.toks
-        if len(self.text) > MAX_QUERY_CHARS:
-            raise SparqlRefused(f"the query has {len(self.text):,} characters, over the limit of {MAX_QUERY_CHARS:,}")
-        depth = deepest = 0
-        for t in toks:
-            if t.text in ("{", "(", "["):
-                depth += 1
-                deepest = max(deepest, depth)
-            elif t.text in ("}", ")", "]"):
-                depth -= 1
-        if deepest > MAX_NESTING:
-            raise SparqlRefused(f"the query nests {deepest} levels deep, over the limit of {MAX_NESTING}")
+        # size, nesting and SERVICE however spelled: the same guard as every query ldpub runs
+        from ..sparqlguard import QueryLimits, QueryRefused, check_query
+
+        try:
+            check_query(self.text, limits=QueryLimits(MAX_QUERY_CHARS, MAX_NESTING), origin="the query")
+        except QueryRefused as exc:
+            raise SparqlRefused(exc.problems[0].message) from None
         for i, t in enumerate(toks):
-            # pyoxigraph reads keywords without word boundaries ("trueSERVICE" is true SERVICE,
-            # "service:x" is SERVICE :x): refuse any word, or prefix of a prefixed name, holding one
+            # pyoxigraph reads keywords without word boundaries ("trueMINUS" is true MINUS,
+            # "values:x" is VALUES :x): refuse any word, or prefix of a prefixed name, holding one
             if t.kind == "word":
                 word = t.text.lower()
             elif t.kind == "pname" and not (i > 0 and toks[i - 1].upper == "PREFIX"):
                 word = t.text.split(":", 1)[0].lower()
             else:
                 continue
-            for keyword in ("service", "minus", "values"):
+            for keyword in ("minus", "values"):
                 if keyword in word and (word != keyword or t.kind == "pname"):
                     raise SparqlRefused(f"'{t.text}' can be read as {keyword.upper()}, which SHACL forbids "
                                         f"(pre-binding, SHACL 6.2)")
