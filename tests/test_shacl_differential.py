@@ -185,7 +185,20 @@ def _sparql_sees_canonical_literals(case, comparison) -> bool:
     return (data, shapes) != (case.data, case.shapes) and compare(data, shapes).agree
 
 
-OPEN_DISAGREEMENTS = {"D2": _sparql_sees_canonical_literals}
+_LINKED_BY_ASK = "ASK { FILTER (sameTerm($this, $value) || EXISTS { $this $linkedBy $value }) }"
+_LINKED_BY_ASK_TOP_LEVEL = "ASK { { FILTER (sameTerm($this, $value)) } UNION { $this $linkedBy $value } }"
+
+
+def _parameter_inside_exists(case, comparison) -> bool:
+    """D4: a component parameter ($linkedBy) inside an EXISTS that is part of an expression is
+    not pre-bound. A case is explained when the engines agree once the query is written with
+    the parameter in a top-level pattern (an equivalent ASK)."""
+    if _LINKED_BY_ASK not in case.shapes:
+        return False
+    return compare(case.data, case.shapes.replace(_LINKED_BY_ASK, _LINKED_BY_ASK_TOP_LEVEL)).agree
+
+
+OPEN_DISAGREEMENTS = {"D2": _sparql_sees_canonical_literals, "D4": _parameter_inside_exists}
 
 
 @settings(
