@@ -155,4 +155,6 @@ def pyshacl_verdict(data: list, shapes: list) -> Verdict:
             )
         except Exception as exc:  # pySHACL refuses the shapes: compared with ldpub refusing them
             return Verdict(conforms=None, error=f"{type(exc).__name__}: {exc}")
+    if isinstance(report, Exception):  # a failure reported rather than raised (e.g. forbidden SPARQL)
+        return Verdict(conforms=None, error=f"{type(report).__name__}: {report}")
     return report_verdict([ox.Triple(*(_from_rdflib(t) for t in triple)) for triple in report])

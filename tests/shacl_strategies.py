@@ -249,6 +249,17 @@ NODE_QUERIES = [
     "SELECT $this ?path ?value WHERE {{ $this ?path ?value . FILTER (?path = ex:r && {f}) }}",
     "SELECT $this ?value WHERE {{ OPTIONAL {{ $this ex:r ?value }} FILTER (!bound(?value) || {f}) }}",
     "SELECT ?this WHERE {{ FILTER ({this_filter}) }}",
+    # DISTINCT: both branches may give the same solution; pySHACL (rdflib pre-binding) keeps one
+    "SELECT DISTINCT $this ?value WHERE {{ {{ $this ex:p ?value }} UNION {{ $this ex:q ?value }} FILTER ({f}) }}",
+    "SELECT $this ?value WHERE {{ $this ex:p ?value . OPTIONAL {{ ?value ex:q ?o }} FILTER (!bound(?o)) }}",
+    "SELECT $this WHERE {{ $this ex:p ?v }} GROUP BY $this HAVING (COUNT(?v) > 1)",
+    "SELECT $this ?value WHERE {{ {{ SELECT $this ?value WHERE {{ $this ex:r ?value }} }} FILTER ({f}) }}",
+    "SELECT $this ?value WHERE {{ $this ex:p ?value . FILTER (EXISTS {{ ?value ex:p ?z }} || {f}) }}",
+    "SELECT DISTINCT $this ?value WHERE {{ $this ex:p/ex:q ?value }}",
+    "SELECT $this ?value WHERE {{ BIND ($this AS ?value) FILTER ({f}) }}",
+    "SELECT $this WHERE {{ FILTER (isBlank($currentShape) && {this_filter}) }}",
+    # forbidden (SHACL-SPARQL Appendix A): both engines must refuse the shapes
+    "SELECT $this WHERE {{ $this ex:p ?v MINUS {{ ?v ex:q ?z }} }}",
 ]
 # Queries with $PATH select DISTINCT: a sequence path is a join, so ?value may repeat (SPARQL 1.1
 # §18.2.2.4), where rdflib's SPARQL gives each pair once.
@@ -256,6 +267,8 @@ PROPERTY_QUERIES = [
     "SELECT DISTINCT $this ?value WHERE {{ $this $PATH ?value . FILTER ({f}) }}",
     "SELECT DISTINCT $this WHERE {{ $this $PATH ?a , ?b . FILTER (?a != ?b) }}",
     "SELECT DISTINCT $this ?value WHERE {{ $this $PATH ?value . FILTER NOT EXISTS {{ ?value ex:p ?x }} }}",
+    "SELECT DISTINCT $this ?value WHERE {{ $this $PATH ?value . OPTIONAL {{ ?value ex:p ?o }} FILTER (bound(?o) && {f}) }}",
+    "SELECT $this WHERE {{ $this $PATH ?v }} GROUP BY $this HAVING (COUNT(DISTINCT ?v) > 1)",
 ]
 THIS_FILTERS = ["isBlank($this)", "isLiteral($this)", "$this = ex:n0", "isIRI($this) && STRENDS(STR($this), \"1\")"]
 TARGET_QUERIES = [
