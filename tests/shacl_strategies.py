@@ -361,14 +361,33 @@ CUSTOM_COMPONENTS["ex:linkedBy"] = (
 )
 
 
+# ex:other: its parameter in an OPTIONAL (property validator) and in a FILTER (node validator;
+# not in a subquery: pySHACL wants one to return $shapesGraph, $currentShape and $value too)
+CUSTOM_COMPONENTS["ex:other"] = (
+    "ex:OtherComponent",
+    (
+        ("a", "sh:ConstraintComponent"),
+        ("sh:parameter", Blank((("sh:path", "ex:other"),))),
+        ("sh:nodeValidator", Blank((
+            ("a", "sh:SPARQLSelectValidator"),
+            ("sh:select", Text("SELECT DISTINCT $this WHERE { $this ?p ?o . FILTER (?p = $other) }")),
+        ))),
+        ("sh:propertyValidator", Blank((
+            ("a", "sh:SPARQLSelectValidator"),
+            ("sh:select", Text("SELECT DISTINCT $this ?value WHERE { $this $PATH ?value . OPTIONAL { ?value $other ?o } FILTER (!bound(?o)) }")),
+        ))),
+    ),
+)
+
+
 @st.composite
 def custom_constraint(draw, ctx: "Context") -> tuple:
     """A use of a SPARQL-based constraint component: its parameter(s) on the shape."""
     parameter = draw(st.sampled_from(sorted(CUSTOM_COMPONENTS)))
     if parameter == "ex:notEqual":
         return (("ex:notEqual", draw(ctx.values())),)
-    if parameter == "ex:linkedBy":
-        return (("ex:linkedBy", draw(st.sampled_from(PREDICATES))),)
+    if parameter in ("ex:linkedBy", "ex:other"):
+        return ((parameter, draw(st.sampled_from(PREDICATES))),)
     pairs = [("ex:maxLen", str(draw(st.integers(0, 3))))]
     if draw(st.booleans()):
         pairs.append(("ex:lenOf", draw(st.sampled_from(PREDICATES))))

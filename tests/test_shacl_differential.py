@@ -148,6 +148,13 @@ PYSHACL_DEVIATIONS = [
         "excluded by construction (the UNION query selects DISTINCT)",
     ),
     Deviation(
+        "refuses a subquery that does not return $shapesGraph, $currentShape and $value as well as $this "
+        "and the component's parameters",
+        "SHACL-SPARQL Appendix A (subqueries return all potentially pre-bound variables, \"except "
+        "shapesGraph and currentShape which are optional\"; $value is pre-bound only in ASK queries)",
+        "excluded by construction (no subquery in a validator)",
+    ),
+    Deviation(
         "ignores the sh:flags \"s\" (dot matches a newline), \"x\" and \"q\"",
         "§4.4.3 (sh:flags as in SPARQL REGEX, i.e. XPath fn:matches flags s, m, i, x, q)",
         "excluded by construction (flags are i, m or im)",

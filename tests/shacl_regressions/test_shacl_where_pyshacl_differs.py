@@ -130,3 +130,13 @@ def test_a_sequence_path_in_a_query_yields_one_solution_per_route(check):
         sh:sparql [ sh:select "SELECT $this ?value WHERE { $this $PATH ?value }" ] ."""
     got = [r[2] for r in check("ex:n0 ex:p ex:n0 , ex:n1 .", shapes)]
     assert got == ["ex:n0", "ex:n1", "ex:n1"]
+
+
+def test_a_subquery_returns_this_and_the_parameters_only(check):
+    # SHACL-SPARQL Appendix A: subqueries return all potentially pre-bound variables "except
+    # shapesGraph and currentShape"; $value is pre-bound in ASK queries only
+    shapes = """ex:Other a sh:ConstraintComponent ; sh:parameter [ sh:path ex:other ] ;
+            sh:nodeValidator [ a sh:SPARQLSelectValidator ; sh:select
+                "SELECT $this WHERE { { SELECT $this $other WHERE { $this ?p ?o . FILTER (?p = $other) } } }" ] .
+        ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; ex:other ex:q ."""
+    assert check("ex:n0 ex:p 1 ; ex:q 2 . ex:n1 ex:p 3 .", shapes) == [("ex:n0", None, "ex:n0", "ex:Other", V)]
