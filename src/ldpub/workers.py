@@ -34,7 +34,7 @@ from .limits import (Limits, check_headroom, check_record_count, hold_reserve, m
 from .mapping import MappedGraph, map_records
 from .records import Record, all_files_read, data_files, duplicate_slugs, load_files, release, slug_entries
 
-__all__ = ["Loaded", "load_and_map", "load_bounded", "default_jobs", "Helper", "PARALLEL_MIN_BYTES",
+__all__ = ["Loaded", "load_and_map", "load_bounded", "default_jobs", "file_entries", "Helper", "PARALLEL_MIN_BYTES",
            "JSONLD_MAIN_SHARE"]
 
 # while the main process validates, the helper writes dataset.ttl and the JSON-LD of the last
@@ -54,6 +54,27 @@ class Loaded:
     records: list[Record] | None = None  # kept only when mapped in this process
     mapped: MappedGraph | None = None
     helper: "Helper | None" = None  # the helper process (close it when done)
+    #: what the next build needs to redo only what an edit changes (ldpub.snapshot): per records
+    #: file, in order, its entry and the slugs its references named
+    entries: dict | None = None
+    hits: dict[str, frozenset[str]] | None = None
+
+
+def file_entries(files: list, digests: dict[str, str], slugs: list, references: dict) -> tuple[dict, dict]:
+    """(display -> :class:`ldpub.snapshot.FileEntry`, display -> slugs its references named) of
+    files read and mapped without a problem; ``slugs``: :func:`ldpub.records.slug_entries`."""
+    from .snapshot import FileEntry
+
+    by_file: dict[str, list[str]] = {}
+    for entry in slugs:
+        by_file.setdefault(entry[1], []).append(entry[0])
+    entries, hits = {}, {}
+    for _, display in files:
+        named, other = references.get(display, ((), ()))
+        own = tuple(by_file.get(display, ()))
+        entries[display] = FileEntry(digests[display], own, len(own), frozenset(other))
+        hits[display] = frozenset(named)
+    return entries, hits
 
 
 def default_jobs(data_bytes: int) -> int:
@@ -83,13 +104,15 @@ def load_and_map(project, vocab, data_path: Path, cache_dir: Path | None, jobs: 
     return _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits, data_path)
 
 
-def load_bounded(files: list, cache_dir: Path | None, limits: Limits) -> tuple[list[Record], list]:
+def load_bounded(files: list, cache_dir: Path | None, limits: Limits,
+                 digests: dict | None = None) -> tuple[list[Record], list]:
     """The records of ``files`` and their problems, read file by file within ``limits``.
 
     A file over ``limits.max_file_bytes`` is a problem (rule ``file-too-large``) like any
     unreadable file. Raises :class:`ldpub.errors.LimitError` naming the file with which the
     records exceed ``limits.max_records``, the file from which the records left would not fit
-    under the process's memory limit, or the file being read when memory ran out.
+    under the process's memory limit, or the file being read when memory ran out. ``digests``
+    (optional) receives ``display -> content digest`` of each file read.
     """
     records: list[Record] = []
     problems: list = []
@@ -97,7 +120,7 @@ def load_bounded(files: list, cache_dir: Path | None, limits: Limits) -> tuple[l
     for i, (path, display) in enumerate(files):
         check_headroom(display, sum(sizes[i:]), len(files) - i)
         with memory_guard("reading this records file", display):
-            got, found = load_files([(path, display)], cache_dir, limits.max_file_bytes)
+            got, found = load_files([(path, display)], cache_dir, limits.max_file_bytes, digests)
         records.extend(got)
         problems.extend(found)
         check_record_count(len(records), display, limits)
@@ -112,15 +135,19 @@ def _size(path: Path) -> int:
 
 
 def _serial(project, vocab, files, cache_dir, limits: Limits) -> Loaded:
-    records, problems = load_bounded(files, cache_dir, limits)
-    problems.extend(duplicate_slugs(slug_entries(records)))
+    digests: dict[str, str] = {}
+    records, problems = load_bounded(files, cache_dir, limits, digests)
+    entries = slug_entries(records)
+    problems.extend(duplicate_slugs(entries))
     try:
-        mapped = map_records(records, vocab, project.base_iri, project.language, complete=all_files_read(problems))
+        mapped = map_records(records, vocab, project.base_iri, project.language, complete=all_files_read(problems),
+                             track_references=True)
     except RecordError as exc:
         raise RecordError(problems + exc.problems) from None
     if problems:
         raise RecordError(problems)
-    return Loaded(sorted(set(mapped.lines)), mapped.slugs, len(records), records, mapped)
+    kept, hits = file_entries(files, digests, entries, mapped.references)
+    return Loaded(sorted(set(mapped.lines)), mapped.slugs, len(records), records, mapped, entries=kept, hits=hits)
 
 
 def _split(sizes: list[int], share: float) -> int:
@@ -138,9 +165,11 @@ def _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits: Limits,
     mine, theirs = files[:split], files[split:]
     helper = Helper(project, theirs, cache_dir)
     try:
-        records, problems = load_bounded(mine, cache_dir, limits)
+        digests: dict[str, str] = {}
+        records, problems = load_bounded(mine, cache_dir, limits, digests)
         entries, my_count = slug_entries(records), len(records)
-        their_problems, their_entries, their_count = helper.receive("loaded")
+        their_problems, their_entries, their_count, their_digests = helper.receive("loaded")
+        digests.update(their_digests)
         check_record_count(my_count + their_count, data_path, limits, so_far=False)
         problems.extend(their_problems)
         problems.extend(duplicate_slugs(entries + their_entries))
@@ -148,8 +177,9 @@ def _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits: Limits,
         helper.send("map", [(e[0], e[4]) for e in entries], complete)
         try:
             mapped = map_records(records, vocab, project.base_iri, project.language,
-                                 [(e[0], e[4]) for e in their_entries], track_sources=False, complete=complete)
-            problems, own = [], sorted(set(mapped.lines))
+                                 [(e[0], e[4]) for e in their_entries], track_sources=False, complete=complete,
+                                 track_references=True)
+            problems, own, references = [], sorted(set(mapped.lines)), mapped.references
             del mapped  # its source map is made again only if a finding needs it
         except RecordError as exc:
             problems, own = list(exc.problems), []
@@ -159,9 +189,10 @@ def _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits: Limits,
         # while the other is sending too
         ok = not problems and not loading
         helper.send("lines", ok, "\n".join(own) if ok and prewrite else "", prewrite if ok else None)
-        their_problems, text = helper.receive("mapped")
+        their_problems, text, their_references = helper.receive("mapped")
         if loading or problems or their_problems:
             raise RecordError(loading + problems + their_problems)
+        references.update(their_references)
         lines = own + (text.split("\n") if text else [])
         del text, own
         lines.sort()  # two sorted runs: a linear merge
@@ -172,7 +203,8 @@ def _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits: Limits,
         raise
     base = project.base_iri
     slugs = {e[0]: base + e[0] for e in entries + their_entries}
-    return Loaded(lines, slugs, my_count + their_count, helper=helper)
+    kept, hits = file_entries(files, digests, entries + their_entries, references)
+    return Loaded(lines, slugs, my_count + their_count, helper=helper, entries=kept, hits=hits)
 
 
 class Helper:
@@ -301,29 +333,31 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
         step = "reading the ontology"
         vocab = load_vocabulary(project.ontology_path)
         step = "reading records"
-        records, problems = load_bounded(files, cache_dir, project_limits(project))
-        conn.send(("loaded", problems, slug_entries(records), len(records)))
+        digests: dict[str, str] = {}
+        records, problems = load_bounded(files, cache_dir, project_limits(project), digests)
+        conn.send(("loaded", problems, slug_entries(records), len(records), digests))
         message = conn.recv()
         if message[0] != "map":
             return
         step = "mapping records"
         try:
             mapped = map_records(records, vocab, project.base_iri, project.language, message[1], track_sources=False,
-                                 complete=message[2])
+                                 complete=message[2], track_references=True)
         except RecordError as exc:
             conn.recv()  # "lines"
-            conn.send(("mapped", list(exc.problems), ""))
+            conn.send(("mapped", list(exc.problems), "", {}))
             return
         release(records)
         del records
         step = "sorting the mapped data"
         lines = sorted(set(mapped.lines))
+        references = mapped.references
         del mapped
         _, ok, other, prewrite = conn.recv()  # "lines": the main process's, when it wants files written
         if not ok:
-            conn.send(("mapped", [], ""))
+            conn.send(("mapped", [], "", {}))
             return
-        conn.send(("mapped", [], "\n".join(lines)))
+        conn.send(("mapped", [], "\n".join(lines), references))
         if prewrite is None:
             conn.recv()  # "stop"
             return
@@ -331,12 +365,13 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
         lines.extend(other.split("\n") if other else [])
         del other
         lines.sort()
-        from .datafiles import jsonld_cut, jsonld_part, write_dataset
+        from .datafiles import jsonld_cut, jsonld_part, ttl_offsets, write_turtle
 
         folder, ctx = prewrite
         step = "writing dataset.ttl"
         try:
-            write_dataset(Path(folder), lines, ctx, ("dataset.ttl",))
+            write_turtle(Path(folder) / "dataset.ttl", lines, ctx)
+            turtle = ttl_offsets(Path(folder) / "dataset.ttl")
         except OSError as exc:
             from .output import write_error
 
@@ -344,7 +379,7 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
             return
         step = "writing dataset.jsonld"
         cut = jsonld_cut(lines, JSONLD_MAIN_SHARE)
-        conn.send(("written", cut, jsonld_part(lines[cut:], ctx, continuation=cut > 0)))
+        conn.send(("written", cut, jsonld_part(lines[cut:], ctx, continuation=cut > 0), turtle))
         conn.recv()  # "stop"
     except (EOFError, KeyboardInterrupt):
         pass

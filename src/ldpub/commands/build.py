@@ -55,6 +55,6 @@ def build(ctx: click.Context, data_dir: str | None, out_dir: str | None, reason:
     if not quiet:
         render_findings([f for f in result.report.sorted() if f.severity != "violation"])
         extra = f" (+{inferred} inferred)" if reason else ""
-        click.echo(f"built {len(result.lines)} triples{extra} from {result.record_count} records -> {out}")
+        click.echo(f"built {result.triple_count} triples{extra} from {result.record_count} records -> {out}")
         for path in written:
             click.echo(f"  {path}")
