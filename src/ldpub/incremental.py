@@ -109,11 +109,12 @@ def compile_delta(project, vocab, ctx, files: list[tuple[Path, str]], snapshot: 
         else:
             slugs_of[display] = before[display].slugs
     slug_files: dict[str, str] = {}
+    count = 0
     for display, slugs in slugs_of.items():
-        for slug in slugs:
-            if slug_files.setdefault(slug, display) != display or len(set(slugs)) != len(slugs):
-                raise Fallback("duplicate slugs")
-    count = sum(len(slugs) for slugs in slugs_of.values())
+        slug_files.update(dict.fromkeys(slugs, display))
+        count += len(slugs)
+    if len(slug_files) != count:
+        raise Fallback("duplicate slugs")
     if count > limits.max_records:
         raise Fallback("over [limits] max_records")
     old_slugs = {slug for entry in before.values() for slug in entry.slugs}
@@ -134,17 +135,14 @@ def compile_delta(project, vocab, ctx, files: list[tuple[Path, str]], snapshot: 
     redone = [display for _, display in files if display in records_of]
     records = [rec for display in redone for rec in records_of[display]]
     if progress is not None:
-        progress("mapping records", 0, len(records))
-    others = [slug for display, slugs in slugs_of.items() if display not in records_of for slug in slugs]
+        progress("mapping records", None, len(records))
     try:
-        mapped = map_records(records, vocab, project.base_iri, project.language, others, track_sources=False,
-                             track_references=True)
+        mapped = map_records(records, vocab, project.base_iri, project.language, track_sources=False,
+                             track_references=True, known_slugs=slug_files.keys())
     except RecordError as exc:
         raise Fallback("the records have problems") from exc
     lines = sorted(set(mapped.lines))
     blocks = make_blocks(lines, ctx)
-    if progress is not None:
-        progress("mapping records", len(records), len(records))
 
     removed = _merged([r for display in [*redone, *deleted] if display in before
                        for slug in before[display].slugs

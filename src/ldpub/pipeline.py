@@ -160,10 +160,8 @@ class _FileLocator(_LazySourceMap):
             project = self.build.project
             path = Path(display) if Path(display).is_absolute() else project.root / display
             records, _ = load_files([(path, display)], _cache_dir(project), project_limits(project).max_file_bytes)
-            own = {rec.slug for rec in records}
-            others = [slug for slug in self.slug_files if slug not in own]
             source_map = self.maps[display] = map_records(records, self.build.vocab, base, project.language,
-                                                          others).source_map
+                                                          known_slugs=self.slug_files.keys()).source_map
         return source_map.locate(node, predicate)
 
 
@@ -210,7 +208,8 @@ def validate_build(build: Build, engine: str = "ldpub") -> None:
                                        _LazySourceMap(build), build.vocab, engine, unique=True))
 
 
-def _compile(project: Project, data_dir: Path | None, jobs: int | None, prewrite: Path | None = None):
+def _compile(project: Project, data_dir: Path | None, jobs: int | None, prewrite: Path | None = None,
+             progress=None):
     """The build (not validated), and how its data was loaded (with the helper process, if any).
 
     ``prewrite``: a folder where a helper process (if one is used) writes the Turtle file and
@@ -230,7 +229,7 @@ def _compile(project: Project, data_dir: Path | None, jobs: int | None, prewrite
     context = build_context(vocab, project.data_prefix, project.base_iri, project.language)
     ctx = WriteContext(prefixes=prefixes, jsonld_context=context)
     loaded = load_and_map(project, vocab, data_path, _cache_dir(project), jobs,
-                          (str(prewrite), ctx) if prewrite is not None else None)
+                          (str(prewrite), ctx) if prewrite is not None else None, progress)
     build = Build(
         project=project,
         vocab=vocab,
@@ -392,9 +391,8 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
                 history.close()
                 if build is not None:
                     return build, staging.commit(list(DATASET_FILES)) if build.report.conforms else []
-            report("reading records")
             with memory_guard("reading and mapping the records", shown):
-                build, loaded = _compile(project, data_dir, jobs, prewrite=staging.path)
+                build, loaded = _compile(project, data_dir, jobs, prewrite=staging.path, progress=progress)
             helper, finished = loaded.helper, False
             try:
                 report("validating", None, build.triple_count)

@@ -9,7 +9,10 @@ shapes and ontology (else everything is validated), decides per unit from what i
 * a unit reads the triples of some predicates only (``reads``; None: any triple). Its focus
   nodes come from its targets, whose predicates are among those (``rdf:type`` and
   ``rdfs:subClassOf`` for class targets). If no triple of those predicates was added or
-  removed, its results stand;
+  removed, its results stand. If only triples its targets read to choose focus nodes changed
+  (``rdf:type`` for a class target, the predicate of ``sh:targetSubjectsOf``; not when its
+  constraints read them too), only the nodes whose triples changed may have come or gone:
+  they are validated again, the others keep their results;
 * a **local** unit reads, from a focus node, only the triples of the nodes it reaches by stepping
   forward along its paths' predicates (``walk``), at most ``reach - 1`` steps: a path of one
   predicate is one step, ``sh:class`` reads the types of the values, ``sh:node``,
@@ -62,6 +65,10 @@ class Dependencies:
     reach: int = 1
     walk: frozenset[str] = frozenset()
     classes: bool = False  # reads the instances of classes (so rdfs:subClassOf)
+    #: predicates read only to choose the focus nodes (rdf:type of class targets, those of
+    #: sh:targetSubjectsOf): a change to them alone moves the nodes whose triples changed in or
+    #: out of the focus nodes and changes nothing for the others
+    membership: frozenset[str] = frozenset()
 
 
 Unit = tuple[str, str]  # (root shape node, "core" | "sparql")
@@ -195,10 +202,12 @@ def dependencies(shape_lines: list[str]) -> dict[Unit, Dependencies]:
         if shape.deactivated:
             continue
         targets = _Reads()
+        membership = set(shapes.objects(node, sh("targetSubjectsOf")))
         if shapes.objects(node, sh("targetClass")) or implicit_class_target(shapes, node):
             targets.reads |= {TYPE, SUBCLASS_OF}
             targets.classes = True
-        targets.reads.update(shapes.objects(node, sh("targetSubjectsOf")))
+            membership.add(TYPE)
+        targets.reads.update(membership)
         objects_of = shapes.objects(node, sh("targetObjectsOf"))
         targets.reads.update(objects_of)
         any_target = bool(shapes.objects(node, sh("target")))
@@ -213,10 +222,12 @@ def dependencies(shape_lines: list[str]) -> dict[Unit, Dependencies]:
             except _Unknown:
                 out[(node, part)] = Dependencies(None)
                 continue
+            own = frozenset(reads.reads)
             reads.add(targets, 0)
             local = reads.local and not objects_of
+            moving = frozenset() if objects_of or (membership & own) else frozenset(membership)
             out[(node, part)] = Dependencies(frozenset(reads.reads), local, reads.reach, frozenset(reads.walk),
-                                             reads.classes)
+                                             reads.classes, moving)
     return out
 
 
@@ -328,18 +339,23 @@ def revalidate(old: dict, changes: Changes, deps: dict[Unit, Dependencies], name
 
     changed = changes.predicates
     wanted: dict[Unit, set[str] | None] = {}
+    everything: list[frozenset[str] | None] = []  # the predicates of which every triple is needed
     for unit, d in deps.items():
         if d.reads is not None and not (d.reads & changed):
             continue
-        if d.local and not (d.classes and SUBCLASS_OF in changed):
+        hierarchy = d.classes and SUBCLASS_OF in changed
+        if d.local and not hierarchy:
             focus = _walk_back(changes.subjects(d.reads), d, data)
             if focus:
                 wanted[unit] = focus
+        elif d.membership and not hierarchy and (d.reads & changed) <= d.membership:
+            wanted[unit] = changes.subjects(d.membership)  # nodes moved in or out of the focus nodes
+            everything.append(d.reads - d.membership)
         else:
             wanted[unit] = None
+            everything.append(d.reads)
     if not wanted:
         return {unit: results for unit, results in old.items()}
-    everything = [d.reads for unit, d in deps.items() if unit in wanted and wanted[unit] is None]
     if any(r is None for r in everything):
         lines = data.lines_of(None)
     else:
@@ -347,7 +363,7 @@ def revalidate(old: dict, changes: Changes, deps: dict[Unit, Dependencies], name
         subjects: set[str] = set()
         for unit, focus in wanted.items():
             if focus is not None:
-                subjects |= _walk_forward(focus, deps[unit], data)
+                subjects |= _walk_forward(focus, deps[unit], data) if deps[unit].local else focus
         if subjects:
             seen = set(lines)
             for subject in subjects:

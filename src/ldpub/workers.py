@@ -88,31 +88,61 @@ def default_jobs(data_bytes: int) -> int:
 
 
 def load_and_map(project, vocab, data_path: Path, cache_dir: Path | None, jobs: int | None = None,
-                 prewrite: tuple | None = None) -> Loaded:
+                 prewrite: tuple | None = None, progress=None) -> Loaded:
     """Load and map every record of ``data_path``; raise :class:`RecordError` with every problem.
 
     ``prewrite``: ``(folder, WriteContext)``: if a helper process maps half of the records, it
     goes on to write the Turtle and JSON-LD files of all the data into ``folder`` (collect
-    them with ``Loaded.helper.receive("written")``).
+    them with ``Loaded.helper.receive("written")``). ``progress(phase, done, total)`` hears of
+    the files read (by both processes) and of the mapping.
     """
     limits = project_limits(project)
     files = data_files(data_path, project.root)
     sizes = [_size(path) for path, _ in files]
     jobs = jobs or default_jobs(sum(sizes))
+    counter = _FilesRead(progress, len(files))
     if jobs < 2 or len(files) < 2 or os.name != "posix":
-        return _serial(project, vocab, files, cache_dir, limits)
-    return _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits, data_path)
+        return _serial(project, vocab, files, cache_dir, limits, counter)
+    return _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits, data_path, counter)
+
+
+class _FilesRead:
+    """Counts the records files read by both processes for ``progress`` (see :func:`load_and_map`)."""
+
+    def __init__(self, progress, total: int) -> None:
+        self.progress, self.total = progress, total
+        self.mine = self.theirs = 0
+        self.helper: "Helper | None" = None
+
+    def __call__(self, done: int) -> None:  # this process has read ``done`` files
+        self.mine = done
+        if self.helper is not None:
+            self.helper.poll()  # progress messages the helper sent meanwhile
+        self.show()
+
+    def helper_read(self, done: int) -> None:
+        self.theirs = done
+        self.show()
+
+    def show(self) -> None:
+        if self.progress is not None:
+            self.progress("reading records", self.mine + self.theirs, self.total)
+
+    def mapping(self, records: int) -> None:
+        if self.progress is not None:
+            self.progress("mapping records", None, records)
 
 
 def load_bounded(files: list, cache_dir: Path | None, limits: Limits,
-                 digests: dict | None = None) -> tuple[list[Record], list]:
+                 digests: dict | None = None, on_file=None) -> tuple[list[Record], list]:
     """The records of ``files`` and their problems, read file by file within ``limits``.
 
     A file over ``limits.max_file_bytes`` is a problem (rule ``file-too-large``) like any
     unreadable file. Raises :class:`ldpub.errors.LimitError` naming the file with which the
     records exceed ``limits.max_records``, the file from which the records left would not fit
     under the process's memory limit, or the file being read when memory ran out. ``digests``
-    (optional) receives ``display -> content digest`` of each file read.
+    (optional) receives ``display -> content digest`` of each file read; ``on_file(n)`` hears
+    that ``n`` files have been read.
     """
     records: list[Record] = []
     problems: list = []
@@ -124,6 +154,8 @@ def load_bounded(files: list, cache_dir: Path | None, limits: Limits,
         records.extend(got)
         problems.extend(found)
         check_record_count(len(records), display, limits)
+        if on_file is not None:
+            on_file(i + 1)
     return records, problems
 
 
@@ -134,9 +166,10 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _serial(project, vocab, files, cache_dir, limits: Limits) -> Loaded:
+def _serial(project, vocab, files, cache_dir, limits: Limits, counter: _FilesRead) -> Loaded:
     digests: dict[str, str] = {}
-    records, problems = load_bounded(files, cache_dir, limits, digests)
+    records, problems = load_bounded(files, cache_dir, limits, digests, counter)
+    counter.mapping(len(records))
     entries = slug_entries(records)
     problems.extend(duplicate_slugs(entries))
     try:
@@ -160,15 +193,18 @@ def _split(sizes: list[int], share: float) -> int:
     return len(sizes) - 1
 
 
-def _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits: Limits, data_path: Path) -> Loaded:
+def _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits: Limits, data_path: Path,
+              counter: _FilesRead) -> Loaded:
     split = _split(sizes, MAIN_SHARE)
     mine, theirs = files[:split], files[split:]
-    helper = Helper(project, theirs, cache_dir)
+    helper = Helper(project, theirs, cache_dir, counter.helper_read if counter.progress else None)
+    counter.helper = helper
     try:
         digests: dict[str, str] = {}
-        records, problems = load_bounded(mine, cache_dir, limits, digests)
+        records, problems = load_bounded(mine, cache_dir, limits, digests, counter)
         entries, my_count = slug_entries(records), len(records)
         their_problems, their_entries, their_count, their_digests = helper.receive("loaded")
+        counter.mapping(my_count + their_count)
         digests.update(their_digests)
         check_record_count(my_count + their_count, data_path, limits, so_far=False)
         problems.extend(their_problems)
@@ -216,7 +252,7 @@ class Helper:
     works) and never forks a process that may hold threads.
     """
 
-    def __init__(self, project, files: list, cache_dir: Path | None) -> None:
+    def __init__(self, project, files: list, cache_dir: Path | None, on_progress=None) -> None:
         import socket
         import subprocess
         import sys
@@ -233,8 +269,10 @@ class Helper:
             pass_fds=(fd,), env=env, stdin=subprocess.DEVNULL)
         theirs.close()
         self.conn = Connection(ours.detach())
+        self.on_progress = on_progress  # hears how many files the helper has read
+        self.pending: list = []  # messages read while looking for progress messages
         try:
-            self.send("start", project, files, cache_dir)
+            self.send("start", project, files, cache_dir, on_progress is not None)
         except RuntimeError:
             self.conn.close()
             raise
@@ -245,12 +283,35 @@ class Helper:
         except OSError as exc:  # the helper is gone (broken pipe)
             raise self._gone() from exc
 
+    def poll(self) -> None:
+        """Take the progress messages the helper has sent so far (without waiting)."""
+        try:
+            while not self.pending and self.conn.poll():
+                message = self.conn.recv()
+                if message[0] == "progress":
+                    self._progress(message)
+                else:
+                    self.pending.append(message)
+        except (EOFError, OSError):
+            pass  # reported by the next receive
+
+    def _progress(self, message: tuple) -> None:
+        if self.on_progress is not None:
+            self.on_progress(message[1])
+
     def receive(self, kind: str):
         """The payload of the next message, which must be ``kind``."""
-        try:
-            message = self.conn.recv()
-        except (EOFError, OSError) as exc:
-            raise self._gone() from exc
+        while True:
+            if self.pending:
+                message = self.pending.pop(0)
+            else:
+                try:
+                    message = self.conn.recv()
+                except (EOFError, OSError) as exc:
+                    raise self._gone() from exc
+            if message[0] != "progress":
+                break
+            self._progress(message)
         if message[0] == "error":  # a user error found by the helper (e.g. a limit), as it raised it
             from . import errors
 
@@ -315,7 +376,7 @@ def helper_entry(fd: int) -> None:
     os._exit(0)  # nothing to tear down: skip freeing millions of objects
 
 
-def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
+def _helper_main(conn, project, files: list, cache_dir: Path | None, report: bool = False) -> None:
     """The helper process: load, map, then (if asked) write the dataset files.
 
     User errors (a limit) are sent as they are; running out of memory is sent as the step
@@ -334,7 +395,8 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
         vocab = load_vocabulary(project.ontology_path)
         step = "reading records"
         digests: dict[str, str] = {}
-        records, problems = load_bounded(files, cache_dir, project_limits(project), digests)
+        records, problems = load_bounded(files, cache_dir, project_limits(project), digests,
+                                         (lambda done: conn.send(("progress", done))) if report else None)
         conn.send(("loaded", problems, slug_entries(records), len(records), digests))
         message = conn.recv()
         if message[0] != "map":
