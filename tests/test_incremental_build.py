@@ -154,6 +154,15 @@ def _edit(kind: str, draw, project: Path, counter: list[int]) -> None:
         data.append(copy)
         records.save(path, data)
         return
+    elif kind == "add-bare":  # a record of a type in use that says little: what its class's shapes make of it
+        bare = {"id": new, "type": rec.get("type")}
+        named = [k for k, v in rec.items() if k not in ("id", "type") and isinstance(v, str) and v not in slugs]
+        if named:  # a name, in the key records of this type use
+            bare[named[0]] = f"Record {counter[0]}"
+        data = records.load(path)
+        data.append(bare)
+        records.save(path, data)
+        return
     elif kind == "delete":
         data = records.load(path)
         del data[index]
@@ -219,8 +228,8 @@ def _edit(kind: str, draw, project: Path, counter: list[int]) -> None:
     records.save(path, data)
 
 
-EDITS = ["change", "add", "delete", "rename", "move", "retarget", "retarget", "dangle", "fix", "retype", "retype",
-         "drop", "drop", "ontology", "shapes"]
+EDITS = ["change", "add", "add-bare", "add-bare", "delete", "rename", "move", "retarget", "retarget", "dangle", "fix",
+         "retype", "retype", "drop", "drop", "ontology", "shapes"]
 
 
 @pytest.fixture(autouse=True)
@@ -277,6 +286,23 @@ def test_a_slug_removed_from_one_file_breaks_the_reference_in_another(tmp_path, 
         outcome, problems, _, _ = _check_step(project, tmp_path, 1)
     assert outcome == "RecordError"
     assert any("unknown record 'mullah-omar'" in p for p in problems), problems
+
+
+def test_a_record_added_or_retyped_meets_the_sparql_constraints_of_its_class(tmp_path, monkeypatch):
+    """Only the types changed: the SPARQL-based units validate the nodes that came or went."""
+    monkeypatch.setenv("LDPUB_CACHE_DIR", str(tmp_path / "cache"))
+    project = _article(tmp_path / "project")
+    _check_step(project, tmp_path, 0)
+    sources = project / "data" / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text + "\n- id: an-uncited-source\n  type: Source\n  title: Nobody cites it\n", encoding="utf-8")
+    outcome, findings, _, rebuilt = _check_step(project, tmp_path, 1)
+    assert rebuilt is not None
+    assert any("an-uncited-source" in f and "no excerpt cites this source" in f for f in findings), findings
+    sources.write_text(text + "\n- id: an-uncited-source\n  type: Person\n  label: Nobody cites it\n",
+                       encoding="utf-8")
+    outcome, findings, _, rebuilt = _check_step(project, tmp_path, 2)
+    assert not any("an-uncited-source" in f and "no excerpt cites" in f for f in findings)
 
 
 def test_the_helper_process_build_is_kept_for_the_next_one(tmp_path, monkeypatch):

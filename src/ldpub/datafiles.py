@@ -22,7 +22,7 @@ from .ntriples import LINE_END
 from .serialize import JsonLdWriter
 
 __all__ = ["DATA_FILES", "write_dataset", "jsonld_cut", "jsonld_part", "JsonLdPart", "BlockOffsets",
-           "write_ntriples", "write_turtle", "ttl_offsets", "jsonld_offsets", "Block", "make_blocks", "assemble"]
+           "write_ntriples", "write_turtle", "locate_blocks", "jsonld_offsets", "Block", "make_blocks", "assemble"]
 
 DATA_FILES = ("dataset.ttl", "dataset.nt", "dataset.jsonld")
 _BATCH = 65536  # lines per write
@@ -34,14 +34,19 @@ _TTL_BLOCK_START = re.compile(rb"\n(?!\t)")  # a Turtle block ends with " .\n"; 
 class BlockOffsets:
     """Where each block starts in each data file (``n + 1`` entries each: the last is the end).
 
-    A JSON-LD offset points at the node's ``{``; the end is where the next one would start."""
+    A JSON-LD offset points at the node's ``{``; the end is where the next one would start. A
+    clean build knows only the JSON-LD offsets and how many lines each block has (``lines``):
+    finding the others costs a pass over the files, which the next build makes when it needs
+    them (:func:`locate_blocks`), not the clean build.
+    """
 
-    nt: array
-    ttl: array
+    nt: array | None
+    ttl: array | None
     jsonld: array
+    lines: array | None = None  # lines per block
 
     def __len__(self) -> int:
-        return len(self.nt) - 1
+        return len(self.jsonld) - 1
 
 
 def write_dataset(folder: Path, lines: list[str], ctx, names: tuple[str, ...] = DATA_FILES,
@@ -51,51 +56,52 @@ def write_dataset(folder: Path, lines: list[str], ctx, names: tuple[str, ...] = 
     N-Triples is the lines themselves; JSON-LD is written from the lines too; Turtle streams
     from pyoxigraph into the file, parsing the lines a batch at a time (never all Triples in
     memory). Both this process and the helper process of a parallel build
-    (:mod:`ldpub.workers`) write with it. Returns where each block starts when all three
-    were written (else None).
+    (:mod:`ldpub.workers`) write with it. Returns where the blocks are when all three were
+    written (else None).
     """
-    node_lines = None
     jsonld = None
     if "dataset.jsonld" in names:
         jsonld = jsonld_part(lines, ctx, continuation=False)
-        node_lines = jsonld.node_lines
         with open(folder / "dataset.jsonld", "wb") as out:
             out.write(jsonld.data)
             out.write(JsonLdWriter.FOOTER)
     if "dataset.nt" in names:
-        nt = write_ntriples(folder / "dataset.nt", lines, node_lines)
+        write_ntriples(folder / "dataset.nt", lines)
     if "dataset.ttl" in names:
         write_turtle(folder / "dataset.ttl", lines, ctx, triples)
     if len(names) < len(DATA_FILES) or jsonld is None:
         return None
-    return BlockOffsets(nt, ttl_offsets(folder / "dataset.ttl"), jsonld_offsets([jsonld]))
+    return BlockOffsets(None, None, jsonld_offsets([jsonld]), array("q", jsonld.node_lines))
 
 
-def write_ntriples(path: Path, lines: list[str], node_lines: list[int] | None = None) -> array | None:
-    """Write the lines as N-Triples; with ``node_lines`` (lines per block), where each block starts."""
-    starts = list(accumulate(node_lines, initial=0))[:-1] if node_lines is not None else None
-    offsets = array("q")
-    position, at = 0, 0
+def write_ntriples(path: Path, lines: list[str]) -> None:
+    """Write the lines as N-Triples, a batch at a time."""
     with open(path, "wb") as out:
         for start in range(0, len(lines), _BATCH):
-            batch = lines[start:start + _BATCH]
-            data = (LINE_END.join(batch) + LINE_END).encode("utf-8")
-            out.write(data)
-            if starts is not None:
-                sizes = list(map(len, batch))
-                if len(data) != sum(sizes) + len(LINE_END) * len(batch):  # not ASCII: count bytes
-                    sizes = [len(line.encode("utf-8")) for line in batch]
-                before = list(accumulate(sizes, initial=0))
-                end = start + len(batch)
-                first = at
-                while at < len(starts) and starts[at] < end:
-                    at += 1
-                offsets.extend(position + before[n - start] + len(LINE_END) * (n - start) for n in starts[first:at])
-            position += len(data)
-    if starts is None:
-        return None
-    offsets.append(position)
-    return offsets
+            out.write((LINE_END.join(lines[start:start + _BATCH]) + LINE_END).encode("utf-8"))
+
+
+def locate_blocks(nt: bytes, ttl: bytes, lines: array) -> tuple[array, array]:
+    """The N-Triples and Turtle offsets of the blocks of files a clean build wrote (see :class:`BlockOffsets`).
+
+    Every newline of N-Triples ends a line (literals escape theirs), and a Turtle block starts
+    on every line that does not start with a tab, after the prefixes (as :func:`make_blocks` finds them).
+    """
+    import numpy as np
+
+    nt_bytes = np.frombuffer(nt, dtype=np.uint8)
+    ends = np.flatnonzero(nt_bytes == 10)
+    starts = np.concatenate(([0], ends + 1))
+    first_lines = np.concatenate(([0], np.cumsum(np.frombuffer(lines, dtype=np.int64))))
+    nt_offsets = array("q", starts[first_lines].astype(np.int64).tobytes())
+    ttl_bytes = np.frombuffer(ttl, dtype=np.uint8)
+    header = _ttl_header(ttl)
+    breaks = np.flatnonzero(ttl_bytes[header:-1] == 10) + header
+    block_starts = breaks[ttl_bytes[breaks + 1] != 9] + 1
+    turtle = array("q", [header])
+    turtle.frombytes(block_starts.astype(np.int64).tobytes())
+    turtle.append(len(ttl))
+    return nt_offsets, turtle
 
 
 def write_turtle(path: Path, lines: list[str], ctx, triples: list | None = None) -> None:
@@ -114,16 +120,17 @@ def write_turtle(path: Path, lines: list[str], ctx, triples: list | None = None)
     ox.serialize(batches(), output=str(path), format=ox.RdfFormat.TURTLE, prefixes=ctx.prefixes)
 
 
-def ttl_offsets(path: Path) -> array:
-    """Where each block of a Turtle file written by pyoxigraph starts (after the prefixes)."""
-    data = path.read_bytes()
-    return _ttl_starts(data)
+def _ttl_header(data: bytes) -> int:
+    """The length of the prefix lines pyoxigraph writes first, one a line."""
+    header = 0
+    while data[header:header + 8] == b"@prefix ":
+        header = data.find(b"\n", header) + 1
+    return header
 
 
 def _ttl_starts(data: bytes) -> array:
-    header = 0
-    while data.startswith(b"@prefix ", header):  # pyoxigraph writes one prefix a line, then the blocks
-        header = data.index(b"\n", header) + 1
+    """Where each block of Turtle written by pyoxigraph starts, after the prefixes (and the end)."""
+    header = _ttl_header(data)
     offsets = array("q", [header])
     offsets.extend(m.end() for m in _TTL_BLOCK_START.finditer(data, header, len(data) - 1))
     offsets.append(len(data))
@@ -238,7 +245,7 @@ def assemble(folder: Path, snapshot, removed: list[range], blocks: list[Block]) 
     try:
         ttl.copy(0, snapshot.ttl[0])  # the prefixes
         jsonld.copy(0, snapshot.jsonld[0] - len(_FIRST))  # the context
-        offsets = BlockOffsets(array("q"), array("q"), array("q"))
+        offsets = BlockOffsets(array("q"), array("q"), array("q"))  # the lines per block are not needed
         first = True
         for segment in segments:
             if isinstance(segment, range):

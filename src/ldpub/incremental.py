@@ -399,7 +399,7 @@ class History:
         manifest = Manifest(self.salt, entries, triples, len(offsets),
                             self.validation_salt if units is not None else None)
         writer = SnapshotWriter(self.folder)
-        if not writer.save(staged, manifest, (offsets.nt, offsets.ttl, offsets.jsonld), units):
+        if not writer.save(staged, manifest, offsets, units):
             return None
         writer.commit()
         remove_unused_references(self.folder, entries)

@@ -323,6 +323,8 @@ def _write_staged(build: Build, folder: Path, helper, out: Path):
 
     Returns where each subject's block starts in each data file (:class:`ldpub.datafiles.BlockOffsets`).
     """
+    from array import array
+
     from .datafiles import BlockOffsets, jsonld_cut, jsonld_offsets, jsonld_part, write_dataset, write_ntriples
     from .serialize import JsonLdWriter
     from .workers import JSONLD_MAIN_SHARE
@@ -335,15 +337,16 @@ def _write_staged(build: Build, folder: Path, helper, out: Path):
             lines = build.lines
             cut = jsonld_cut(lines, JSONLD_MAIN_SHARE)
             head = jsonld_part(lines[:cut], ctx, continuation=False) if cut else None
-            their_cut, rest, turtle = helper.receive("written")
+            their_cut, rest = helper.receive("written")
             assert their_cut == cut, "both processes cut the JSON-LD at the same subject"
             parts = [head, rest] if head is not None else [rest]
-            nt = write_ntriples(folder / "dataset.nt", lines, [n for part in parts for n in part.node_lines])
+            write_ntriples(folder / "dataset.nt", lines)
             with open(folder / "dataset.jsonld", "wb") as jsonld:
                 for part in parts:
                     jsonld.write(part.data)
                 jsonld.write(JsonLdWriter.FOOTER)
-            offsets = BlockOffsets(nt, turtle, jsonld_offsets(parts))
+            offsets = BlockOffsets(None, None, jsonld_offsets(parts),
+                                   array("q", [n for part in parts for n in part.node_lines]))
         _write_small(build, folder)
     except OSError as exc:
         from .output import write_error

@@ -19,7 +19,7 @@ project: a cloned repository must not supply one), ``<cache>/<project>/build-<da
     current                  the name of the snapshot in use (replaced in one step)
     snap-PID-HEX/            a snapshot
         dataset.nt|ttl|jsonld   hard links to the files the build wrote (copies across file systems)
-        blocks                  three arrays of offsets (N-Triples, Turtle, JSON-LD), one per block + 1
+        blocks                  where each block starts in each file (ldpub.datafiles.BlockOffsets)
         manifest.pickle         salts, files read, triples
         results.pickle          the validation results of each unit (with the salt of the shapes)
     refs/refs-PID-HEX.pickle the slugs the references of some records files named (written by
@@ -75,7 +75,9 @@ class Manifest:
 
 
 def _code_salt() -> str:
-    """A digest of ldpub's own source and the libraries that decide the bytes written."""
+    """A digest of ldpub's own code (each source file's name, size and modification time: any
+    change to the code, an upgrade or a reinstall gives another) and of the versions of the
+    libraries that decide the bytes written."""
     global _CODE_SALT
     if _CODE_SALT is None:
         import hashlib
@@ -83,10 +85,13 @@ def _code_salt() -> str:
         import pyoxigraph
         import yaml
 
-        digest = hashlib.sha256(f"{_FORMAT}\0{pyoxigraph.__version__}\0{yaml.__version__}".encode())
+        from . import __version__
+
+        digest = hashlib.sha256(f"{_FORMAT}\0{__version__}\0{pyoxigraph.__version__}\0{yaml.__version__}".encode())
         package = Path(__file__).resolve().parent
         for path in sorted(package.rglob("*.py")):
-            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+            stat = path.stat()
+            digest.update(f"{path.relative_to(package)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
         _CODE_SALT = digest.hexdigest()
     return _CODE_SALT
 
@@ -132,12 +137,22 @@ def history_dir(cache_dir: Path, data_path: Path) -> Path:
 class Snapshot:
     """A snapshot, open: its files stay readable even if a newer build removes the folder."""
 
-    def __init__(self, folder: Path, manifest: Manifest, offsets: tuple[array, array, array], fds: dict[str, int]):
+    def __init__(self, folder: Path, manifest: Manifest, offsets, fds: dict[str, int]):
         self.folder = folder
         self.manifest = manifest
-        self.nt, self.ttl, self.jsonld = offsets
+        self.nt, self.ttl, self.jsonld = offsets.nt, offsets.ttl, offsets.jsonld
         self.fds = fds
         self._map = None
+        if self.nt is None or self.ttl is None:  # kept by a clean build: found now (see BlockOffsets)
+            self._locate(offsets.lines)
+
+    def _locate(self, lines: array) -> None:
+        import mmap
+
+        from .datafiles import locate_blocks
+
+        with mmap.mmap(self.fds["dataset.ttl"], 0, access=mmap.ACCESS_READ) as ttl:
+            self.nt, self.ttl = locate_blocks(self._nt_map(), ttl, lines)
 
     @classmethod
     def open(cls, history: Path, salt: str) -> "Snapshot | None":
@@ -148,7 +163,9 @@ class Snapshot:
             manifest = pickle.loads((folder / "manifest.pickle").read_bytes())
             if not isinstance(manifest, Manifest) or manifest.format != _FORMAT or manifest.salt != salt:
                 return None
-            offsets = _read_offsets(folder / "blocks", manifest.blocks)
+            offsets = _read_offsets(folder / "blocks")
+            if len(offsets) != manifest.blocks:
+                return None
         except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
             return None
         fds: dict[str, int] = {}
@@ -160,8 +177,9 @@ class Snapshot:
             for fd in fds.values():
                 os.close(fd)
             return None
-        sizes = [offsets[0][-1], offsets[1][-1], offsets[2][-1] - 6 + len(_JSONLD_FOOTER)]
-        if stamps != manifest.stamps or [size for size, _ in stamps] != sizes:
+        sizes = [None if offsets.nt is None else offsets.nt[-1], None if offsets.ttl is None else offsets.ttl[-1],
+                 offsets.jsonld[-1] - 6 + len(_JSONLD_FOOTER)]
+        if stamps != manifest.stamps or any(want not in (None, got) for want, (got, _) in zip(sizes, stamps)):
             for fd in fds.values():
                 os.close(fd)
             return None  # not the files the build wrote
@@ -244,16 +262,23 @@ class _Keys:
 _JSONLD_FOOTER = b"\n  ]\n}\n"  # ldpub.serialize.JsonLdWriter.FOOTER (checked by the tests)
 
 
-def _read_offsets(path: Path, blocks: int) -> tuple[array, array, array]:
+def _read_offsets(path: Path):
+    """The offsets a build kept (``blocks``: four arrays, each after its length; see :class:`ldpub.datafiles.BlockOffsets`)."""
+    from .datafiles import BlockOffsets
+
     out = []
     with open(path, "rb") as handle:
-        for _ in range(3):
+        for _ in range(4):
+            count = array("q")
+            count.fromfile(handle, 1)
             values = array("q")
-            values.fromfile(handle, blocks + 1)
-            out.append(values)
+            values.fromfile(handle, count[0])
+            out.append(values if count[0] else None)
         if handle.read(1):
             raise ValueError("trailing bytes")
-    return out[0], out[1], out[2]
+    if out[2] is None:
+        raise ValueError("no JSON-LD offsets")
+    return BlockOffsets(*out)
 
 
 # ---------------------------------------------------------------------------------- writing
@@ -265,8 +290,7 @@ class SnapshotWriter:
     folder: Path | None = None
     extra: dict = field(default_factory=dict)
 
-    def save(self, staged: Path, manifest: Manifest, offsets: tuple[array, array, array],
-             results: dict | None) -> bool:
+    def save(self, staged: Path, manifest: Manifest, offsets, results: dict | None) -> bool:
         """Keep the data files written into ``staged`` with what describes them; False if it could not be saved."""
         try:
             self.history.mkdir(parents=True, exist_ok=True)
@@ -276,8 +300,10 @@ class SnapshotWriter:
                 _link_or_copy(staged / name, self.folder / name)
             manifest.stamps = tuple(_stamp(os.stat(self.folder / name)) for name in DATA_NAMES)
             with open(self.folder / "blocks", "wb") as handle:
-                for values in offsets:
-                    values.tofile(handle)
+                for values in (offsets.nt, offsets.ttl, offsets.jsonld, offsets.lines):
+                    array("q", [len(values) if values is not None else 0]).tofile(handle)
+                    if values is not None:
+                        values.tofile(handle)
             if results is not None:
                 (self.folder / "results.pickle").write_bytes(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
             (self.folder / "manifest.pickle").write_bytes(pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))

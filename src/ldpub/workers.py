@@ -427,13 +427,12 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None, report: boo
         lines.extend(other.split("\n") if other else [])
         del other
         lines.sort()
-        from .datafiles import jsonld_cut, jsonld_part, ttl_offsets, write_turtle
+        from .datafiles import jsonld_cut, jsonld_part, write_turtle
 
         folder, ctx = prewrite
         step = "writing dataset.ttl"
         try:
             write_turtle(Path(folder) / "dataset.ttl", lines, ctx)
-            turtle = ttl_offsets(Path(folder) / "dataset.ttl")
         except OSError as exc:
             from .output import write_error
 
@@ -441,7 +440,7 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None, report: boo
             return
         step = "writing dataset.jsonld"
         cut = jsonld_cut(lines, JSONLD_MAIN_SHARE)
-        conn.send(("written", cut, jsonld_part(lines[cut:], ctx, continuation=cut > 0), turtle))
+        conn.send(("written", cut, jsonld_part(lines[cut:], ctx, continuation=cut > 0)))
         conn.recv()  # "stop"
     except (EOFError, KeyboardInterrupt):
         pass
