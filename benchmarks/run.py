@@ -287,24 +287,77 @@ def _project(size: int, seed: int) -> Path:
     return folder
 
 
-def _ldpub_build(project_dir: Path) -> dict:
-    """``ldpub build`` cold (empty record cache), then warm (every file cached, nothing edited)."""
+def _ldpub_build(project_dir: Path, baseline: Path | None = None) -> dict:
+    """``ldpub build`` cold (empty record cache: the clean build B), warm (record cache, clean), then
+    an edit of one record file built again incrementally (:mod:`ldpub.incremental`), each checked
+    byte for byte against a clean build of the same data. ``baseline``: another checkout's ``src``,
+    whose cold build is timed right after ours (the clean build must not get slower)."""
     import shutil
 
-    shutil.rmtree(project_dir / ".ldpub-cache", ignore_errors=True)
-    out = {}
-    # the record cache lives in the user's cache folder: give the runs an empty one of their own,
-    # so "cold" is cold whatever earlier runs left there
-    cache = tempfile.mkdtemp(prefix="ldpub-bench-cache-")
-    for kind in ("cold", "warm"):
-        with tempfile.TemporaryDirectory() as folder:
-            run = _timed([sys.executable, "-m", "ldpub", "--project", str(project_dir), "build", "--out", folder, "-q"],
-                         env={"LDPUB_CACHE_DIR": cache})
-        if run["code"] != 0:
-            raise SystemExit(f"ldpub build failed:\n{run['stderr'][-3000:]}")
-        out[kind] = {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "tree_peak_rss_mb")}
-    shutil.rmtree(cache, ignore_errors=True)
-    return {**out["cold"], "warm": out["warm"]}
+    work = Path(tempfile.mkdtemp(prefix="ldpub-bench-"))
+    try:
+        project = work / "project"
+        for name in ("ontology", "shapes", "data"):
+            shutil.copytree(project_dir / name, project / name)
+        shutil.copy(project_dir / "ldpub.toml", project / "ldpub.toml")
+        # the caches live in the user's cache folder: give the runs an empty one of their own,
+        # so "cold" is cold whatever earlier runs left there
+        cache = work / "cache"
+        out = {}
+        for kind, env in (("cold", {}), ("warm", {"LDPUB_INCREMENTAL": "0"})):
+            run = _build_run(project, work / kind, {"LDPUB_CACHE_DIR": str(cache), **env})
+            out[kind] = {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "tree_peak_rss_mb")}
+        if baseline is not None:
+            run = _build_run(project, work / "baseline", {"LDPUB_CACHE_DIR": str(work / "cache-baseline")},
+                             src=baseline)
+            out["baseline"] = {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "tree_peak_rss_mb")}
+        out["edits"] = _edits(project, work, {"LDPUB_CACHE_DIR": str(cache)}, out["cold"]["wall_s"])
+        return {**out["cold"], **{k: v for k, v in out.items() if k != "cold"}}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _build_run(project: Path, target: Path, env: dict, src: Path | None = None) -> dict:
+    """One ``ldpub build -q`` in a fresh process (``src``: the ldpub sources to run, default ours)."""
+    environment = dict(env)
+    if src is not None:
+        environment["PYTHONPATH"] = str(src)
+    run = _timed([sys.executable, "-m", "ldpub", "--project", str(project), "build", "--out", str(target), "-q"],
+                 env=environment)
+    if run["code"] != 0:
+        raise SystemExit(f"ldpub build failed:\n{run['stderr'][-3000:]}")
+    return run
+
+
+# what an edit does to one record file: (name, file chooser, change of its text)
+def _edit_label(text: str) -> str:
+    head, found, rest = text.partition("\n  label: ")
+    return head + found + "Edited " + rest if found else text + "\n"
+
+
+def _edit_new_record(text: str) -> str:
+    return text + "\n- id: benchmark-added-person\n  type: Person\n  label: Added by the benchmark\n"
+
+
+EDITS = [("one label in one record file", _edit_label), ("a new record (types change)", _edit_new_record)]
+
+
+def _edits(project: Path, work: Path, env: dict, cold_s: float) -> list[dict]:
+    """Each edit of one records file (the middle one of the persons'), built incrementally, then cleanly."""
+    files = sorted((project / "data").glob("person-*.yaml")) or sorted((project / "data").glob("*.yaml"))
+    target = files[len(files) // 2]
+    out = []
+    for number, (name, edit) in enumerate(EDITS):
+        target.write_text(edit(target.read_text(encoding="utf-8")), encoding="utf-8")
+        run = _build_run(project, work / f"edit-{number}", env)
+        clean = _build_run(project, work / f"edit-{number}-clean", {**env, "LDPUB_INCREMENTAL": "0"})
+        same = all((work / f"edit-{number}" / f).read_bytes() == (work / f"edit-{number}-clean" / f).read_bytes()
+                   for f in ("dataset.nt", "dataset.ttl", "dataset.jsonld", "context.jsonld", "ontology.ttl",
+                             "shapes.ttl"))
+        out.append({"edit": name, "file": target.name, "wall_s": run["wall_s"], "cpu_s": run["cpu_s"],
+                    "tree_peak_rss_mb": run["tree_peak_rss_mb"], "ratio_to_cold": round(run["wall_s"] / cold_s, 3),
+                    "clean_wall_s": clean["wall_s"], "byte_identical": same})
+    return out
 
 
 def _validate_article(runs: int) -> dict:
@@ -386,7 +439,7 @@ def render(result: dict) -> str:
         s = result["runs"][size]
         fast = s["fast"]
         lines.append("")
-        lines.append(f"## {size} records, {fast['triples']:,} triples")
+        lines.append(f"## {size} records" + (f", {fast['triples']:,} triples" if fast["triples"] else ""))
         lines.append(f"| stage | fast wall s | fast throughput | RSS after MB | naive wall s |")
         lines.append("|---|---|---|---|---|")
         naive_rows = {r["stage"]: r for r in s["naive"].get("stages", [])} if s.get("naive") else {}
@@ -399,11 +452,22 @@ def render(result: dict) -> str:
             params = " ".join(f"{k}={v}" for k, v in q["params"].items())
             lines.append(f"| query {q['query']} {params} (median of {q['runs']}) | {q['median_ms'] / 1000:.4f} | {q['rows']} rows | | |")
         b = s["build"]
-        lines.append(f"fast pipeline stages total: {s['fast_total_s']:.2f} s; peak RSS {fast['process_peak_rss_mb']} MB")
+        if fast["stages"]:
+            lines.append(f"fast pipeline stages total: {s['fast_total_s']:.2f} s; peak RSS {fast['process_peak_rss_mb']} MB")
         lines.append(f"`ldpub build` (fresh process, all files), cold: {b['wall_s']:.2f} s wall, {b['cpu_s']:.2f} s CPU, "
                      f"peak RSS {b.get('tree_peak_rss_mb', b['peak_rss_mb'])} MB (all processes; largest one "
                      f"{b['peak_rss_mb']} MB); warm record cache: {b['warm']['wall_s']:.2f} s wall, "
                      f"{b['warm']['cpu_s']:.2f} s CPU")
+        if b.get("baseline"):
+            base = b["baseline"]
+            lines.append(f"baseline code (--baseline-src), cold: {base['wall_s']:.2f} s wall, {base['cpu_s']:.2f} s CPU, "
+                         f"peak RSS {base['tree_peak_rss_mb']} MB -> ours / baseline: {b['wall_s'] / base['wall_s']:.2f} "
+                         f"wall, {b['cpu_s'] / base['cpu_s']:.2f} CPU")
+        for e in b.get("edits", []):
+            lines.append(f"edit {e['edit']} ({e['file']}), `ldpub build` again: {e['wall_s']:.2f} s wall = "
+                         f"{e['ratio_to_cold']:.3f} B, {e['cpu_s']:.2f} s CPU, peak RSS {e['tree_peak_rss_mb']} MB; "
+                         f"byte-identical to a clean build ({e['clean_wall_s']:.2f} s): "
+                         f"{'yes' if e['byte_identical'] else 'NO'}")
         nv = s.get("naive")
         if nv and nv.get("timed_out"):
             lines.append(f"naive pipeline: stopped after {nv['wall_s']:.0f} s (timeout)")
@@ -431,6 +495,20 @@ def _targets(result: dict) -> list[dict]:
         peak = b.get("tree_peak_rss_mb", b["peak_rss_mb"])  # summed over the build's processes
         out.append({"what": f"ldpub build at {big} records peak RSS <= 1.5 GB (all its processes together)",
                     "met": peak <= TARGETS["build_100k_rss_mb"], "measured": f"{peak} MB"})
+    edits = b.get("edits", [])
+    if edits:
+        label = edits[0]
+        out.append({"what": f"edit one record file at {big} records, `ldpub build` <= 0.3 B (stretch 0.2 B), "
+                            "byte-identical to a clean build",
+                    "met": label["ratio_to_cold"] <= 0.3 and all(e["byte_identical"] for e in edits),
+                    "measured": ", ".join(f"{e['edit']}: {e['ratio_to_cold']:.3f} B ({e['wall_s']:.2f} s of "
+                                          f"{b['wall_s']:.2f} s)" for e in edits)})
+    if b.get("baseline"):
+        base = b["baseline"]
+        out.append({"what": f"the clean build at {big} records is not slower than the baseline code",
+                    "met": b["cpu_s"] <= base["cpu_s"] * 1.05,
+                    "measured": f"{b['wall_s']:.2f} s / {b['cpu_s']:.2f} s CPU against {base['wall_s']:.2f} s / "
+                                f"{base['cpu_s']:.2f} s CPU"})
     r = runs[big].get("ratio")
     if r:
         label = " (naive extrapolated)" if runs[big]["naive"].get("extrapolated_from") else ""
@@ -444,6 +522,8 @@ def _targets(result: dict) -> list[dict]:
         limit = factor * 1.1
         out.append({"what": f"{small} -> {large} records: build time grows <= {limit:.0f}x", "met": growth <= limit,
                     "measured": f"{growth:.1f}x CPU time ({wall:.1f}x wall)"})
+    if "validate_article" not in result:  # --builds-only
+        return out
     queries = runs[big]["fast"]["queries"]
     if queries:
         worst = max(queries, key=lambda q: q["median_ms"])
@@ -469,6 +549,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--validate-runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=HERE / "results", help="folder for the JSON results")
+    parser.add_argument("--baseline-src", type=Path, default=None,
+                        help="the src folder of another checkout (e.g. ../main/src): its cold build is timed "
+                             "right after ours, to show the clean build did not get slower")
+    parser.add_argument("--builds-only", action="store_true",
+                        help="measure only `ldpub build` (clean cold and warm, the edits, the baseline): no "
+                             "stages, no naive pipeline, no queries")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -484,28 +570,32 @@ def main(argv: list[str] | None = None) -> None:
         n = parse_size(size)
         print(f"[{size}] generating / reusing project ...", file=sys.stderr, flush=True)
         project = _project(n, args.seed)
-        print(f"[{size}] fast pipeline stages ...", file=sys.stderr, flush=True)
-        fast = _child("fast", project)
+        if args.builds_only:
+            fast = {"triples": 0, "records": n, "stages": [], "queries": [], "bytes": {}, "process_peak_rss_mb": 0}
+        else:
+            print(f"[{size}] fast pipeline stages ...", file=sys.stderr, flush=True)
+            fast = _child("fast", project)
         print(f"[{size}] ldpub build ...", file=sys.stderr, flush=True)
-        build = _ldpub_build(project)
+        build = _ldpub_build(project, args.baseline_src)
         run = {"fast": fast, "build": build, "fast_total_s": round(_total(fast["stages"], PIPELINE), 3)}
-        if n <= naive_max:
+        if n <= naive_max and not args.builds_only:
             print(f"[{size}] naive pipeline (rdflib + pyshacl) ...", file=sys.stderr, flush=True)
             naive = _child("naive", project, args.naive_timeout)
             if not naive.get("timed_out"):
                 naive["total_s"] = round(_total(naive["stages"], NAIVE), 3)
                 last_naive = (n, naive["total_s"])
             run["naive"] = naive
-        elif last_naive:
+        elif last_naive and not args.builds_only:
             base_n, base_s = last_naive
             run["naive"] = {"extrapolated_from": base_n, "total_s": round(base_s * n / base_n, 1)}
         if run.get("naive", {}).get("total_s"):
             run["ratio"] = round(run["naive"]["total_s"] / build["wall_s"], 2)
         result["runs"][size] = run
-    print("[article] ldpub validate ...", file=sys.stderr, flush=True)
-    result["validate_article"] = _validate_article(args.validate_runs)
-    print("[article] ldpub publish ...", file=sys.stderr, flush=True)
-    result["publish_article"] = _publish_article(args.validate_runs)
+    if not args.builds_only:
+        print("[article] ldpub validate ...", file=sys.stderr, flush=True)
+        result["validate_article"] = _validate_article(args.validate_runs)
+        print("[article] ldpub publish ...", file=sys.stderr, flush=True)
+        result["publish_article"] = _publish_article(args.validate_runs)
     result["targets"] = _targets(result)
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     args.out.mkdir(parents=True, exist_ok=True)

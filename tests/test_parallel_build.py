@@ -13,6 +13,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def clean_builds(monkeypatch):
+    """Every build here is a clean one: an incremental build (tests/test_incremental_build.py) would
+    start from the previous one and never start a helper process."""
+    monkeypatch.setenv("LDPUB_INCREMENTAL", "0")
+
+
 def _dist(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import AbstractSet, Iterable
 
 from . import ntriples
 from .errors import Location, Problem, RecordError, did_you_mean
@@ -43,7 +43,7 @@ from .ontology import ANNOTATION, DATATYPE, OBJECT, Vocabulary, kebab_case
 from .rdfterms import RDF_LANGSTRING, RDF_TYPE, XSD
 from .records import Record, Scalar
 
-__all__ = ["MappedGraph", "map_records", "SourceMap", "CONTENT_KEY_LENGTH"]
+__all__ = ["MappedGraph", "map_records", "SourceMap", "CONTENT_KEY_LENGTH", "child_separator"]
 
 #: Hex digits of the content key in the IRI of a nested record without an ``id``.
 CONTENT_KEY_LENGTH = 8
@@ -75,12 +75,17 @@ class MappedGraph:
     lines: list[str]  # one N-Triples line per triple (see ldpub.ntriples), in record order
     source_map: SourceMap
     slugs: dict[str, str]  # slug -> IRI
+    #: file -> (reference texts that named a slug, reference texts that did not), when asked
+    #: for (``track_references``): what a file's triples depend on beyond the file itself
+    references: dict[str, tuple[set[str], set[str]]] | None = None
 
 
 class _Mapper:
     def __init__(self, vocab: Vocabulary, base_iri: str, language: str, track_sources: bool = True,
-                 complete: bool = True) -> None:
+                 complete: bool = True, track_references: bool = False, known_slugs: AbstractSet[str] = frozenset()) -> None:
         self.vocab = vocab
+        self.known_slugs = known_slugs  # valid slugs of records mapped elsewhere (see map_records)
+        self.references: dict[str, tuple[set[str], set[str]]] | None = {} if track_references else None
         self.track = track_sources
         self.complete = complete  # every file was read: an unknown slug is dangling
         self.base = base_iri
@@ -178,7 +183,7 @@ class _Mapper:
 
     # ------------------------------------------------------------------ values
     def child_iri(self, parent_iri: str, name: str) -> str:
-        return f"{parent_iri}{'.' if '#' in parent_iri else '#'}{name}"
+        return parent_iri + child_separator(parent_iri) + name
 
     def child_name(self, rec: Record, key: str, value, siblings: set[str] | None) -> str | None:
         """The fragment naming a nested node (see the module docstring); None after a problem."""
@@ -273,6 +278,13 @@ class _Mapper:
     def reference(self, rec: Record, key: str, term, value: Scalar) -> str | None:
         text = value.text
         iri = self.slugs.get(text)
+        if iri is None and text in self.known_slugs:
+            iri = self.base + text
+        if self.references is not None:
+            found = self.references.get(rec.file)
+            if found is None:
+                found = self.references[rec.file] = (set(), set())
+            found[0 if iri is not None else 1].add(text)
         if iri is not None:
             return self.node(iri)
         found = self.vocab.find_individuals(text, term.range)
@@ -350,6 +362,13 @@ class _Mapper:
                      hint or "define a record with this id, or fix the slug", "dangling-reference")
 
 
+def child_separator(parent_iri: str) -> str:
+    """What joins a node's IRI and the names of the nodes nested in it: every node made from a
+    record (nested records, expanded values, theirs) has an IRI starting with the record's IRI
+    and this character."""
+    return "." if "#" in parent_iri else "#"
+
+
 def _local(iri: str) -> str:
     for sep in ("#", "/"):
         head, found, tail = iri.rpartition(sep)
@@ -380,7 +399,8 @@ def _canonical(value, vocab: Vocabulary):
 
 
 def map_records(records: list[Record], vocab: Vocabulary, base_iri: str, language: str = "en",
-                other_slugs: Iterable = (), track_sources: bool = True, complete: bool = True) -> MappedGraph:
+                other_slugs: Iterable = (), track_sources: bool = True, complete: bool = True,
+                track_references: bool = False, known_slugs: AbstractSet[str] = frozenset()) -> MappedGraph:
     """Turn loaded records into triples; raise :class:`RecordError` listing every problem.
 
     ``other_slugs``: slugs defined by records mapped elsewhere (another process), which
@@ -388,12 +408,18 @@ def map_records(records: list[Record], vocab: Vocabulary, base_iri: str, languag
     ``track_sources=False`` leaves the source map empty (a parallel build maps again, in one
     process, only if a finding needs locations). ``complete=False``: some records file could
     not be read, so a reference to an unknown slug is not reported (it may be defined there).
+    ``track_references``: note, per file, which reference texts named a slug and which did not
+    (:attr:`MappedGraph.references`: a file's triples stay right as long as that stays so).
+    ``known_slugs``: valid slugs defined elsewhere, looked up as they are (cheaper than
+    ``other_slugs`` for many: an incremental build passes every slug of the data); a reference
+    to a record of the wrong class, or to none, is then reported with fewer suggestions, so a
+    build with problems maps again with ``other_slugs``.
 
     Records whose ``id`` is missing or invalid are mapped too, so that their other problems
     are reported in the same run; the caller has their loading problems and never writes
     the result.
     """
-    mapper = _Mapper(vocab, base_iri, language, track_sources, complete)
+    mapper = _Mapper(vocab, base_iri, language, track_sources, complete, track_references, known_slugs)
     mapper.index(records)
     for entry in other_slugs:
         slug, types = (entry, ()) if isinstance(entry, str) else entry
@@ -402,7 +428,7 @@ def map_records(records: list[Record], vocab: Vocabulary, base_iri: str, languag
         mapper.map_record(rec, base_iri + rec.slug if rec.slug is not None else f"{base_iri}#without-id-{rec.line}")
     if mapper.problems:
         raise RecordError(mapper.problems)
-    return MappedGraph(mapper.lines, mapper.source_map, mapper.slugs)
+    return MappedGraph(mapper.lines, mapper.source_map, mapper.slugs, mapper.references)
 
 
 def _valid_iri(text: str) -> bool:

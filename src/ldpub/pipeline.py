@@ -31,7 +31,7 @@ class Build:
 
     project: Project
     vocab: Vocabulary
-    lines: list[str]  # the data: sorted, unique N-Triples lines
+    _lines: list[str] | None  # the data: sorted, unique N-Triples lines (see the property lines)
     slugs: dict[str, str]  # slug -> IRI
     record_count: int
     data_path: Path
@@ -44,6 +44,26 @@ class Build:
     _mapped: MappedGraph | None = field(default=None, repr=False)
     _triples: list | None = field(default=None, repr=False)
     _store: object = field(default=None, repr=False)
+    _lines_file: Path | None = field(default=None, repr=False)  # a dataset.nt holding the lines, read on first use
+    _triple_count: int = field(default=0, repr=False)
+    #: an incremental build (ldpub.incremental): (records files mapped again, records files); None: a clean build
+    rebuilt: tuple[int, int] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The data: sorted, unique N-Triples lines (an incremental build reads them on first use)."""
+        if self._lines is None:
+            self._lines = self._lines_file.read_text(encoding="utf-8").split(" .\n")[:-1] if self._lines_file else []
+        return self._lines
+
+    @lines.setter
+    def lines(self, lines: list[str]) -> None:
+        self._lines = lines
+
+    @property
+    def triple_count(self) -> int:
+        """How many triples the data holds (without reading them)."""
+        return len(self._lines) if self._lines is not None else self._triple_count
 
     @property
     def triples(self) -> list:
@@ -114,6 +134,37 @@ class _LazySourceMap:
         return self.build.mapped.source_map.locate(node, predicate)
 
 
+class _FileLocator(_LazySourceMap):
+    """Locates a data node by mapping again only the records file whose record made it
+    (an incremental build has no records of the files it did not map)."""
+
+    def __init__(self, build: Build, slug_files: dict[str, str]) -> None:
+        super().__init__(build)
+        self.slug_files = slug_files
+        self.maps: dict[str, object] = {}
+
+    def locate(self, node: str, predicate: str | None = None):
+        from .mapping import child_separator
+
+        base = self.build.project.base_iri
+        if not node.startswith(base):
+            return super().locate(node, predicate)
+        display = self.slug_files.get(node[len(base):].split(child_separator(base + "x"), 1)[0])
+        if display is None:
+            return None
+        source_map = self.maps.get(display)
+        if source_map is None:
+            from .limits import project_limits
+            from .records import load_files
+
+            project = self.build.project
+            path = Path(display) if Path(display).is_absolute() else project.root / display
+            records, _ = load_files([(path, display)], _cache_dir(project), project_limits(project).max_file_bytes)
+            source_map = self.maps[display] = map_records(records, self.build.vocab, base, project.language,
+                                                          known_slugs=self.slug_files.keys()).source_map
+        return source_map.locate(node, predicate)
+
+
 def compile_project(project: Project, data_dir: Path | None = None, *, validate: bool = True, engine: str = "ldpub",
                     jobs: int | None = None) -> Build:
     """Load the ontology, shapes and records, map them to RDF and (optionally) validate.
@@ -157,7 +208,8 @@ def validate_build(build: Build, engine: str = "ldpub") -> None:
                                        _LazySourceMap(build), build.vocab, engine, unique=True))
 
 
-def _compile(project: Project, data_dir: Path | None, jobs: int | None, prewrite: Path | None = None):
+def _compile(project: Project, data_dir: Path | None, jobs: int | None, prewrite: Path | None = None,
+             progress=None):
     """The build (not validated), and how its data was loaded (with the helper process, if any).
 
     ``prewrite``: a folder where a helper process (if one is used) writes the Turtle file and
@@ -177,11 +229,11 @@ def _compile(project: Project, data_dir: Path | None, jobs: int | None, prewrite
     context = build_context(vocab, project.data_prefix, project.base_iri, project.language)
     ctx = WriteContext(prefixes=prefixes, jsonld_context=context)
     loaded = load_and_map(project, vocab, data_path, _cache_dir(project), jobs,
-                          (str(prewrite), ctx) if prewrite is not None else None)
+                          (str(prewrite), ctx) if prewrite is not None else None, progress)
     build = Build(
         project=project,
         vocab=vocab,
-        lines=loaded.lines,
+        _lines=loaded.lines,
         slugs=loaded.slugs,
         record_count=loaded.record_count,
         data_path=data_path,
@@ -266,35 +318,46 @@ def write_build(build: Build, out_dir: Path, *, notify=None) -> list[Path]:
         return staging.commit(list(DATASET_FILES))
 
 
-def _write_staged(build: Build, folder: Path, helper, out: Path) -> None:
-    """Write the build's files into the staging ``folder``; a helper process (if any) wrote its part."""
-    from .datafiles import jsonld_cut, jsonld_part, write_dataset
+def _write_staged(build: Build, folder: Path, helper, out: Path):
+    """Write the build's files into the staging ``folder``; a helper process (if any) wrote its part.
+
+    Returns where each subject's block starts in each data file (:class:`ldpub.datafiles.BlockOffsets`).
+    """
+    from array import array
+
+    from .datafiles import BlockOffsets, jsonld_cut, jsonld_offsets, jsonld_part, write_dataset, write_ntriples
     from .serialize import JsonLdWriter
     from .workers import JSONLD_MAIN_SHARE
 
     ctx = _write_context(build)
     try:
         if helper is None:
-            write_dataset(folder, build.lines, ctx, triples=build._triples)
+            offsets = write_dataset(folder, build.lines, ctx, triples=build._triples)
         else:  # the helper writes Turtle and the second part of the JSON-LD
-            write_dataset(folder, build.lines, ctx, ("dataset.nt",))
-            cut = jsonld_cut(build.lines, JSONLD_MAIN_SHARE)
-            head = jsonld_part(build.lines[:cut], ctx, continuation=False) if cut else b""
+            lines = build.lines
+            cut = jsonld_cut(lines, JSONLD_MAIN_SHARE)
+            head = jsonld_part(lines[:cut], ctx, continuation=False) if cut else None
             their_cut, rest = helper.receive("written")
             assert their_cut == cut, "both processes cut the JSON-LD at the same subject"
+            parts = [head, rest] if head is not None else [rest]
+            write_ntriples(folder / "dataset.nt", lines)
             with open(folder / "dataset.jsonld", "wb") as jsonld:
-                jsonld.write(head)
-                jsonld.write(rest)
+                for part in parts:
+                    jsonld.write(part.data)
                 jsonld.write(JsonLdWriter.FOOTER)
+            offsets = BlockOffsets(None, None, jsonld_offsets(parts),
+                                   array("q", [n for part in parts for n in part.node_lines]))
         _write_small(build, folder)
     except OSError as exc:
         from .output import write_error
 
         raise write_error(exc, out) from exc
+    return offsets
 
 
 def build_project(project: Project, data_dir: Path | None = None, out_dir: Path | None = None, *,
-                  engine: str = "ldpub", jobs: int | None = None, notify=None) -> tuple[Build, list[Path]]:
+                  engine: str = "ldpub", jobs: int | None = None, notify=None,
+                  progress=None) -> tuple[Build, list[Path]]:
     """Compile, validate and, when the data conforms, write the files: ``ldpub build``.
 
     Returns the build and the paths written (none when validation failed: the previous
@@ -303,6 +366,11 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
     first part of the JSON-LD; files are moved into place only if the data conforms, all in
     one step (:class:`ldpub.output.OutputSet`: a second build into the same folder is refused
     from the start; ``notify`` hears of leftovers of earlier runs that were cleaned up).
+
+    Each build is kept in the user's cache (:mod:`ldpub.snapshot`), so that the next one
+    maps, writes and validates again only what an edit changed (:mod:`ldpub.incremental`),
+    with the same files and findings as a clean build. ``progress(phase, done, total)`` hears
+    how far the build is (phases: reading records, mapping records, validating, writing).
     """
     import gc
 
@@ -311,21 +379,39 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
 
     out = Path(out_dir) if out_dir else project.out_path
     shown = _shown_data(project, data_dir)
+    data_path = Path(data_dir) if data_dir else project.data_path
+    report = progress or (lambda phase, done=None, total=None: None)
     collecting = gc.isenabled()
     gc.disable()
     try:
         with OutputSet(out, notify=notify) as staging:
+            history = _history(project, data_path, engine)
+            if history is not None and history.snapshot is not None:
+                from .incremental import rebuild
+
+                with memory_guard("rebuilding the edited records", shown):
+                    build = rebuild(project, data_path, staging.path, out, history, _cache_dir(project), report)
+                history.close()
+                if build is not None:
+                    return build, staging.commit(list(DATASET_FILES)) if build.report.conforms else []
             with memory_guard("reading and mapping the records", shown):
-                build, loaded = _compile(project, data_dir, jobs, prewrite=staging.path)
+                build, loaded = _compile(project, data_dir, jobs, prewrite=staging.path, progress=progress)
             helper, finished = loaded.helper, False
             try:
+                report("validating", None, build.triple_count)
                 with memory_guard("validating the data", shown):
-                    validate_build(build, engine)  # meanwhile a helper process writes Turtle and part of the JSON-LD
+                    # meanwhile a helper process writes Turtle and part of the JSON-LD
+                    units = _validate_units(build, history) if history is not None else validate_build(build, engine)
+                if not build.report.conforms and history is None:
+                    return build, []
+                report("writing", None, build.triple_count)
+                with memory_guard("writing the dataset files", out):
+                    offsets = _write_staged(build, staging.path, helper, out)
+                finished = True
+                if history is not None and loaded.entries is not None:
+                    history.save(staging.path, loaded.entries, loaded.hits, build.triple_count, offsets, units)
                 if not build.report.conforms:
                     return build, []
-                with memory_guard("writing the dataset files", out):
-                    _write_staged(build, staging.path, helper, out)
-                finished = True
                 return build, staging.commit(list(DATASET_FILES))
             finally:
                 if helper is not None:
@@ -333,3 +419,35 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
     finally:
         if collecting:
             gc.enable()
+
+
+def _history(project: Project, data_path: Path, engine: str):
+    """The kept builds of this data folder (None: builds are not kept, see :func:`ldpub.incremental.enabled`)."""
+    from .incremental import History, enabled
+    from .validate import DEFAULT_ENGINE
+
+    cache = _cache_dir(project)
+    if cache is None or engine != DEFAULT_ENGINE or not enabled():
+        return None
+    return History.open(project, data_path, cache)
+
+
+def _validate_units(build: Build, history) -> dict:
+    """Validate every unit (:mod:`ldpub.revalidate`) into ``build.report``; the results per unit."""
+    from .revalidate import flatten, full_validation, unit_ids
+    from .validate import located_findings
+
+    shape_lines = [str(t) for t in build.shape_triples]
+    names = unit_ids(shape_lines)
+    raw = {}
+    if names is None:  # two root shapes look alike: no results kept for the next build
+        from .validate import shacl_findings
+
+        build.report.checks.append("shacl")
+        build.report.extend(shacl_findings(build.lines, build.shape_triples, build.ontology_triples,
+                                           _LazySourceMap(build), build.vocab, unique=True))
+        return None
+    raw = full_validation(build.lines, shape_lines, [str(t) for t in build.ontology_triples], names)
+    build.report.checks.append("shacl")
+    build.report.extend(located_findings(flatten(raw), _LazySourceMap(build), build.vocab))
+    return raw

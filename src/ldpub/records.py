@@ -45,6 +45,7 @@ from .errors import Location, Problem, RecordError
 from .iris import SLUG_MAX_LENGTH, shown, slug_problem, suggest_slug
 
 __all__ = ["Scalar", "Record", "Value", "load_records", "load_file", "load_files", "data_files", "slug_entries",
+           "content_digest", "RecordCache",
            "duplicate_slugs", "release", "all_files_read", "RESERVED_KEYS", "MAX_FILE_BYTES", "MAX_VALUE_BYTES",
            "MAX_NESTING", "FILE_RULES"]
 
@@ -449,6 +450,13 @@ def record_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+def content_digest(data: bytes) -> str:
+    """The SHA-256 of a records file's bytes (hex): what the caches key a file by."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
 class RecordCache:
     """Parsed records of each file, pickled under a key of the file's bytes, name and parser.
 
@@ -463,25 +471,26 @@ class RecordCache:
         self.folder = folder
         self.salt = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
-    def _path(self, data: bytes, display: str) -> Path:
+    def _path(self, digest: str, display: str) -> Path:
         import hashlib
 
-        digest = hashlib.sha256(self.salt.encode() + display.encode() + b"\0" + data).hexdigest()
-        return self.folder / "records" / f"{digest}.pickle"
+        key = hashlib.sha256(f"{self.salt}\0{display}\0{digest}".encode()).hexdigest()
+        return self.folder / "records" / f"{key}.pickle"
 
-    def get(self, data: bytes, display: str) -> list[Record] | None:
+    def get(self, digest: str, display: str) -> list[Record] | None:
+        """The records of the file whose bytes have ``digest`` (:func:`content_digest`), if cached."""
         import pickle
 
         try:
-            return pickle.loads(self._path(data, display).read_bytes())
+            return pickle.loads(self._path(digest, display).read_bytes())
         except Exception:  # missing, truncated or foreign: parse the file instead
             return None
 
-    def put(self, data: bytes, display: str, records: list[Record]) -> None:
+    def put(self, digest: str, display: str, records: list[Record]) -> None:
         import os
         import pickle
 
-        target = self._path(data, display)
+        target = self._path(digest, display)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(f".tmp{os.getpid()}")
@@ -492,18 +501,22 @@ class RecordCache:
 
 
 def _load_one(path: Path, display: str, cache: "RecordCache | None",
-              max_file_bytes: int = MAX_FILE_BYTES) -> tuple[list[Record], list[Problem]]:
+              max_file_bytes: int = MAX_FILE_BYTES, digests: dict | None = None) -> tuple[list[Record], list[Problem]]:
     """The records of one file and the problems of its records (from the cache when unchanged).
 
-    Raises :class:`RecordError` when the file cannot be read at all.
+    ``digests`` (optional) receives ``display -> content_digest`` of the file read. Raises
+    :class:`RecordError` when the file cannot be read at all.
     """
     data = _read(path, display, max_file_bytes)
-    hit = cache.get(data, display) if cache is not None else None
+    digest = content_digest(data) if cache is not None or digests is not None else ""
+    if digests is not None:
+        digests[display] = digest
+    hit = cache.get(digest, display) if cache is not None else None
     if hit is not None:
         return hit, []
     records, problems = _parse(_decode(data, display), display)
     if cache is not None and not problems:
-        cache.put(data, display, records)
+        cache.put(digest, display, records)
     return records, problems
 
 
@@ -530,12 +543,13 @@ def data_files(folder: Path, relative_to: Path | None = None) -> list[tuple[Path
 
 
 def load_files(files: list[tuple[Path, str]], cache_dir: Path | None = None,
-               max_file_bytes: int = MAX_FILE_BYTES) -> tuple[list[Record], list[Problem]]:
+               max_file_bytes: int = MAX_FILE_BYTES, digests: dict | None = None) -> tuple[list[Record], list[Problem]]:
     """The records of some files (``(path, display name)``), and every problem found in them.
 
     Records with problems are returned too (a record with a bad ``id`` can still be checked
     for unknown keys), so one run reports everything; a file that cannot be read at all gives
-    no records and a problem whose rule is in :data:`FILE_RULES`.
+    no records and a problem whose rule is in :data:`FILE_RULES`. ``digests`` (optional)
+    receives ``display -> content_digest`` of every file read.
     """
     from .errors import LdpubError
 
@@ -544,7 +558,7 @@ def load_files(files: list[tuple[Path, str]], cache_dir: Path | None = None,
     cache = RecordCache(cache_dir) if cache_dir is not None else None
     for path, display in files:
         try:
-            found, trouble = _load_one(path, display, cache, max_file_bytes)
+            found, trouble = _load_one(path, display, cache, max_file_bytes, digests)
         except LdpubError as exc:
             problems.extend(exc.problems)
             continue

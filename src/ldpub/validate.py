@@ -26,7 +26,7 @@ from .mapping import SourceMap
 from .report import Finding
 from .rdfterms import SH
 
-__all__ = ["ENGINES", "DEFAULT_ENGINE", "shacl_findings", "load_shapes"]
+__all__ = ["ENGINES", "DEFAULT_ENGINE", "shacl_findings", "located_findings", "raw_result", "raw_key", "load_shapes"]
 
 _SEVERITY = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
 
@@ -88,26 +88,30 @@ def _ldpub_findings(data: list, shape_triples: list, ontology_triples: list, voc
 
     ``unique``: ``data`` repeats no line (the build's lines); else repeats are removed.
     """
-    from .ntriples import term_value
     from .shacl import validate_lines
 
     report = validate_lines(data, shape_triples, ontology_triples, first_unique=unique)
-    out = []
-    for r in report.results:
-        out.append({
-            "focus": term_value(r.focus),
-            "path": r.path_iri,
-            "value": None if r.value is None else term_value(r.value),
-            "severity": r.severity[1:-1],
-            "message": r.message(),
-            "shape": r.shape if r.shape.startswith("_:") else r.shape[1:-1],
-            "component": r.component[1:-1],
-            "constraint": None if r.constraint is None or not r.constraint.startswith("<") else r.constraint[1:-1],
-        })
-    return sorted(out, key=_raw_key)
+    return sorted((raw_result(r) for r in report.results), key=raw_key)
 
 
-def _raw_key(r: dict) -> tuple:
+def raw_result(r) -> dict:
+    """A :class:`ldpub.shacl.ValidationResult` as the raw dict engines return (values, not N-Triples text)."""
+    from .ntriples import term_value
+
+    return {
+        "focus": term_value(r.focus),
+        "path": r.path_iri,
+        "value": None if r.value is None else term_value(r.value),
+        "severity": r.severity[1:-1],
+        "message": r.message(),
+        "shape": r.shape if r.shape.startswith("_:") else r.shape[1:-1],
+        "component": r.component[1:-1],
+        "constraint": None if r.constraint is None or not r.constraint.startswith("<") else r.constraint[1:-1],
+    }
+
+
+def raw_key(r: dict) -> tuple:
+    """The order of raw results."""
     return (r["focus"], r["path"] or "", r["component"], r["value"] or "", r["shape"], r["severity"], r["message"])
 
 
@@ -132,7 +136,12 @@ def shacl_findings(
     ``unique``: the lines repeat none (the build's sorted, unique lines: checking is skipped).
     """
     options = {"unique": True} if unique and engine == "ldpub" else {}
-    raw = ENGINES[engine](data, shape_triples, ontology_triples, vocab.labels, **options)
+    return located_findings(ENGINES[engine](data, shape_triples, ontology_triples, vocab.labels, **options),
+                            source_map, vocab)
+
+
+def located_findings(raw: list[dict], source_map, vocab) -> list[Finding]:
+    """Raw results as findings, each located at the record (file, line, slug) it came from."""
     findings = []
     for r in raw:
         loc = source_map.locate(r["focus"], r["path"]) or Location()

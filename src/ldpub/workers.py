@@ -34,7 +34,7 @@ from .limits import (Limits, check_headroom, check_record_count, hold_reserve, m
 from .mapping import MappedGraph, map_records
 from .records import Record, all_files_read, data_files, duplicate_slugs, load_files, release, slug_entries
 
-__all__ = ["Loaded", "load_and_map", "load_bounded", "default_jobs", "Helper", "PARALLEL_MIN_BYTES",
+__all__ = ["Loaded", "load_and_map", "load_bounded", "default_jobs", "file_entries", "Helper", "PARALLEL_MIN_BYTES",
            "JSONLD_MAIN_SHARE"]
 
 # while the main process validates, the helper writes dataset.ttl and the JSON-LD of the last
@@ -54,6 +54,27 @@ class Loaded:
     records: list[Record] | None = None  # kept only when mapped in this process
     mapped: MappedGraph | None = None
     helper: "Helper | None" = None  # the helper process (close it when done)
+    #: what the next build needs to redo only what an edit changes (ldpub.snapshot): per records
+    #: file, in order, its entry and the slugs its references named
+    entries: dict | None = None
+    hits: dict[str, frozenset[str]] | None = None
+
+
+def file_entries(files: list, digests: dict[str, str], slugs: list, references: dict) -> tuple[dict, dict]:
+    """(display -> :class:`ldpub.snapshot.FileEntry`, display -> slugs its references named) of
+    files read and mapped without a problem; ``slugs``: :func:`ldpub.records.slug_entries`."""
+    from .snapshot import FileEntry
+
+    by_file: dict[str, list[str]] = {}
+    for entry in slugs:
+        by_file.setdefault(entry[1], []).append(entry[0])
+    entries, hits = {}, {}
+    for _, display in files:
+        named, other = references.get(display, ((), ()))
+        own = tuple(by_file.get(display, ()))
+        entries[display] = FileEntry(digests[display], own, len(own), frozenset(other))
+        hits[display] = frozenset(named)
+    return entries, hits
 
 
 def default_jobs(data_bytes: int) -> int:
@@ -67,29 +88,61 @@ def default_jobs(data_bytes: int) -> int:
 
 
 def load_and_map(project, vocab, data_path: Path, cache_dir: Path | None, jobs: int | None = None,
-                 prewrite: tuple | None = None) -> Loaded:
+                 prewrite: tuple | None = None, progress=None) -> Loaded:
     """Load and map every record of ``data_path``; raise :class:`RecordError` with every problem.
 
     ``prewrite``: ``(folder, WriteContext)``: if a helper process maps half of the records, it
     goes on to write the Turtle and JSON-LD files of all the data into ``folder`` (collect
-    them with ``Loaded.helper.receive("written")``).
+    them with ``Loaded.helper.receive("written")``). ``progress(phase, done, total)`` hears of
+    the files read (by both processes) and of the mapping.
     """
     limits = project_limits(project)
     files = data_files(data_path, project.root)
     sizes = [_size(path) for path, _ in files]
     jobs = jobs or default_jobs(sum(sizes))
+    counter = _FilesRead(progress, len(files))
     if jobs < 2 or len(files) < 2 or os.name != "posix":
-        return _serial(project, vocab, files, cache_dir, limits)
-    return _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits, data_path)
+        return _serial(project, vocab, files, cache_dir, limits, counter)
+    return _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits, data_path, counter)
 
 
-def load_bounded(files: list, cache_dir: Path | None, limits: Limits) -> tuple[list[Record], list]:
+class _FilesRead:
+    """Counts the records files read by both processes for ``progress`` (see :func:`load_and_map`)."""
+
+    def __init__(self, progress, total: int) -> None:
+        self.progress, self.total = progress, total
+        self.mine = self.theirs = 0
+        self.helper: "Helper | None" = None
+
+    def __call__(self, done: int) -> None:  # this process has read ``done`` files
+        self.mine = done
+        if self.helper is not None:
+            self.helper.poll()  # progress messages the helper sent meanwhile
+        self.show()
+
+    def helper_read(self, done: int) -> None:
+        self.theirs = done
+        self.show()
+
+    def show(self) -> None:
+        if self.progress is not None:
+            self.progress("reading records", self.mine + self.theirs, self.total)
+
+    def mapping(self, records: int) -> None:
+        if self.progress is not None:
+            self.progress("mapping records", None, records)
+
+
+def load_bounded(files: list, cache_dir: Path | None, limits: Limits,
+                 digests: dict | None = None, on_file=None) -> tuple[list[Record], list]:
     """The records of ``files`` and their problems, read file by file within ``limits``.
 
     A file over ``limits.max_file_bytes`` is a problem (rule ``file-too-large``) like any
     unreadable file. Raises :class:`ldpub.errors.LimitError` naming the file with which the
     records exceed ``limits.max_records``, the file from which the records left would not fit
-    under the process's memory limit, or the file being read when memory ran out.
+    under the process's memory limit, or the file being read when memory ran out. ``digests``
+    (optional) receives ``display -> content digest`` of each file read; ``on_file(n)`` hears
+    that ``n`` files have been read.
     """
     records: list[Record] = []
     problems: list = []
@@ -97,10 +150,12 @@ def load_bounded(files: list, cache_dir: Path | None, limits: Limits) -> tuple[l
     for i, (path, display) in enumerate(files):
         check_headroom(display, sum(sizes[i:]), len(files) - i)
         with memory_guard("reading this records file", display):
-            got, found = load_files([(path, display)], cache_dir, limits.max_file_bytes)
+            got, found = load_files([(path, display)], cache_dir, limits.max_file_bytes, digests)
         records.extend(got)
         problems.extend(found)
         check_record_count(len(records), display, limits)
+        if on_file is not None:
+            on_file(i + 1)
     return records, problems
 
 
@@ -111,16 +166,21 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _serial(project, vocab, files, cache_dir, limits: Limits) -> Loaded:
-    records, problems = load_bounded(files, cache_dir, limits)
-    problems.extend(duplicate_slugs(slug_entries(records)))
+def _serial(project, vocab, files, cache_dir, limits: Limits, counter: _FilesRead) -> Loaded:
+    digests: dict[str, str] = {}
+    records, problems = load_bounded(files, cache_dir, limits, digests, counter)
+    counter.mapping(len(records))
+    entries = slug_entries(records)
+    problems.extend(duplicate_slugs(entries))
     try:
-        mapped = map_records(records, vocab, project.base_iri, project.language, complete=all_files_read(problems))
+        mapped = map_records(records, vocab, project.base_iri, project.language, complete=all_files_read(problems),
+                             track_references=True)
     except RecordError as exc:
         raise RecordError(problems + exc.problems) from None
     if problems:
         raise RecordError(problems)
-    return Loaded(sorted(set(mapped.lines)), mapped.slugs, len(records), records, mapped)
+    kept, hits = file_entries(files, digests, entries, mapped.references)
+    return Loaded(sorted(set(mapped.lines)), mapped.slugs, len(records), records, mapped, entries=kept, hits=hits)
 
 
 def _split(sizes: list[int], share: float) -> int:
@@ -133,14 +193,19 @@ def _split(sizes: list[int], share: float) -> int:
     return len(sizes) - 1
 
 
-def _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits: Limits, data_path: Path) -> Loaded:
+def _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits: Limits, data_path: Path,
+              counter: _FilesRead) -> Loaded:
     split = _split(sizes, MAIN_SHARE)
     mine, theirs = files[:split], files[split:]
-    helper = Helper(project, theirs, cache_dir)
+    helper = Helper(project, theirs, cache_dir, counter.helper_read if counter.progress else None)
+    counter.helper = helper
     try:
-        records, problems = load_bounded(mine, cache_dir, limits)
+        digests: dict[str, str] = {}
+        records, problems = load_bounded(mine, cache_dir, limits, digests, counter)
         entries, my_count = slug_entries(records), len(records)
-        their_problems, their_entries, their_count = helper.receive("loaded")
+        their_problems, their_entries, their_count, their_digests = helper.receive("loaded")
+        counter.mapping(my_count + their_count)
+        digests.update(their_digests)
         check_record_count(my_count + their_count, data_path, limits, so_far=False)
         problems.extend(their_problems)
         problems.extend(duplicate_slugs(entries + their_entries))
@@ -148,8 +213,9 @@ def _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits: Limits,
         helper.send("map", [(e[0], e[4]) for e in entries], complete)
         try:
             mapped = map_records(records, vocab, project.base_iri, project.language,
-                                 [(e[0], e[4]) for e in their_entries], track_sources=False, complete=complete)
-            problems, own = [], sorted(set(mapped.lines))
+                                 [(e[0], e[4]) for e in their_entries], track_sources=False, complete=complete,
+                                 track_references=True)
+            problems, own, references = [], sorted(set(mapped.lines)), mapped.references
             del mapped  # its source map is made again only if a finding needs it
         except RecordError as exc:
             problems, own = list(exc.problems), []
@@ -159,9 +225,10 @@ def _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits: Limits,
         # while the other is sending too
         ok = not problems and not loading
         helper.send("lines", ok, "\n".join(own) if ok and prewrite else "", prewrite if ok else None)
-        their_problems, text = helper.receive("mapped")
+        their_problems, text, their_references = helper.receive("mapped")
         if loading or problems or their_problems:
             raise RecordError(loading + problems + their_problems)
+        references.update(their_references)
         lines = own + (text.split("\n") if text else [])
         del text, own
         lines.sort()  # two sorted runs: a linear merge
@@ -172,7 +239,8 @@ def _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits: Limits,
         raise
     base = project.base_iri
     slugs = {e[0]: base + e[0] for e in entries + their_entries}
-    return Loaded(lines, slugs, my_count + their_count, helper=helper)
+    kept, hits = file_entries(files, digests, entries + their_entries, references)
+    return Loaded(lines, slugs, my_count + their_count, helper=helper, entries=kept, hits=hits)
 
 
 class Helper:
@@ -184,7 +252,7 @@ class Helper:
     works) and never forks a process that may hold threads.
     """
 
-    def __init__(self, project, files: list, cache_dir: Path | None) -> None:
+    def __init__(self, project, files: list, cache_dir: Path | None, on_progress=None) -> None:
         import socket
         import subprocess
         import sys
@@ -201,8 +269,10 @@ class Helper:
             pass_fds=(fd,), env=env, stdin=subprocess.DEVNULL)
         theirs.close()
         self.conn = Connection(ours.detach())
+        self.on_progress = on_progress  # hears how many files the helper has read
+        self.pending: list = []  # messages read while looking for progress messages
         try:
-            self.send("start", project, files, cache_dir)
+            self.send("start", project, files, cache_dir, on_progress is not None)
         except RuntimeError:
             self.conn.close()
             raise
@@ -213,12 +283,35 @@ class Helper:
         except OSError as exc:  # the helper is gone (broken pipe)
             raise self._gone() from exc
 
+    def poll(self) -> None:
+        """Take the progress messages the helper has sent so far (without waiting)."""
+        try:
+            while not self.pending and self.conn.poll():
+                message = self.conn.recv()
+                if message[0] == "progress":
+                    self._progress(message)
+                else:
+                    self.pending.append(message)
+        except (EOFError, OSError):
+            pass  # reported by the next receive
+
+    def _progress(self, message: tuple) -> None:
+        if self.on_progress is not None:
+            self.on_progress(message[1])
+
     def receive(self, kind: str):
         """The payload of the next message, which must be ``kind``."""
-        try:
-            message = self.conn.recv()
-        except (EOFError, OSError) as exc:
-            raise self._gone() from exc
+        while True:
+            if self.pending:
+                message = self.pending.pop(0)
+            else:
+                try:
+                    message = self.conn.recv()
+                except (EOFError, OSError) as exc:
+                    raise self._gone() from exc
+            if message[0] != "progress":
+                break
+            self._progress(message)
         if message[0] == "error":  # a user error found by the helper (e.g. a limit), as it raised it
             from . import errors
 
@@ -283,7 +376,7 @@ def helper_entry(fd: int) -> None:
     os._exit(0)  # nothing to tear down: skip freeing millions of objects
 
 
-def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
+def _helper_main(conn, project, files: list, cache_dir: Path | None, report: bool = False) -> None:
     """The helper process: load, map, then (if asked) write the dataset files.
 
     User errors (a limit) are sent as they are; running out of memory is sent as the step
@@ -301,29 +394,32 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
         step = "reading the ontology"
         vocab = load_vocabulary(project.ontology_path)
         step = "reading records"
-        records, problems = load_bounded(files, cache_dir, project_limits(project))
-        conn.send(("loaded", problems, slug_entries(records), len(records)))
+        digests: dict[str, str] = {}
+        records, problems = load_bounded(files, cache_dir, project_limits(project), digests,
+                                         (lambda done: conn.send(("progress", done))) if report else None)
+        conn.send(("loaded", problems, slug_entries(records), len(records), digests))
         message = conn.recv()
         if message[0] != "map":
             return
         step = "mapping records"
         try:
             mapped = map_records(records, vocab, project.base_iri, project.language, message[1], track_sources=False,
-                                 complete=message[2])
+                                 complete=message[2], track_references=True)
         except RecordError as exc:
             conn.recv()  # "lines"
-            conn.send(("mapped", list(exc.problems), ""))
+            conn.send(("mapped", list(exc.problems), "", {}))
             return
         release(records)
         del records
         step = "sorting the mapped data"
         lines = sorted(set(mapped.lines))
+        references = mapped.references
         del mapped
         _, ok, other, prewrite = conn.recv()  # "lines": the main process's, when it wants files written
         if not ok:
-            conn.send(("mapped", [], ""))
+            conn.send(("mapped", [], "", {}))
             return
-        conn.send(("mapped", [], "\n".join(lines)))
+        conn.send(("mapped", [], "\n".join(lines), references))
         if prewrite is None:
             conn.recv()  # "stop"
             return
@@ -331,12 +427,12 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None) -> None:
         lines.extend(other.split("\n") if other else [])
         del other
         lines.sort()
-        from .datafiles import jsonld_cut, jsonld_part, write_dataset
+        from .datafiles import jsonld_cut, jsonld_part, write_turtle
 
         folder, ctx = prewrite
         step = "writing dataset.ttl"
         try:
-            write_dataset(Path(folder), lines, ctx, ("dataset.ttl",))
+            write_turtle(Path(folder) / "dataset.ttl", lines, ctx)
         except OSError as exc:
             from .output import write_error
 

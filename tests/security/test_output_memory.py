@@ -185,6 +185,7 @@ def test_a_helper_killed_by_the_system_is_reported_as_such(tmp_path, run_cli, mo
 
     monkeypatch.setattr(Helper, "__init__", start_then_kill)
     monkeypatch.setenv("LDPUB_JOBS", "2")
+    monkeypatch.setenv("LDPUB_INCREMENTAL", "0")  # a clean build: one started from the last would map a.yaml alone
     code, _, err = run_cli("--project", str(project), "build", "-q")
     assert code == 2
     assert err.startswith("error: the helper process of the build (it handles data/z.yaml) was killed (SIGKILL), "

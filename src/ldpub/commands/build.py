@@ -15,7 +15,8 @@ from .common import data_option, note, project_from, project_path, render_findin
 @click.option("--reason", is_flag=True,
               help="Run the OWL reasoner (HermiT; needs Java) and add inferred types and inverse links "
                    "(owl:inverseOf) to the output. Refuses to build inconsistent data.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print nothing on success (and no progress: on a terminal, a build shows its phases on standard error).")
 @click.pass_context
 def build(ctx: click.Context, data_dir: str | None, out_dir: str | None, reason: bool, quiet: bool) -> None:
     """Build the dataset: records -> validated dataset.ttl, dataset.nt, dataset.jsonld.
@@ -44,7 +45,15 @@ def build(ctx: click.Context, data_dir: str | None, out_dir: str | None, reason:
             inferred = add_inferences(result)
         written = write_build(result, out, notify=note) if result.report.conforms else []
     else:
-        result, written = build_project(project, project_path(project, data_dir), out, notify=note)
+        from .progress import progress_for
+
+        progress = progress_for(quiet)  # on a terminal only: phases with counts on standard error
+        try:
+            result, written = build_project(project, project_path(project, data_dir), out, notify=note,
+                                            progress=progress)
+        finally:
+            if progress is not None:
+                progress.close()
     if not result.report.conforms:
         render_findings(result.report.sorted())
         click.echo(f"build failed: {result.report.count('violation')} violation(s); nothing written", err=True)
@@ -55,6 +64,6 @@ def build(ctx: click.Context, data_dir: str | None, out_dir: str | None, reason:
     if not quiet:
         render_findings([f for f in result.report.sorted() if f.severity != "violation"])
         extra = f" (+{inferred} inferred)" if reason else ""
-        click.echo(f"built {len(result.lines)} triples{extra} from {result.record_count} records -> {out}")
+        click.echo(f"built {result.triple_count} triples{extra} from {result.record_count} records -> {out}")
         for path in written:
             click.echo(f"  {path}")

@@ -27,7 +27,10 @@ from .store import SHAPES_GRAPH, SparqlStore
 from .targets import focus_nodes
 from .valuenodes import MappedValues, PredicateValues, SelfValues, ValueNodes
 
-__all__ = ["Engine", "validate_lines", "store_plan"]
+__all__ = ["Engine", "validate_lines", "validate_units", "store_plan", "UNIT_PARTS"]
+
+#: The parts of a root shape that :meth:`Engine.run_units` runs as units of their own.
+UNIT_PARTS = ("core", "sparql")
 
 
 class Engine:
@@ -129,6 +132,47 @@ class Engine:
             raise ShapesError.about(None, "shapes nest too deeply through the data (sh:node, sh:property, "
                                           "sh:and ... reached through hundreds of nodes)") from None
 
+    def run_units(self, wanted: dict | None = None) -> dict[tuple[str, str], Found]:
+        """The results of each unit, with the focus node each belongs to.
+
+        A unit is one part of a root shape: its Core constraints (``"core"``) or its SPARQL-based
+        ones (``"sparql"``); every unit of every root shape on all its focus nodes gives the
+        results of :meth:`run`. ``wanted``: ``{(shape, part): None or a set of nodes}``, the units
+        to run, on all their focus nodes (None) or only on those in the set; None: every unit.
+        This is the entry point of incremental validation (:mod:`ldpub.revalidate`).
+        """
+        try:
+            return self._run_units(wanted)
+        except RecursionError:
+            raise ShapesError.about(None, "shapes nest too deeply through the data (sh:node, sh:property, "
+                                          "sh:and ... reached through hundreds of nodes)") from None
+
+    def _run_units(self, wanted: dict | None) -> dict[tuple[str, str], Found]:
+        _refuse_entailment(self.shapes)
+        out: dict[tuple[str, str], Found] = {}
+        background = []
+        for node in root_shapes(self.shapes):
+            parts = UNIT_PARTS if wanted is None else [p for p in UNIT_PARTS if (node, p) in wanted]
+            if not parts:
+                continue
+            shape = self.shape(node)
+            if shape.deactivated:
+                continue
+            every = focus_nodes(self, self.shapes, node)
+            for part in parts:
+                only = None if wanted is None else wanted[(node, part)]
+                focus = every if only is None else every & only
+                constraints = [c for c in shape.constraints if c.sparql == (part == "sparql")]
+                if not focus or not constraints:
+                    continue
+                if part == "sparql" and self._store is not None:
+                    background.append(((node, part), self._store.submit(self.evaluate, shape, focus, constraints)))
+                else:
+                    out[(node, part)] = self.evaluate(shape, focus, constraints)
+        for key, job in background:
+            out[key] = job.result()
+        return out
+
     def _run(self) -> ValidationReport:
         _refuse_entailment(self.shapes)
         results = []
@@ -196,6 +240,20 @@ def validate_lines(data: Iterable, shapes: Iterable, *extra: Iterable, first_uni
     ``sh:property``, ``sh:node``, ``sh:and`` ...: which data the shapes look at. Raises :class:`ldpub.shacl.errors.ShapesError` for shapes it
     cannot use.
     """
+    return _with_engine(data, shapes, extra, first_unique, lambda engine: engine.run(), observed)
+
+
+def validate_units(data: Iterable, shapes: Iterable, *extra: Iterable, wanted: dict | None = None,
+                   first_unique: bool = False) -> dict[tuple[str, str], Found]:
+    """Like :func:`validate_lines`, but the results of each unit (:meth:`Engine.run_units`) with
+    the focus node each belongs to; ``wanted`` chooses the units and their focus nodes."""
+    return _with_engine(data, shapes, extra, first_unique, lambda engine: engine.run_units(wanted))
+
+
+def _with_engine(data: Iterable, shapes: Iterable, extra: tuple, first_unique: bool, run,
+                 observed: set[str] | None = None):
+    """``run(engine)`` for an engine on the data graph, with the Store of the SPARQL-based
+    constraints loading on a worker thread while the lines are indexed."""
     shapes_graph = ShapesGraph(ntriples_lines(shapes))
     needed, predicates, needs_shapes = store_plan(shapes_graph)
     store = SparqlStore() if needed else None
@@ -205,7 +263,7 @@ def validate_lines(data: Iterable, shapes: Iterable, *extra: Iterable, first_uni
                           first_unique=first_unique)
         if store is not None and needs_shapes:
             store.feed([shapes_graph.lines], graph=SHAPES_GRAPH)
-        return Engine(graph, shapes_graph, store, observed).run()
+        return run(Engine(graph, shapes_graph, store, observed))
     finally:
         if store is not None:
             store.close()

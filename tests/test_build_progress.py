@@ -1,0 +1,91 @@
+"""A long build shows its phases with counts on standard error, only on a terminal, not with --quiet."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from generate import generate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    return generate(1500, tmp_path_factory.mktemp("synthetic"))
+
+
+def _env(tmp_path: Path, **extra: str) -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT / "src"), "LDPUB_CACHE_DIR": str(tmp_path / "cache"), **extra}
+
+
+def _on_a_terminal(args: list[str], env: dict) -> tuple[int, str, str]:
+    """Run ``ldpub`` with standard error on a pseudo-terminal; (exit code, what the terminal got, stdout)."""
+    import pty
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "ldpub", *args], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the other end closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    out = process.stdout.read().decode()
+    process.wait(timeout=300)
+    os.close(master)
+    return process.returncode, b"".join(chunks).decode(), out
+
+
+def _phases(terminal: str) -> list[str]:
+    return [part for part in terminal.split("\r\x1b[K") if part]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_build_on_a_terminal_shows_each_phase_with_counts(synthetic, tmp_path, jobs):
+    env = _env(tmp_path, LDPUB_JOBS=jobs, LDPUB_INCREMENTAL="0")
+    code, terminal, out = _on_a_terminal(["--project", str(synthetic), "build", "--out", str(tmp_path / "dist")], env)
+    assert code == 0, terminal
+    phases = _phases(terminal)
+    files = len(list((synthetic / "data").glob("*.yaml")))
+    assert phases[-1].startswith("writing: "), phases
+    assert f"reading records: {files}/{files} files" in phases, "both processes' files are counted"
+    assert "mapping records: 1,500 records" in phases
+    assert any(p.startswith("validating: ") and p.endswith(" triples") for p in phases)
+    assert terminal.endswith("\r\x1b[K"), "the line is cleared before the command's own output"
+    assert out.startswith("built ")
+
+
+def test_an_incremental_build_shows_its_phases_too(synthetic, tmp_path):
+    env = _env(tmp_path, LDPUB_JOBS="1")
+    args = ["--project", str(synthetic), "build", "--out", str(tmp_path / "dist")]
+    assert _on_a_terminal(args, env)[0] == 0
+    code, terminal, _ = _on_a_terminal(args, env)
+    assert code == 0
+    phases = _phases(terminal)
+    assert "mapping records: 0 records" in phases, "nothing changed: nothing mapped again"
+    assert {p.split(":")[0] for p in phases} == {"reading records", "mapping records", "writing", "validating"}
+
+
+def test_nothing_is_shown_when_standard_error_is_not_a_terminal(synthetic, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "ldpub", "--project", str(synthetic), "build", "--out",
+                           str(tmp_path / "dist")], env=_env(tmp_path), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert done.stdout.startswith("built 1")
+
+
+def test_quiet_shows_nothing_even_on_a_terminal(synthetic, tmp_path):
+    code, terminal, out = _on_a_terminal(["--project", str(synthetic), "build", "--out", str(tmp_path / "dist"),
+                                          "--quiet"], _env(tmp_path))
+    assert (code, terminal, out) == (0, "", "")
