@@ -55,10 +55,17 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# control characters have no Unicode name; these are the ones source texts hold
+_CONTROL_NAMES = {"\t": "CHARACTER TABULATION (a tab)", "\n": "LINE FEED (a line break)",
+                  "\r": "CARRIAGE RETURN (a line break)", "\x0c": "FORM FEED (a page break)"}
+# what to write in a double-quoted YAML value for a whitespace character of the text
+_YAML_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x0c": "\\f"}
+
+
 def describe_char(ch: str) -> str:
     """A character as a curator can find it: ``'’' (U+2019 RIGHT SINGLE QUOTATION MARK)``."""
     shown = ch if ch.isprintable() and not ch.isspace() else ""
-    name = unicodedata.name(ch, "control character")
+    name = _CONTROL_NAMES.get(ch) or unicodedata.name(ch, "control character")
     return f"{shown!r} (U+{ord(ch):04X} {name})" if shown else f"U+{ord(ch):04X} {name}"
 
 
@@ -94,10 +101,15 @@ def _mismatch_message(quote: str, text: str, file_name: str) -> str:
     shown = found[-40:]
     if at >= len(text):
         return f"quote not found in {file_name}: it runs past the end of the text after '…{shown}'"
-    return (
+    message = (
         f"quote not found verbatim in {file_name}: it matches up to '…{shown}', then the quote has "
         f"{describe_char(quote[n])} where the text has {describe_char(text[at])}"
     )
+    if quote[n].isspace() and text[at] in _YAML_ESCAPES:
+        # a hard-wrapped text (plain text, Markdown, e-mail): the quote runs across its line end
+        message += (f" (the quote runs across a line end of the text: write it as {_YAML_ESCAPES[text[at]]} "
+                    f"in a double-quoted YAML value, or quote up to the line end)")
+    return message
 
 
 def _pairs(store, predicates) -> list[tuple[object, str, object]]:

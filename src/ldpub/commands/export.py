@@ -40,8 +40,14 @@ def export(ctx: click.Context, fmt: str, data_dir: str | None, output: str | Non
         click.echo(f"export failed: {build.report.count('violation')} violation(s); nothing written", err=True)
         ctx.exit(EXIT_NONCONFORMING)
     data = EXPORTS[fmt].make(build, only_layout=only_layout)
+    rows = EXPORTS[fmt].rows(data)
     if output:
         write_report(project_path(project, output), data.decode("utf-8"))
-        click.echo(f"wrote {EXPORTS[fmt].description} -> {output}", err=True)
+        counted = "" if rows is None else f"{rows} row(s): "
+        click.echo(f"wrote {counted}{EXPORTS[fmt].description} -> {output}", err=True)
     else:
         click.echo(data.decode("utf-8"), nl=False)
+    if rows == 0:
+        click.echo(f"warning: the {fmt} export has no rows, only its header: a record is a row when it has a code "
+                   f"of the layout's scheme, from its own 'code' or its class's skos:exactMatch/broadMatch "
+                   f"(docs/exports.md, 'Where the codes come from')", err=True)
