@@ -279,9 +279,20 @@ def test_shacl_command_agrees_on_the_build(cli, builds, tmp_path):
     assert not conforms and top_results(rdflib.Graph().parse(report)) == theirs and len(theirs) == 9
 
 
-def test_schema_is_up_to_date(cli, project):
-    code, out, err = cli("--project", project, "schema", "--check", project / "records.schema.json")
+def test_schema_is_up_to_date_and_judges_literals_as_validate_does(cli, fresh_copy):
+    import jsonschema
+
+    code, out, err = cli("--project", fresh_copy, "schema", "--check", fresh_copy / "records.schema.json")
     assert code == 0, err
+    validator = jsonschema.Draft7Validator(json.loads((fresh_copy / "records.schema.json").read_text()))
+    for path in sorted((fresh_copy / "data").glob("*.yaml")):
+        assert list(validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))) == [], path.name
+    # a quoted decimal with an exponent: ldpub refuses it (xsd:decimal has none), so must the editor's schema
+    edit(fresh_copy, "data/software.yaml", "defaultBufferKilobytes: 16", 'defaultBufferKilobytes: "1e3"')
+    software = yaml.safe_load((fresh_copy / "data" / "software.yaml").read_text(encoding="utf-8"))
+    assert [e.instance for e in validator.iter_errors(software)] == ["1e3"]
+    code, _, err = cli("--project", fresh_copy, "validate")
+    assert code == 2 and "without exponent (xsd:decimal), got '1e3'" in err
 
 
 # ===================================================================== excerpts
