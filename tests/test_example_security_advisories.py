@@ -404,6 +404,38 @@ def test_publish_two_versions_and_diff(cli, fresh_copy, tmp_path):
     assert code == 2 and "already published, with other files" in err
 
 
+def framed_records(folder: Path) -> dict[str, dict]:
+    from test_jsonld_web import _check_framed  # pyld's frame gives the same objects, and every triple
+
+    _check_framed(folder)
+    return {r["id"]: r for r in json.loads((folder / "dataset.framed.jsonld").read_text(encoding="utf-8"))["@graph"]}
+
+
+def test_framed_release_embeds_each_records_excerpts_and_dates(cli, project, tmp_path):
+    code, _, err = cli("--project", project, "publish", "--version", "0.1.0", "--out", tmp_path / "0.1.0", "-q")
+    assert code == 0, err
+    records = framed_records(tmp_path / "0.1.0")
+    review = records["d:curl-dismissal-cve-2020-19909"]
+    assert {e["value"] for e in review["wasDerivedFrom"]} == {
+        "Project curl Security Dismissal, August 26 2023 -", "determined **not a security",
+        "It does not affect any version. It is not a security problem. It was a bug"}
+    assert review["itemReviewed"] == {"id": "d:cve-2020-19909", "type": "Vulnerability",
+                                      "label": "CVE-2020-19909, a vulnerability in curl claimed by an anonymous filer"}
+    assert records["d:cve-2020-19909"]["reportedToProject"] == {
+        "id": "d:cve-2020-19909#reportedToProject", "type": "FuzzyTime", "edtf": "../2019-07-27", "latest": "2019-07-27"}
+    assert not [i for i, r in records.items() if r["type"] == "Entity"]  # no excerpt left at the top level
+
+
+def test_a_new_projects_framed_release_embeds_its_excerpts(cli, tmp_path):
+    """The ontology `ldpub init` writes gives prov:value PROV-O's domain, prov:Entity: excerpts are parts."""
+    code, _, err = cli("init", tmp_path / "new", "--title", "New")
+    assert code == 0, err
+    code, _, err = cli("--project", tmp_path / "new", "publish", "--version", "0.1.0", "--out", tmp_path / "0.1.0", "-q")
+    assert code == 0, err
+    claim = framed_records(tmp_path / "0.1.0")["d:town-council-grant-2020"]
+    assert claim["wasDerivedFrom"]["value"].startswith("A neighbourhood newsletter reported in 2022")
+
+
 # ===================================================================== serve: a real server
 def fetch(url: str, accept: str | None = None, data: bytes | None = None) -> tuple[int, dict, bytes]:
     class NoRedirect(urllib.request.HTTPRedirectHandler):
