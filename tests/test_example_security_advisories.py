@@ -312,6 +312,20 @@ def test_a_quote_across_a_line_end_says_how_to_write_it(cli, fresh_copy):
     assert "write it as \\n in a double-quoted YAML value" in err
 
 
+def test_a_text_with_windows_line_ends_is_quoted_and_numbered_alike(cli, fresh_copy):
+    """CR LF line ends (a text saved on Windows): quotes write \\n, and the paragraph check numbers
+    the paragraphs as `--paragraphs` lists them."""
+    text = fresh_copy / "sources" / "CVE-2020-19909.md"
+    old_digest = hashlib.sha256(text.read_bytes()).hexdigest()
+    text.write_bytes(text.read_bytes().replace(b"\n", b"\r\n"))
+    edit(fresh_copy, "data/sources.yaml", old_digest, hashlib.sha256(text.read_bytes()).hexdigest())
+    code, out, err = cli("--project", fresh_copy, "excerpts")
+    assert code == 0, err
+    assert "ok: 44 excerpts found verbatim in 5 source text(s)" in out
+    code, out, err = cli("--project", fresh_copy, "excerpts", "--paragraphs", text)
+    assert code == 0 and out.splitlines()[3].startswith("  4  It does not affect any version."), out
+
+
 def test_paragraphs_of_a_hard_wrapped_text_are_one_line_each(cli, project):
     code, out, err = cli("--project", project, "excerpts", "--paragraphs", project / "sources" / "CVE-2020-19909.md")
     assert code == 0, err

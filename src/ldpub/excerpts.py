@@ -13,6 +13,9 @@ there and reports, as :class:`ldpub.report.Finding` objects pointing at the YAML
   matching and which character differs, e.g. a no-break space or a curly quote);
 * a paragraph number that is not the paragraph holding the quote.
 
+Quotes are compared character for character, except line ends: a text's CR LF or CR is read as
+the LF a quote writes (``\\n`` in a double-quoted YAML value), as ``ldpub excerpts --paragraphs`` shows it.
+
 A project whose ontology has no excerpt terms, or no property naming a text file, has nothing
 to check: :attr:`ExcerptCheck.unsupported` says why.
 
@@ -38,7 +41,7 @@ from pathlib import Path
 from .errors import Location
 from .report import Finding
 
-__all__ = ["MIN_PARAGRAPH_WORDS", "paragraphs", "sha256_hex", "ExcerptCheck", "check_excerpts", "describe_char"]
+__all__ = ["MIN_PARAGRAPH_WORDS", "paragraphs", "line_breaks_as_newlines", "sha256_hex", "ExcerptCheck", "check_excerpts", "describe_char"]
 
 MIN_PARAGRAPH_WORDS = 15
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
@@ -48,6 +51,12 @@ def paragraphs(text: str) -> list[str]:
     """The body paragraphs of a source text, in order (index 0 is paragraph 1)."""
     blocks = (block.strip() for block in re.split(r"\n[ \t\u00a0]*\n", text))
     return [b for b in blocks if b and _SENTENCE_END.search(b) and len(b.split()) >= MIN_PARAGRAPH_WORDS]
+
+
+def line_breaks_as_newlines(text: str) -> str:
+    """``text`` with its CR LF and CR line ends as LF, as ``--paragraphs`` (Python's text mode) reads
+    it: a quote writes a line break as ``\\n`` whatever the text file's convention."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -165,7 +174,7 @@ def check_excerpts(build, sources_dir: Path | None, profile=None) -> ExcerptChec
                 check="excerpts"))
             continue
         result.checked.append(source)
-        texts[source] = (file_name, text)
+        texts[source] = (file_name, line_breaks_as_newlines(text))
         sha_property, recorded = digests.get(source, (None, None))
         actual = sha256_hex(data)
         if sha_property is None and profile.of("sha256"):
