@@ -431,7 +431,8 @@ def test_framed_release_embeds_each_records_excerpts_and_dates(cli, project, tmp
     records = framed_records(tmp_path / "0.1.0")
     review = records["d:curl-dismissal-cve-2020-19909"]
     assert {e["value"] for e in review["wasDerivedFrom"]} == {
-        "Project curl Security Dismissal, August 26 2023 -", "determined **not a security",
+        "Project curl Security Dismissal, August 26 2023 -",
+        "determined **not a security\nvulnerability**, on July 27 2019.",
         "It does not affect any version. It is not a security problem. It was a bug"}
     assert review["itemReviewed"] == {"id": "d:cve-2020-19909", "type": "Vulnerability",
                                       "label": "CVE-2020-19909, a vulnerability in curl claimed by an anonymous filer"}
