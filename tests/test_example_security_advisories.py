@@ -436,8 +436,9 @@ def test_framed_release_embeds_each_records_excerpts_and_dates(cli, project, tmp
         "It does not affect any version. It is not a security problem. It was a bug"}
     assert review["itemReviewed"] == {"id": "d:cve-2020-19909", "type": "Vulnerability",
                                       "label": "CVE-2020-19909, a vulnerability in curl claimed by an anonymous filer"}
-    assert records["d:cve-2020-19909"]["reportedToProject"] == {
-        "id": "d:cve-2020-19909#reportedToProject", "type": "FuzzyTime", "edtf": "../2019-07-27", "latest": "2019-07-27"}
+    assert records["d:cve-2020-19909"]["reportedToProject"] == {"id": "d:cve-2020-19909#reportedToProject",
+                                                               "type": "FuzzyTime", "edtf": "../2019-07-27",
+                                                               "latest": "2019-07-27"}
     assert not [i for i, r in records.items() if r["type"] == "Entity"]  # no excerpt left at the top level
 
 
@@ -445,7 +446,8 @@ def test_a_new_projects_framed_release_embeds_its_excerpts(cli, tmp_path):
     """The ontology `ldpub init` writes gives prov:value PROV-O's domain, prov:Entity: excerpts are parts."""
     code, _, err = cli("init", tmp_path / "new", "--title", "New")
     assert code == 0, err
-    code, _, err = cli("--project", tmp_path / "new", "publish", "--version", "0.1.0", "--out", tmp_path / "0.1.0", "-q")
+    code, _, err = cli("--project", tmp_path / "new", "publish", "--version", "0.1.0", "--out", tmp_path / "0.1.0",
+                       "-q")
     assert code == 0, err
     claim = framed_records(tmp_path / "0.1.0")["d:town-council-grant-2020"]
     assert claim["wasDerivedFrom"]["value"].startswith("A neighbourhood newsletter reported in 2022")

@@ -41,7 +41,8 @@ from pathlib import Path
 from .errors import Location
 from .report import Finding
 
-__all__ = ["MIN_PARAGRAPH_WORDS", "paragraphs", "line_breaks_as_newlines", "sha256_hex", "ExcerptCheck", "check_excerpts", "describe_char"]
+__all__ = ["MIN_PARAGRAPH_WORDS", "paragraphs", "line_breaks_as_newlines", "sha256_hex", "ExcerptCheck", "check_excerpts",
+           "describe_char"]
 
 MIN_PARAGRAPH_WORDS = 15
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")

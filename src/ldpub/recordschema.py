@@ -41,10 +41,9 @@ _INTEGER_TYPES = {XSD + t for t in (
     "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
 _INTEGER_TEXT = r"^[+-]?[0-9]+$"
 # the lexical spaces ldpub.literals checks: a decimal has no exponent, a double or float may be INF or NaN
-_NUMBER_TEXTS = {
-    XSD + "decimal": r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
-    **dict.fromkeys((XSD + "double", XSD + "float"), r"^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN)$"),
-}
+_DECIMAL_TEXT = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+_FLOAT_TEXT = r"^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN)$"
+_NUMBER_TEXTS = {XSD + "decimal": _DECIMAL_TEXT, XSD + "double": _FLOAT_TEXT, XSD + "float": _FLOAT_TEXT}
 _TEXT_PATTERNS = {
     XSD + "date": r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?$",
     XSD + "dateTime": r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
