@@ -431,3 +431,54 @@ def test_entity_pages_page_their_statements_and_links(http, built):
     assert f"showing 3-{min(count, 102)} of {count} statements" in page.notes
     assert parse_qs(urlsplit(page.links["previous-page"][0]).query) == {}  # back to the first page
     assert http.get(doc, params={"_linked": "x"}).status_code == 400
+
+
+def test_a_construct_answer_on_the_query_page_comes_in_pages_of_triples(http):
+    from ldpub import query
+
+    text = "CONSTRUCT WHERE { ?s a ?class }"
+    whole = query.run(text, project=ROOT)
+    response = http.get("/query", params={"query": text, "_limit": "5", "_offset": "5"})
+    assert response.status_code == 200
+    assert f"showing 6-10 of {whole.total} triples" in _parsed(response.text).notes
+
+
+def test_an_endpoint_answer_is_paged_as_the_embedded_one(server):
+    from ldpub import query
+
+    embedded = query.run("events", project=ROOT, limit=5, offset=10)
+    url = server.url + "sparql"
+    remote = query.run("events", project=ROOT, endpoint=url, graphs=[], limit=5, offset=10)
+    whole = query.run("events", project=ROOT, endpoint=url, graphs=[])
+    assert remote.rows == whole.rows[10:15] and remote.total == whole.total == embedded.total
+    event = whole.variables.index("event")  # the same rows (GROUP_CONCAT may list values in another order)
+    assert [r[event] for r in remote.rows] == [r[event] for r in embedded.rows]
+
+
+def test_a_browser_follows_the_next_page_link(server):
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    flags = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync"]
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=flags)
+        try:
+            page = browser.new_page()
+            page.goto(server.url + "query?name=events&_limit=10")
+            page.wait_for_selector("#result-table")
+            assert page.locator("#pages-top .page-note").inner_text() == "showing 1-10 of 35 rows"
+            first = page.locator("#result-table tbody tr").all_inner_texts()
+            page.locator("#pages-bottom a.next-page").click()
+            page.wait_for_url("**_offset=10*")
+            assert page.locator("#pages-top .page-note").inner_text() == "showing 11-20 of 35 rows"
+            second = page.locator("#result-table tbody tr").all_inner_texts()
+            assert len(second) == 10 and not set(first) & set(second)
+            page.locator("#pages-top a.previous-page").click()
+            page.wait_for_selector("#result-table")
+            assert page.locator("#result-table tbody tr").all_inner_texts() == first
+        finally:
+            browser.close()
