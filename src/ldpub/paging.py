@@ -54,10 +54,13 @@ def cut(items: Iterable[T], page: Page) -> tuple[list[T], int]:
 
 
 def describe(offset: int, shown: int, total: int, unit: str = "row") -> str:
-    """What a page holds, for people: ``showing 1-100 of 56,210 rows``, ``56 rows``, ``1 row``."""
+    """What a page holds, for people: ``showing 1-100 of 56,210 rows``, ``56 rows``, ``1 row``,
+    ``56 rows, none shown`` (a limit of 0), ``no rows from 101 on: there are 56 rows``."""
     units = unit if total == 1 else unit + "s"
     if shown == total:
         return f"{total:,} {units}"
-    if shown == 0:
+    if shown == 0 and offset >= total:
         return f"no {unit}s from {offset + 1:,} on: there are {total:,} {units}"
+    if shown == 0:
+        return f"{total:,} {units}, none shown"
     return f"showing {offset + 1:,}-{offset + shown:,} of {total:,} {units}"

@@ -260,6 +260,8 @@ def _more_hint(result, page) -> str:
     end = result.offset + len(result)
     if end < result.count and page.limit:
         return f"{result.page_note()}: --offset {end} for the next {min(page.limit, result.count - end):,}, --all for every row"
+    if page.limit == 0 and result.offset < result.count:
+        return f"{result.page_note()}: --limit N shows N of them"
     return f"{result.page_note()}: --offset 0 for the first rows, --all for every row"
 
 

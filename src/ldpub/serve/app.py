@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+from ..htmlsafety import safe_href
 from ..iris import id_path, is_hash_base, valid_slug
 from ..rdfterms import XSD
 from .dataset import ServedData, Value
@@ -444,10 +445,10 @@ def _entity_pages(path: str, offsets: dict[str, int], view, size: int) -> dict:
     it (``_offset``) and the links to it (``_linked``)."""
     from ..paging import describe
 
-    def link(key: str, offset: int) -> str:
+    def link(key: str, offset: int) -> str | None:
         kept = {**offsets, key: offset}
         query = urlencode({k: str(v) for k, v in kept.items() if v})
-        return path + ("?" + query if query else "")
+        return safe_href(path + ("?" + query if query else ""))
 
     out = {}
     for key, unit, shown, total, offset in (
@@ -493,8 +494,8 @@ def _page_links(own: dict[str, str], answer, limit: int, keep_limit: bool) -> di
     unit = "triple" if answer.kind == "graph" else "row"
     size = {"_limit": str(limit)} if keep_limit else {}
 
-    def link(offset: int) -> str:
-        return "/query?" + urlencode({**own, **size, **({"_offset": str(offset)} if offset else {})})
+    def link(offset: int) -> str | None:
+        return safe_href("/query?" + urlencode({**own, **size, **({"_offset": str(offset)} if offset else {})}))
 
     end = answer.offset + shown
     return {
