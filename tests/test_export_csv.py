@@ -178,9 +178,6 @@ def test_the_generated_projects_acled_rows_say_only_what_its_records_say(generat
     assert not wrong, "\n".join(wrong[:20])
 
 
-@pytest.mark.xfail(strict=True, reason="edtf 5.0 bounds a winter (YYYY-24) to December of YYYY "
-                   "(its SEASON_MONTHS_RANGE 24: [12, 12]), so ldpub's earliest/latest and ACLED's time "
-                   "precision claim a month the source did not give; reported to the coordinator")
 def test_a_winter_is_not_exported_as_a_month(generated_build, generated_exports):
     winters = [(record, row) for record, row in generated_acled_rows(generated_build, generated_exports)
                if WINTER.fullmatch(str(record.get("date", "")))]
