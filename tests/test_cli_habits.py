@@ -297,3 +297,20 @@ def test_query_file_names_an_unknown_prefix(governance, tmp_path, run_cli):
     assert code == 2
     assert err.splitlines()[0] == (f"error: {question}:2:10: SPARQL syntax error: unknown prefix 'orgg:' "
                                    "(declare it: PREFIX orgg: <namespace IRI>)")
+
+
+def test_serve_from_resolves_against_the_project(governance, tmp_path, run_cli):
+    code, _, err = run_cli("--project", str(governance), "build", "-q")
+    assert code == 0, err
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "ldpub", "--project", str(governance), "serve", "--from", "dist",
+                                "--port", str(port)], cwd=elsewhere, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=ldpub_env(tmp_path), text=True)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz", proc=process)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    assert out.startswith("serving "), err
