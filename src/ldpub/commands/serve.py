@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 
 from .common import project_from, project_path, render_findings
@@ -39,46 +42,57 @@ def serve(ctx: click.Context, host: str | None, port: int | None, source: str | 
     from ..serve import open_server, serve_settings
     from .progress import progress_shown
 
-    _stop_on_sigterm()  # from here on, SIGTERM unwinds like Ctrl-C: the temporary store is removed
-    project = project_from(ctx)
-    folder = project_path(project, source)
-    settings = serve_settings(project, host=host, port=port, query_timeout=query_timeout, workers=workers)
-    build = None
-    with progress_shown(quiet) as progress:
-        if folder is None:
-            from ..pipeline import compile_project
+    with _sigterm_unwinds():  # SIGTERM unwinds like Ctrl-C: the temporary store is removed
+        project = project_from(ctx)
+        folder = project_path(project, source)
+        settings = serve_settings(project, host=host, port=port, query_timeout=query_timeout, workers=workers)
+        build = None
+        with progress_shown(quiet) as progress:
+            if folder is None:
+                from ..pipeline import compile_project
 
-            build = compile_project(project, progress=progress)
-        if build is None or build.report.conforms:
-            if progress is not None:
-                progress("loading the store", None, build.triple_count if build is not None else None)
-            server = open_server(project, settings, folder, build)
-    if build is not None and not build.report.conforms:
-        render_findings(build.report.sorted())
-        click.echo(f"not serving: {build.report.count('violation')} violation(s); fix them (ldpub validate)", err=True)
-        ctx.exit(EXIT_NONCONFORMING)
-    from ..query import scan_named_queries
+                build = compile_project(project, progress=progress)
+            if build is None or build.report.conforms:
+                if progress is not None:
+                    progress("loading the store", None, build.triple_count if build is not None else None)
+                server = open_server(project, settings, folder, build)
+        if build is not None and not build.report.conforms:
+            render_findings(build.report.sorted())
+            click.echo(f"not serving: {build.report.count('violation')} violation(s); fix them (ldpub validate)", err=True)
+            ctx.exit(EXIT_NONCONFORMING)
+        from ..query import scan_named_queries
 
-    for error in scan_named_queries(project.queries_path)[1].values():  # served without them
-        for problem in error.problems:
-            click.echo(f"warning: {problem.render()} (not offered on the query page)", err=True)
-    click.echo(f"serving {server.triples} triples at {server.url} (SPARQL: {server.url}sparql; Ctrl-C stops)", err=False)
-    import sys
+        for error in scan_named_queries(project.queries_path)[1].values():  # served without them
+            for problem in error.problems:
+                click.echo(f"warning: {problem.render()} (not offered on the query page)", err=True)
+        click.echo(f"serving {server.triples} triples at {server.url} (SPARQL: {server.url}sparql; Ctrl-C stops)", err=False)
+        import sys
 
-    sys.stdout.flush()
-    server.run()
+        sys.stdout.flush()
+        server.run()
 
 
-def _stop_on_sigterm() -> None:
-    """Make SIGTERM end the process through Python's unwinding (exit status 143), so that the
-    server's ``finally`` blocks run: its temporary store copy is removed, its workers stopped.
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """While inside, SIGTERM ends the process through Python's unwinding (exit status 143), so
+    that the server's ``finally`` blocks run: its temporary store copy is removed, its workers
+    stopped. The previous handler is restored on the way out.
 
     The default action of SIGTERM ends the process at once. uvicorn handles the signal while it
-    serves, then restores the previous handler and raises the signal again: with this handler
+    serves, then restores the handler it found and raises the signal again: with this handler
     that too becomes an orderly exit."""
     import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
 
     def terminated(signum: int, frame) -> None:
         raise SystemExit(128 + signum)
 
-    signal.signal(signal.SIGTERM, terminated)
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
