@@ -314,3 +314,43 @@ def test_serve_from_resolves_against_the_project(governance, tmp_path, run_cli):
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=60)
     assert out.startswith("serving "), err
+
+
+def test_a_killed_servers_copy_is_removed_by_the_next_server(governance, tmp_path):
+    import fcntl
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = ldpub_env(tmp_path, TMPDIR=str(temp))
+    running = temp / "ldpub-serve-running"  # another live server's: its lock is held
+    running.mkdir()
+    held = os.open(running / ".lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    foreign = temp / "ldpub-serve-nolock"  # not made by this ldpub (no lock file): left alone
+    foreign.mkdir()
+
+    def start() -> subprocess.Popen:
+        port = free_port()
+        process = subprocess.Popen([sys.executable, "-m", "ldpub", "--project", str(governance), "serve", "--port",
+                                    str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
+        wait_http(f"http://127.0.0.1:{port}/healthz", proc=process)
+        return process
+
+    killed = start()
+    copies = {p.name for p in temp.iterdir()} - {"ldpub-serve-running", "ldpub-serve-nolock"}
+    assert len(copies) == 1
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(30)
+    killed.stderr.close()
+    (left,) = copies
+    assert (temp / left / "store").is_dir(), "SIGKILL gives no chance to clean up"
+    second = start()
+    try:
+        assert not (temp / left).exists(), "the next server removed the copy of the killed one"
+        assert running.is_dir() and foreign.is_dir()
+    finally:
+        second.send_signal(signal.SIGTERM)
+        _, err = second.communicate(timeout=60)
+        os.close(held)
+    assert f"note: removed {temp / left}, the copy of the data of an ldpub server that was killed" in err
+    assert {p.name for p in temp.iterdir()} == {"ldpub-serve-running", "ldpub-serve-nolock"}

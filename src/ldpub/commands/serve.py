@@ -60,6 +60,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, source: str | 
             render_findings(build.report.sorted())
             click.echo(f"not serving: {build.report.count('violation')} violation(s); fix them (ldpub validate)", err=True)
             ctx.exit(EXIT_NONCONFORMING)
+        for folder_left in server.workdir.removed:
+            click.echo(f"note: removed {folder_left}, the copy of the data of an ldpub server that was killed", err=True)
         from ..query import scan_named_queries
 
         for error in scan_named_queries(project.queries_path)[1].values():  # served without them
