@@ -13,6 +13,7 @@ import functools
 import html
 import io
 import os
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -243,9 +244,16 @@ def _query_on_a_terminal(tmp_path: Path, *args: str, **env: str) -> tuple[int, s
     """``ldpub query`` with stdout on a pseudo-terminal; (exit code, what the terminal showed)."""
     import pty
 
+    import fcntl
+    import struct
+    import termios
+
     master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 200, 0, 0))  # 60 lines, 200 columns
     environment = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "LDPUB_CACHE_DIR": str(tmp_path / "cache"),
                    "TERM": "xterm", **env}
+    for name in [k for k in ("LDPUB_PAGER", "PAGER", "LESS") if k not in env]:
+        environment.pop(name, None)
     process = subprocess.Popen([sys.executable, "-m", "ldpub", "--project", str(ROOT), "query", *args],
                                stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=environment)
     os.close(slave)
@@ -279,6 +287,12 @@ def test_table_output_to_a_terminal_goes_through_the_pager(tmp_path, recording_p
     assert code == 0
     assert seen.read_text().rstrip().endswith(f"(showing 1-3 of {events()} rows)")
     assert "--offset 3 for the next 3" in shown  # the hint is on stderr, after the pager
+
+
+@pytest.mark.skipif(shutil.which("less") is None, reason="less is not installed")
+def test_the_default_pager_is_less_which_prints_a_short_answer_and_quits(tmp_path):
+    code, shown = _query_on_a_terminal(tmp_path, "events", "--limit", "2", "--format", "md")
+    assert code == 0 and f"_Showing 1-2 of {events()} rows._" in shown
 
 
 def test_pager_falls_back_to_the_pager_variable(tmp_path, recording_pager):
