@@ -427,8 +427,9 @@ def test_a_bad_offset_on_the_query_page_is_400(http, bad):
     assert response.status_code == 400 and "_offset" in response.text and "whole number" in response.text
 
 
-def test_a_page_size_over_max_results_is_400(http):
-    response = http.get("/query", params={"name": "events", "_limit": "100000000"})
+@pytest.mark.parametrize("size", ["0", "101", "100000000"])
+def test_a_page_size_outside_1_to_max_results_is_400(http, size):
+    response = http.get("/query", params={"name": "events", "_limit": size})
     assert response.status_code == 400 and "max_results" in response.text
 
 

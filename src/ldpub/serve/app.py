@@ -468,19 +468,10 @@ def _page_params(params, max_results: int) -> tuple[int, int]:
     ``_offset`` (default 0) of the query page's URL; a ValueError says what is wrong."""
     from ..paging import DEFAULT_PAGE
 
-    out = []
-    for key, default, top in (("_limit", DEFAULT_PAGE, max_results), ("_offset", 0, None)):
-        raw = params.get(key)
-        if raw is None or raw == "":
-            out.append(min(default, top) if top else default)
-            continue
-        if not raw.isascii() or not raw.isdigit() or len(raw) > 15:
-            raise ValueError(f"{key}={raw[:40]!r}: expected a whole number, 0 or more")
-        value = int(raw)
-        if key == "_limit" and not 1 <= value <= max_results:
-            raise ValueError(f"{key}={value}: give 1 to {max_results} rows per page (max_results)")
-        out.append(value)
-    return out[0], out[1]
+    limit = _offset_param(params, "_limit") if params.get("_limit") else min(DEFAULT_PAGE, max_results)
+    if not 1 <= limit <= max_results:
+        raise ValueError(f"_limit={limit}: give 1 to {max_results} rows per page (max_results)")
+    return limit, _offset_param(params, "_offset")
 
 
 def _page_links(own: dict[str, str], answer, limit: int, keep_limit: bool) -> dict:
