@@ -27,8 +27,10 @@ def _records(count: int, start: int = 0) -> str:
 
 
 def _heavy_records(megabytes: float) -> str:
-    """Records of many tiny values: some 90 bytes of memory per byte of YAML (most data takes 25-50)."""
-    row = ", ".join("x" for _ in range(25000))
+    """Records of many empty nested records: some 95 bytes of memory per byte of YAML (most data
+    takes under 40; a list of 25,000 ``x`` values, used before, takes 63 now that files are
+    composed a part at a time)."""
+    row = ", ".join("{}" for _ in range(12000))
     count = int(megabytes * 1e6 / (len(row) + 60))
     return "".join(f"- id: many-{r}\n  type: Organization\n  label: Many {r}\n  description: [{row}]\n"
                    for r in range(count))
@@ -125,13 +127,15 @@ def baseline_kb(tmp_path_factory) -> int:
     return int(done.stdout.split()[-1])
 
 
-def _build_under_cap(project, cap_bytes: int, jobs: int) -> subprocess.CompletedProcess:
+def _build_under_cap(project, cap_bytes: int | None, jobs: int, *args: str) -> subprocess.CompletedProcess:
+    """``ldpub build`` in a subprocess whose address space is capped at ``cap_bytes`` (None: no cap)."""
     def cap():
         resource.setrlimit(resource.RLIMIT_AS, (cap_bytes, cap_bytes))
 
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "LDPUB_JOBS": str(jobs), "LDPUB_CACHE": "0"}
-    return subprocess.run([sys.executable, "-m", "ldpub", "--project", str(project), "build", "-q"],
-                          capture_output=True, text=True, env=env, preexec_fn=cap, timeout=300)
+    return subprocess.run([sys.executable, "-m", "ldpub", "--project", str(project), "build", "-q", *args],
+                          capture_output=True, text=True, env=env, preexec_fn=cap if cap_bytes else None,
+                          timeout=600)
 
 
 def _built_project(tmp_path, run_cli):
@@ -157,7 +161,7 @@ def test_running_out_of_memory_in_either_process_is_a_clear_error(tmp_path, run_
     """Data heavier than the estimate passes the headroom check, then memory runs out while reading it:
     in this process (one-process build, heavy file first) or in the helper (its half holds the file)."""
     project, before = _built_project(tmp_path, run_cli)
-    (project / "data" / name).write_text(_heavy_records(5))  # ~200 MB by the estimate, ~450 MB in fact
+    (project / "data" / name).write_text(_heavy_records(5))  # ~200 MB by the estimate, ~470 MB in fact
     cap = (baseline_kb // 1024 + 250) * MB
     done = _build_under_cap(project, cap, jobs=1 if process == "main" else 2)
     assert done.returncode == 2, done.stderr
@@ -191,3 +195,51 @@ def test_a_helper_killed_by_the_system_is_reported_as_such(tmp_path, run_cli, mo
     assert err.startswith("error: the helper process of the build (it handles data/z.yaml) was killed (SIGKILL), "
                           "most likely by the system's out-of-memory killer"), err
     assert snapshot(project / "dist") == before
+
+
+# ------------------------------------------------------- a larger project under caps (#16)
+_LAYOUTS = {"one file": (True, 1), "many files, two processes": (False, 2)}
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """Generated projects of 6,000 records (``benchmarks/generate.py``: the real shapes, SPARQL
+    constraints included): all in one 1.8 MB file (read a part at a time) or in 250-record files
+    built by two processes; each with its files built without a cap."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import generate
+
+    made = {}
+    for layout, (one_file, jobs) in _LAYOUTS.items():
+        folder = tmp_path_factory.mktemp("large")
+        project = generate(6000, folder / "project", one_file=one_file)
+        done = _build_under_cap(project, None, jobs, "--out", str(folder / "reference"))
+        assert done.returncode == 0, done.stderr
+        made[layout] = project, snapshot(folder / "reference")
+    return made
+
+
+@pytest.mark.parametrize("layout", list(_LAYOUTS))
+@pytest.mark.parametrize("room_mb", [20, 150, 1200])
+def test_under_a_memory_cap_a_build_is_byte_identical_or_stops_saying_which_limit(tmp_path, large, baseline_kb,
+                                                                                   layout, room_mb):
+    """Under a cap of ``room_mb`` over what a one-record build takes, the build either succeeds
+    with the very files of a build without a cap, or stops with exit 2 and one message naming
+    the memory limit, writing nothing. With little room it must stop; with ample room it must
+    succeed (whichever happens in between depends on the machine)."""
+    project, reference = large[layout]
+    cap = (baseline_kb // 1024 + room_mb) * MB
+    out = tmp_path / "out"
+    done = _build_under_cap(project, cap, _LAYOUTS[layout][1], "--out", str(out))
+    if done.returncode == 0:
+        assert snapshot(out) == reference
+    else:
+        assert done.returncode == 2, done.stderr
+        assert f"memory limit of {cap // MB} MiB (ulimit -v)" in done.stderr, done.stderr
+        assert done.stderr.startswith("data/") or done.stderr.startswith("error: data"), done.stderr
+        assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+        assert not out.exists() and not list(tmp_path.glob(".out.tmp-*"))
+    if room_mb == 20:
+        assert done.returncode == 2
+    if room_mb == 1200:
+        assert done.returncode == 0, done.stderr
