@@ -30,11 +30,15 @@ from pathlib import Path
 from .errors import ConfigError, LimitError
 from .records import MAX_FILE_BYTES
 
-__all__ = ["Limits", "project_limits", "check_record_count", "check_headroom", "out_of_memory",
+__all__ = ["Limits", "project_limits", "check_record_count", "check_headroom", "check_group_memory", "cgroup_memory",
+           "out_of_memory",
            "memory_guard", "hold_reserve", "release_reserve", "KB_PER_RECORD", "BYTES_PER_YAML_BYTE"]
 
 KB_PER_RECORD = 14  # measured: memory of a build per record (see the module docstring)
 BYTES_PER_YAML_BYTE = 40  # measured: address space a build takes per byte of records (25-53 on two kinds of data)
+# measured: resident memory of all of a build's processes per byte of records (benchmarks/generate.py
+# data, 100k records in 30 MB of YAML: 0.93-1.31 GB at the peak, one or two processes)
+RESIDENT_BYTES_PER_YAML_BYTE = 45
 RESERVE_BYTES = 64 * 2**20  # address space held during a build, given back when memory runs out
 # measured: address space the steps after reading take beyond the records (the SHACL thread and its
 # malloc arena, the stores): a one-record build has 112 MB when it reads records, 303 MB at its peak
@@ -111,6 +115,71 @@ def check_headroom(display: str, remaining: int, files: int) -> None:
             f"{what} would need about {_size(need)} of memory, more than the {_size(max(left, 0))} left under the "
             f"memory limit of {_size(cap)} (ulimit -v)", display,
             hint="raise the memory limit, or split the data and build it in parts", rule="limit")
+
+
+def check_group_memory(display: str | Path, data_bytes: int, files: int, cgroup_root: Path = Path("/sys/fs/cgroup"),
+                       own: Path = Path("/proc/self/cgroup")) -> None:
+    """Refuse to read the data when its ``data_bytes`` of records (``files`` files) would need more
+    memory than is left under the memory limit of this process's control group (a container's
+    ``--memory``, a systemd unit's ``MemoryMax``), all of the build's processes together: the
+    kernel would kill the build without a word. No limit, or none known: no check."""
+    group = cgroup_memory(cgroup_root, own)
+    if group is None or data_bytes <= 0:
+        return
+    limit, used = group
+    left = limit - used
+    need = LATER_STEPS_BYTES + data_bytes * RESIDENT_BYTES_PER_YAML_BYTE
+    if need > left:
+        what = "the records file" if files == 1 else f"the {files} records files ({_size(data_bytes)})"
+        raise LimitError.at(
+            f"{what} would need about {_size(need)} of memory to build, more than the {_size(max(left, 0))} left "
+            f"under the memory limit of {_size(limit)} of this process's control group (cgroup)", display,
+            hint="raise the container's or the service's memory limit, or split the data and build it in parts",
+            rule="limit")
+
+
+def cgroup_memory(cgroup_root: Path = Path("/sys/fs/cgroup"), own: Path = Path("/proc/self/cgroup")) -> tuple[int, int] | None:
+    """(memory limit, memory in use less reclaimable page cache) of the tightest control group this
+    process is in (its own or an ancestor: cgroup v2 ``memory.max``, v1 ``memory.limit_in_bytes``);
+    None when no group has a limit or none can be read."""
+    try:
+        entries = [line.split(":", 2) for line in own.read_text().splitlines() if line.count(":") >= 2]
+    except OSError:
+        return None
+    tightest = None
+    for hierarchy, controllers, path in entries:
+        v2 = hierarchy == "0" and controllers == ""
+        if not v2 and "memory" not in controllers.split(","):
+            continue
+        base = cgroup_root if v2 else cgroup_root / "memory"
+        names = ("memory.max", "memory.current") if v2 else ("memory.limit_in_bytes", "memory.usage_in_bytes")
+        folder = base / path.strip("/")
+        for group in (folder, *folder.parents):  # a container may show its own group as the root
+            if not group.is_relative_to(base):
+                break
+            try:
+                limit_text = (group / names[0]).read_text().strip()
+                used = int((group / names[1]).read_text().strip())
+            except (OSError, ValueError):
+                continue
+            if limit_text.isdigit() and int(limit_text) < 2**60:
+                found = int(limit_text), max(used - _reclaimable(group / "memory.stat", v2), 0)
+                if tightest is None or found[0] - found[1] < tightest[0] - tightest[1]:
+                    tightest = found
+    return tightest
+
+
+def _reclaimable(stat: Path, v2: bool) -> int:
+    """Page cache the kernel can drop instead of failing (inactive files), from ``memory.stat``."""
+    key = "inactive_file" if v2 else "total_inactive_file"
+    try:
+        for line in stat.read_text().splitlines():
+            name, _, value = line.partition(" ")
+            if name == key:
+                return int(value)
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def out_of_memory(what: str, where: str | Path | None = None) -> LimitError:

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LdpubError, RecordError
-from .limits import (Limits, check_headroom, check_record_count, hold_reserve, memory_guard, out_of_memory,
-                     project_limits, release_reserve)
+from .limits import (Limits, check_group_memory, check_headroom, check_record_count, hold_reserve, memory_guard,
+                     out_of_memory, project_limits, release_reserve)
 from .mapping import MappedGraph, map_records
 from .ntriples import sort_unique
 from .records import Record, all_files_read, data_files, duplicate_slugs, load_files, slug_entries
@@ -100,6 +100,9 @@ def load_and_map(project, vocab, data_path: Path, cache_dir: Path | None, jobs: 
     limits = project_limits(project)
     files = data_files(data_path, project.root)
     sizes = [_size(path) for path, _ in files]
+    from .pipeline import _shown_data
+
+    check_group_memory(_shown_data(project, data_path), sum(sizes), len(files))
     jobs = jobs or default_jobs(sum(sizes))
     counter = _FilesRead(progress, len(files))
     if jobs < 2 or len(files) < 2 or os.name != "posix":

@@ -243,3 +243,60 @@ def test_under_a_memory_cap_a_build_is_byte_identical_or_stops_saying_which_limi
         assert done.returncode == 2
     if room_mb == 1200:
         assert done.returncode == 0, done.stderr
+
+
+# ----------------------------------------------------- a control group's limit (a container's --memory)
+def _group(root, path: str, files: dict) -> None:
+    folder = root / path.strip("/")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+
+
+@pytest.mark.parametrize("version", ["v2", "v1"])
+def test_the_tightest_control_group_limit_is_found_less_the_page_cache(tmp_path, version):
+    from ldpub.limits import cgroup_memory
+
+    own = tmp_path / "cgroup"
+    root = tmp_path / "sys"
+    if version == "v2":
+        own.write_text("0::/service/build\n")
+        _group(root, "/service", {"memory.max": str(1024 * MB), "memory.current": str(900 * MB),
+                                  "memory.stat": f"anon 1\ninactive_file {100 * MB}\n"})
+        _group(root, "/service/build", {"memory.max": "max", "memory.current": str(850 * MB)})
+    else:
+        own.write_text("4:memory:/service/build\n3:cpu:/\n")
+        _group(root / "memory", "/service/build", {"memory.limit_in_bytes": str(1024 * MB),
+                                                   "memory.usage_in_bytes": str(900 * MB),
+                                                   "memory.stat": f"cache 5\ntotal_inactive_file {100 * MB}\n"})
+        _group(root / "memory", "/", {"memory.limit_in_bytes": "9223372036854771712",
+                                      "memory.usage_in_bytes": str(5000 * MB)})
+    assert cgroup_memory(root, own) == (1024 * MB, 800 * MB)
+
+
+def test_no_control_group_limit_means_no_check(tmp_path):
+    from ldpub.limits import cgroup_memory, check_group_memory
+
+    own = tmp_path / "cgroup"
+    own.write_text("0::/\n")
+    _group(tmp_path / "sys", "/", {"memory.max": "max", "memory.current": "1"})
+    assert cgroup_memory(tmp_path / "sys", own) is None
+    assert cgroup_memory(tmp_path / "sys", tmp_path / "missing") is None
+    check_group_memory("data", 10**12, 3, tmp_path / "sys", own)  # nothing to compare with: no refusal
+
+
+def test_data_too_large_for_the_control_group_is_refused_before_it_is_read(tmp_path):
+    from ldpub.errors import LimitError
+    from ldpub.limits import check_group_memory
+
+    own = tmp_path / "cgroup"
+    own.write_text("0::/box\n")
+    _group(tmp_path / "sys", "/box", {"memory.max": str(2048 * MB), "memory.current": str(548 * MB)})
+    check_group_memory("data", 20 * 10**6, 80, tmp_path / "sys", own)  # 20 MB of records: ~0.9 GB, fits
+    with pytest.raises(LimitError) as refused:
+        check_group_memory("data", 200 * 10**6, 800, tmp_path / "sys", own)  # the 200 MB of the issue: ~9 GB
+    message = str(refused.value.problems[0])
+    assert refused.value.problems[0].location.file == "data"
+    assert "the 800 records files (190.7 MiB) would need about " in refused.value.problems[0].message
+    assert "more than the 1.5 GiB left under the memory limit of 2 GiB of this process's control group" in \
+        refused.value.problems[0].message, message
