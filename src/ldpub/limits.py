@@ -1,25 +1,32 @@
 """Bounds on what a build reads, so that its memory stays bounded: ``[limits]`` in ldpub.toml.
 
-A build holds every record in memory: about 14 KB per record, 25-50 bytes per byte of YAML
-(``benchmarks/generate.py`` data: 20k records, 6 MB of YAML, 290 MB peak resident in one
-process, 150 MB of address space over an empty project's). Three defences, each with a
-message that names the file:
+A build holds the mapped data in memory (its sorted N-Triples lines, for SHACL and the
+writers); records are read a file at a time (a large file a part at a time,
+:func:`ldpub.records._parse_in_parts`) and each is dropped once mapped. Measured on
+``benchmarks/generate.py`` data (100k records, 30 MB of YAML, 1.14M triples): 0.93 GB at the
+peak in one process, 1.31 GB summed over two; about 10-13 KB per record, 30-45 bytes per byte
+of YAML. Four defences, each with a message that names the file or folder:
 
 * the bounds below, checked before a file is read (its size, by :mod:`ldpub.records`) and as
   records are counted (:func:`ldpub.workers.load_bounded`);
 * under a memory limit the process knows of (``ulimit -v``, ``RLIMIT_AS``), a file is not
   read when the records left to read would need more than what is left under the limit
   (:data:`BYTES_PER_YAML_BYTE` per byte, plus :data:`LATER_STEPS_BYTES`);
+* under the memory limit of the process's control group (a container's ``--memory``), the data
+  is not read when all of it would need more than is left in the group
+  (:data:`RESIDENT_BYTES_PER_YAML_BYTE`, :func:`check_group_memory`): the kernel would
+  otherwise kill the build without a message;
 * running out of memory anyway is reported as such, never as a traceback: a reserve of
   address space (:func:`hold_reserve`) is given back first so that the error can be made.
 
-Streaming records with spill to disk, which would lift the bounds, is issue #16.
+The lines of the whole dataset stay in memory (SHACL looks across records), so a build of
+2M records (~23M triples) needs ~20 GB; issue #16 has what would lift that.
 
 Example ``ldpub.toml``::
 
     [limits]
-    max_file_bytes = 33_554_432   # largest records file (default 32 MiB, ~100k records, ~1.1 GB)
-    max_records = 250_000         # records in the data folder (default 250k, ~3.5 GB)
+    max_file_bytes = 33_554_432   # largest records file (default 32 MiB, ~100k records, ~0.5 GB to read)
+    max_records = 250_000         # records in the data folder (default 250k, ~3.3 GB)
 """
 
 from __future__ import annotations
@@ -49,7 +56,7 @@ LATER_STEPS_BYTES = 192 * 2**20
 class Limits:
     """The bounds of one project (defaults when ldpub.toml has no ``[limits]``)."""
 
-    max_file_bytes: int = MAX_FILE_BYTES  # ldpub.records reads no larger file (32 MiB: ~1.1 GB to parse)
+    max_file_bytes: int = MAX_FILE_BYTES  # ldpub.records reads no larger file (32 MiB: ~0.5 GB to read)
     max_records: int = 250_000
 
 

@@ -50,10 +50,11 @@ __all__ = ["Scalar", "Record", "Value", "load_records", "load_file", "load_files
            "MAX_NESTING", "FILE_RULES"]
 
 RESERVED_KEYS = ("id", "type")
-#: The largest records file read (bytes). Parsing holds the file's text, its YAML nodes and
-#: its records at once (measured: a 29 MiB file of 100k records peaks at 1.1 GB, 37 times its
-#: size), so bigger files are refused with a message naming the file, before any is read:
-#: split them (every ``*.yaml`` below the data folder is read; references work across files).
+#: The largest records file read (bytes). Reading holds the file's text and its records (and
+#: the YAML nodes of one part, see :data:`PART_CHARS`): a 29 MiB file of 100k records peaks at
+#: 0.52 GB, 18 times its size (1.1 GB when its nodes were all made at once), so bigger files
+#: are refused with a message naming the file, before any is read: split them (every ``*.yaml``
+#: below the data folder is read; references work across files).
 MAX_FILE_BYTES = 32 * 2**20
 #: The largest single value (bytes of UTF-8): a quote, a description, any scalar.
 MAX_VALUE_BYTES = 16 * 2**20
