@@ -4,7 +4,7 @@ A build holds the mapped data in memory (its sorted N-Triples lines, for SHACL a
 writers); records are read a file at a time (a large file a part at a time,
 :func:`ldpub.records._parse_in_parts`) and each is dropped once mapped. Measured on
 ``benchmarks/generate.py`` data (100k records, 30 MB of YAML, 1.14M triples): 0.93 GB at the
-peak in one process, 1.31 GB summed over two; about 10-13 KB per record, 30-45 bytes per byte
+peak in one process, 1.25 GB summed over two; about 9-13 KB per record, 30-45 bytes per byte
 of YAML. Four defences, each with a message that names the file or folder:
 
 * the bounds below, checked before a file is read (its size, by :mod:`ldpub.records`) and as
@@ -48,8 +48,11 @@ BYTES_PER_YAML_BYTE = 40  # measured: address space a build takes per byte of re
 RESIDENT_BYTES_PER_YAML_BYTE = 45
 RESERVE_BYTES = 64 * 2**20  # address space held during a build, given back when memory runs out
 # measured: address space the steps after reading take beyond the records (the SHACL thread and its
-# malloc arena, the stores): a one-record build has 112 MB when it reads records, 303 MB at its peak
-LATER_STEPS_BYTES = 192 * 2**20
+# malloc arena, the stores): a one-record build has ~100 MB when it reads records, 148 MB at its peak
+# (303 MB while the vocabulary Store was filled by pyoxigraph's bulk loader, which reserves 200 MB);
+# twice that difference, because running out inside pyoxigraph (Rust) aborts the process without a
+# message: builds of 6k records under caps around the estimate stopped cleanly or succeeded
+LATER_STEPS_BYTES = 128 * 2**20
 
 
 @dataclass(frozen=True)
