@@ -276,6 +276,9 @@ def generate(n: int, out: Path, seed: int = 8, one_file: bool = False) -> Path:
         "[paths]\nontology = \"ontology\"\nshapes = \"shapes\"\ndata = \"data\"\nqueries = \"queries\"\nout = \"dist\"\n",
         encoding="utf-8",
     )
+    if one_file:  # the bounds of [limits] would refuse one file of more than ~100k records
+        with open(out / "ldpub.toml", "a", encoding="utf-8") as config:
+            config.write("\n[limits]\nmax_file_bytes = 4_294_967_296\nmax_records = 100_000_000\n")
     if (ROOT / "queries").is_dir():
         shutil.rmtree(out / "queries", ignore_errors=True)
         shutil.copytree(ROOT / "queries", out / "queries")
