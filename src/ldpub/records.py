@@ -492,7 +492,7 @@ def _read(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     try:
         with open(path, "rb") as stream:
             size = os.fstat(stream.fileno()).st_size
-            data = stream.read(max_bytes + 1) if size <= max_bytes else b""
+            data = _read_at_most(stream, max_bytes + 1, size) if size <= max_bytes else b""
     except OSError as exc:
         raise RecordError.at(f"cannot read records file: {exc.strerror}", display, rule="unreadable-file") from exc
     if size > max_bytes or len(data) > max_bytes:
@@ -502,6 +502,19 @@ def _read(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
             display, hint="split it into several files in the data folder (each a YAML list of records; "
                           "references work across files), or raise the limit in ldpub.toml if the machine has "
                           "the memory", rule="file-too-large")
+    return data
+
+
+def _read_at_most(stream, limit: int, size: int) -> bytes:
+    """Up to ``limit`` bytes of ``stream``, whose size the system gives as ``size``. Never asks
+    for ``limit`` bytes at once: ``read(n)`` allocates ``n`` bytes first, which under a memory
+    limit (``ulimit -v``) fails for a high ``[limits] max_file_bytes`` whatever the file's size."""
+    data = stream.read(min(size + 1, limit)) if size else b""
+    while len(data) < limit:  # a file that grew, or one whose size the system does not give
+        more = stream.read(min(limit - len(data), 2**24))
+        if not more:
+            break
+        data += more
     return data
 
 

@@ -162,7 +162,7 @@ def test_running_out_of_memory_in_either_process_is_a_clear_error(tmp_path, run_
     in this process (one-process build, heavy file first) or in the helper (its half holds the file)."""
     project, before = _built_project(tmp_path, run_cli)
     (project / "data" / name).write_text(_heavy_records(5))  # ~320 MB by the estimate, ~470 MB in fact
-    cap = (baseline_kb // 1024 + 300) * MB
+    cap = (baseline_kb // 1024 + 340) * MB
     done = _build_under_cap(project, cap, jobs=1 if process == "main" else 2)
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith(f"data/{name}: ran out of memory under a memory limit of {cap // MB} MiB "
