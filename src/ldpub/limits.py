@@ -180,16 +180,18 @@ def cgroup_memory(cgroup_root: Path = Path("/sys/fs/cgroup"), own: Path = Path("
 
 
 def _reclaimable(stat: Path, v2: bool) -> int:
-    """Page cache the kernel can drop instead of failing (inactive files), from ``memory.stat``."""
-    key = "inactive_file" if v2 else "total_inactive_file"
+    """Page cache the kernel can drop instead of failing (file cache less shared memory and tmpfs,
+    which stay), from ``memory.stat``."""
+    cache, shared = ("file", "shmem") if v2 else ("total_cache", "total_shmem")
+    values = {}
     try:
         for line in stat.read_text().splitlines():
             name, _, value = line.partition(" ")
-            if name == key:
-                return int(value)
+            if name in (cache, shared):
+                values[name] = int(value)
     except (OSError, ValueError):
-        pass
-    return 0
+        return 0
+    return max(values.get(cache, 0) - values.get(shared, 0), 0)
 
 
 def out_of_memory(what: str, where: str | Path | None = None) -> LimitError:

@@ -254,7 +254,7 @@ def _group(root, path: str, files: dict) -> None:
 
 
 @pytest.mark.parametrize("version", ["v2", "v1"])
-def test_the_tightest_control_group_limit_is_found_less_the_page_cache(tmp_path, version):
+def test_the_tightest_control_group_limit_is_found_less_the_page_cache_but_not_shared_memory(tmp_path, version):
     from ldpub.limits import cgroup_memory
 
     own = tmp_path / "cgroup"
@@ -262,13 +262,13 @@ def test_the_tightest_control_group_limit_is_found_less_the_page_cache(tmp_path,
     if version == "v2":
         own.write_text("0::/service/build\n")
         _group(root, "/service", {"memory.max": str(1024 * MB), "memory.current": str(900 * MB),
-                                  "memory.stat": f"anon 1\ninactive_file {100 * MB}\n"})
+                                  "memory.stat": f"anon 1\nfile {130 * MB}\nshmem {30 * MB}\n"})
         _group(root, "/service/build", {"memory.max": "max", "memory.current": str(850 * MB)})
     else:
         own.write_text("4:memory:/service/build\n3:cpu:/\n")
         _group(root / "memory", "/service/build", {"memory.limit_in_bytes": str(1024 * MB),
                                                    "memory.usage_in_bytes": str(900 * MB),
-                                                   "memory.stat": f"cache 5\ntotal_inactive_file {100 * MB}\n"})
+                                                   "memory.stat": f"cache 5\ntotal_cache {110 * MB}\ntotal_shmem {10 * MB}\n"})
         _group(root / "memory", "/", {"memory.limit_in_bytes": "9223372036854771712",
                                       "memory.usage_in_bytes": str(5000 * MB)})
     assert cgroup_memory(root, own) == (1024 * MB, 800 * MB)
