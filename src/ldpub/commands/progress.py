@@ -20,7 +20,8 @@ from typing import TextIO
 
 __all__ = ["ProgressLine", "progress_for"]
 
-UNITS = {"reading records": "files", "validating": "triples", "writing": "triples", "mapping records": "records"}
+UNITS = {"reading records": "files", "validating": "triples", "writing": "triples", "mapping records": "records",
+         "loading the query store": "triples"}
 
 
 class ProgressLine:

@@ -1,0 +1,408 @@
+"""The persistent query store: the last build's data and ontology in an on-disk pyoxigraph store.
+
+``ldpub build`` leaves one; ``ldpub query`` and :func:`ldpub.query.connect` open it read-only
+when it was made from the current inputs, and make it again (from the records, in memory, then
+on disk) only when it was not. It is a cache: deleting it changes no answer.
+
+Its **key** is the content of what the data depends on: :func:`ldpub.snapshot.data_salt` (ldpub's
+code, the ontology, the settings that map records) and the digest of each records file
+(:func:`ldpub.records.content_digest`). Checking it is cheap: a records file whose size,
+modification time and inode are those recorded is taken to have the digest recorded, unless it
+was modified shortly before the store's inputs were read (a "racy" stamp, as git's index has:
+its bytes are read and digested again).
+
+Where: beside the build's snapshot (:func:`ldpub.snapshot.history_dir`, in the user's cache
+folder, never in the project)::
+
+    query-store/
+        current              the name of the store in use (replaced in one step)
+        store-PID-HEX/       a store, complete before ``current`` names it
+            db/              the pyoxigraph (RocksDB) store: data and ontology in the default graph
+            meta.json        the key, the records files' stamps, the terms queries need, db/'s file stamps
+            slugs.json       the records' slugs (read only when a query parameter names a record)
+            lock             readers hold a shared lock on it while the store is open
+        .tmp-PID-HEX/        a store being made (renamed to store-PID-HEX when complete)
+
+Never half-written: a store is made in a temporary folder on the same file system, renamed,
+and only then named by ``current``. A store whose ``meta.json`` does not read, whose ``db/``
+files are not those recorded (size, modification time, inode), or that pyoxigraph refuses to
+open is not trusted: it is made again. Old stores are removed by the next writer, but only
+when no reader holds their lock (``flock``), so concurrent readers and builds do not break each
+other.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Mapping
+
+__all__ = ["Inputs", "OpenStore", "StoreWriter", "store_folder", "current_inputs", "open_store", "ensure_store",
+           "save_build", "in_memory", "enabled", "RACY_NS"]
+
+_FORMAT = 1  # bumped when the layout of a store changes
+RACY_NS = 2_000_000_000  # a file modified this close to when its stamp was taken is digested again
+_META = "meta.json"
+_SLUGS = "slugs.json"
+
+Progress = Callable[..., None]
+
+
+def enabled() -> bool:
+    """Whether query stores are kept (``LDPUB_QUERY_STORE=0`` turns it off, as ``LDPUB_CACHE=0`` does)."""
+    return os.environ.get("LDPUB_QUERY_STORE", "1").lower() not in ("0", "no", "false", "off")
+
+
+# ---------------------------------------------------------------------------------- inputs
+@dataclass
+class Inputs:
+    """What a store is made from: its key, and the stamps that let the next run check it cheaply."""
+
+    key: str
+    salt: str
+    files: dict[str, list]  # display -> [size, mtime_ns, inode, digest]
+    taken_ns: int  # when the stamps were taken (wall clock, ns)
+
+
+def store_folder(cache_dir: Path, data_path: Path) -> Path:
+    """The query store folder of one data folder of a project (beside its kept builds)."""
+    from .snapshot import history_dir
+
+    return history_dir(cache_dir, data_path) / "query-store"
+
+
+def current_inputs(project, data_path: Path, known: Inputs | None = None) -> Inputs:
+    """The inputs of ``data_path`` now. A records file whose stamp is that of ``known`` (and not
+    racy there) keeps ``known``'s digest; the others are read and digested."""
+    import hashlib
+    import time
+
+    from .ontology import _turtle_files
+    from .records import content_digest, data_files
+    from .snapshot import data_salt
+
+    taken = time.time_ns()
+    salt = data_salt(project, _turtle_files(project.ontology_path, "ontology"))
+    files: dict[str, list] = {}
+    old = known.files if known is not None else {}
+    limit = (known.taken_ns - RACY_NS) if known is not None else 0
+    for path, display in data_files(data_path, project.root):
+        stat = os.stat(path)
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        before = old.get(display)
+        if before is not None and before[:3] == stamp and stat.st_mtime_ns < limit:
+            files[display] = before
+        else:
+            files[display] = stamp + [content_digest(Path(path).read_bytes())]
+    key = hashlib.sha256(salt.encode())
+    for display, entry in files.items():
+        key.update(f"\0{display}\0{entry[3]}".encode())
+    return Inputs(key.hexdigest(), salt, files, taken)
+
+
+# ---------------------------------------------------------------------------------- reading
+class _Slugs(Mapping):
+    """The records' slugs (slug -> IRI), read from the store's ``slugs.json`` on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._data: dict[str, str] | None = None
+
+    def _load(self) -> dict[str, str]:
+        if self._data is None:
+            self._data = json.loads(self.path.read_text(encoding="utf-8"))
+        return self._data
+
+    def __getitem__(self, slug: str) -> str:
+        return self._load()[slug]
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._load()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+@dataclass
+class OpenStore:
+    """A query store opened read-only, with what queries need besides the triples."""
+
+    store: object  # pyoxigraph.Store
+    folder: Path | None  # None: in memory (nothing kept on disk)
+    meta: dict
+    slugs: Mapping[str, str]
+    lock_fd: int | None = field(default=None, repr=False)
+    rebuilt: bool = False  # made again by this process (it did not match the inputs)
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        return dict(self.meta["prefixes"])
+
+    @property
+    def context(self) -> dict:
+        return self.meta["context"]
+
+    @property
+    def triples(self) -> int:
+        return self.meta["triples"]
+
+    def close(self) -> None:
+        """Let go of the store (a later build may then remove it)."""
+        self.store = None
+        if self.lock_fd is not None:
+            os.close(self.lock_fd)
+            self.lock_fd = None
+
+    def __del__(self) -> None:
+        if self.lock_fd is not None:
+            try:
+                os.close(self.lock_fd)
+            except OSError:
+                pass
+
+
+def _read_meta(folder: Path) -> dict | None:
+    try:
+        meta = json.loads((folder / _META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+        return None
+    return meta
+
+
+def _known_inputs(meta: dict) -> Inputs | None:
+    try:
+        return Inputs(meta["key"], meta["salt"], {k: list(v) for k, v in meta["files"].items()}, int(meta["taken_ns"]))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _db_stamps(db: Path) -> dict[str, list[int]]:
+    """Size, modification time and inode of each file of a pyoxigraph store folder (its info
+    log aside, which RocksDB may append to)."""
+    out = {}
+    for entry in os.scandir(db):
+        if entry.name.startswith("LOG") or entry.name == "LOCK":
+            continue
+        stat = entry.stat(follow_symlinks=False)
+        out[entry.name] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    return out
+
+
+def _current(root: Path) -> Path | None:
+    try:
+        name = (root / "current").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    if not name.startswith("store-") or "/" in name:
+        return None
+    return root / name
+
+
+def _lock_shared(folder: Path) -> int | None:
+    """A shared lock on the store (None: it is being removed, or is gone)."""
+    import fcntl
+
+    try:
+        fd = os.open(folder / "lock", os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    if not (folder / _META).exists():  # removed while we waited for the lock
+        os.close(fd)
+        return None
+    return fd
+
+
+def open_store(project, data_path: Path, cache_dir: Path, inputs: Inputs | None = None) -> tuple[OpenStore | None, Inputs]:
+    """The current store of ``data_path`` opened read-only if it was made from the current
+    inputs and is intact (else None), and the current inputs (for making a new one)."""
+    root = store_folder(cache_dir, data_path)
+    folder = _current(root)
+    meta = _read_meta(folder) if folder is not None else None
+    known = _known_inputs(meta) if meta is not None else None
+    if inputs is None:
+        inputs = current_inputs(project, data_path, known)
+    if meta is None or known is None or known.key != inputs.key:
+        return None, inputs
+    fd = _lock_shared(folder)
+    if fd is None:
+        return None, inputs
+    try:
+        if _db_stamps(folder / "db") != meta.get("db"):
+            raise OSError("the store's files are not those it was made with")
+        import pyoxigraph as ox
+
+        store = ox.Store.read_only(str(folder / "db"))
+    except (OSError, ValueError, RuntimeError):
+        os.close(fd)
+        return None, inputs
+    return OpenStore(store, folder, meta, _Slugs(folder / _SLUGS), fd), inputs
+
+
+# ---------------------------------------------------------------------------------- writing
+class StoreWriter:
+    """Makes a new store in a temporary folder; :meth:`commit` makes it the current one in one step."""
+
+    def __init__(self, cache_dir: Path, data_path: Path) -> None:
+        import pyoxigraph as ox
+
+        self.root = store_folder(cache_dir, data_path)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.name = f"{os.getpid()}-{os.urandom(4).hex()}"
+        self.tmp = self.root / f".tmp-{self.name}"
+        self.tmp.mkdir()
+        self.store = ox.Store(str(self.tmp / "db"))
+        self.triples = 0
+
+    def load_ntriples(self, *, path: Path | None = None, data: bytes | None = None) -> None:
+        """Add N-Triples (a file, or bytes) to the default graph."""
+        import pyoxigraph as ox
+
+        if path is not None:
+            self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+        elif data:
+            self.store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+
+    def add_triples(self, triples) -> None:
+        """Add pyoxigraph Triples to the default graph."""
+        import pyoxigraph as ox
+
+        self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+
+    def commit(self, inputs: Inputs, *, prefixes: Mapping[str, str], context: dict, slugs: Mapping[str, str],
+               triples: int) -> Path:
+        """Close the store, describe it, and make it the current one (old ones no reader uses are removed)."""
+        self.store.flush()
+        self.store = None  # closes the database (pyoxigraph closes it when the Store is dropped)
+        (self.tmp / _SLUGS).write_text(json.dumps(dict(slugs), ensure_ascii=False), encoding="utf-8")
+        (self.tmp / "lock").write_bytes(b"")
+        meta = {"format": _FORMAT, "key": inputs.key, "salt": inputs.salt, "taken_ns": inputs.taken_ns,
+                "files": inputs.files, "prefixes": dict(prefixes), "context": context, "triples": triples,
+                "db": _db_stamps(self.tmp / "db")}
+        (self.tmp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        folder = self.root / f"store-{self.name}"
+        os.rename(self.tmp, folder)
+        self.tmp = None
+        pointer = self.root / f".current.tmp-{self.name}"
+        pointer.write_text(folder.name + "\n", encoding="utf-8")
+        os.replace(pointer, self.root / "current")
+        _remove_unused(self.root, folder.name)
+        return folder
+
+    def discard(self) -> None:
+        """Remove the store being made (a failed build leaves the current one as it was)."""
+        import shutil
+
+        self.store = None
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+
+def _remove_unused(root: Path, current: str) -> None:
+    """Remove stores other than ``current`` that no reader holds, and what dead writers left."""
+    import fcntl
+    import re
+    import shutil
+
+    from .output import _pid_alive
+
+    for entry in os.scandir(root):
+        if entry.name.startswith("store-") and entry.name != current:
+            try:
+                fd = os.open(os.path.join(entry.path, "lock"), os.O_RDONLY)
+            except OSError:
+                shutil.rmtree(entry.path, ignore_errors=True)  # never complete: no reader can hold it
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue  # a reader has it open: the next writer removes it
+            try:
+                os.unlink(os.path.join(entry.path, _META))  # readers that come later see it gone
+                shutil.rmtree(entry.path, ignore_errors=True)
+            finally:
+                os.close(fd)
+        elif match := re.fullmatch(r"\.(?:tmp|current\.tmp)-(\d+)-[0-9a-f]+", entry.name):
+            pid = int(match.group(1))
+            if pid != os.getpid() and not _pid_alive(pid):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    try:
+                        os.unlink(entry.path)
+                    except OSError:
+                        pass
+
+
+def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None = None,
+               progress: Progress | None = None) -> Path | None:
+    """Make the store of a build (its data: ``nt_path`` or its lines, and its ontology) and make it
+    current; None if it could not be written (the cache is a convenience: never an error)."""
+    writer = None
+    try:
+        writer = StoreWriter(cache_dir, build.data_path)
+        if progress is not None:
+            progress("loading the query store", None, build.triple_count)
+        if nt_path is not None:
+            writer.load_ntriples(path=nt_path)
+        else:
+            from .ntriples import lines_bytes
+
+            writer.load_ntriples(data=lines_bytes(build.lines))
+        writer.add_triples(build.ontology_triples)
+        return writer.commit(inputs, prefixes=build.prefixes, context=build.context, slugs=build.slugs,
+                             triples=build.triple_count)
+    except (OSError, ValueError, RuntimeError):
+        if writer is not None:
+            writer.discard()
+        return None
+
+
+def ensure_store(project, data_path: Path, cache_dir: Path, *, notify: Callable[[str], None] | None = None,
+                 progress: Progress | None = None) -> OpenStore:
+    """The query store of ``data_path``: the current one, opened read-only, if it matches the
+    inputs; else made again from the records (``notify`` hears why) and kept for the next
+    run. If it cannot be kept on disk, the store made in memory."""
+    opened, inputs = open_store(project, data_path, cache_dir)
+    if opened is not None:
+        return opened
+    from .pipeline import compile_project
+
+    if notify is not None:
+        if _current(store_folder(cache_dir, data_path)) is None:
+            notify(f"no query store of {project.name} yet: making it from the records (ldpub build leaves one)")
+        else:
+            notify(f"the query store of {project.name} is not that of the current records, ontology and settings "
+                   "(or is damaged): making it again (ldpub build keeps it current)")
+    build = compile_project(project, data_path, validate=False, progress=progress)
+    if save_build(build, inputs, cache_dir, progress=progress) is not None:
+        again, _ = open_store(project, data_path, cache_dir, inputs)
+        if again is not None:
+            again.rebuilt = True
+            return again
+    return in_memory(build)
+
+
+def in_memory(build) -> OpenStore:
+    """The build's data and ontology in an in-memory store (when none can be kept on disk)."""
+    import pyoxigraph as ox
+
+    from .graphstore import store_from_lines
+
+    store = store_from_lines(build.lines)  # in their (sorted) order, then the ontology
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in build.ontology_triples)
+    meta = {"prefixes": build.prefixes, "context": build.context, "triples": build.triple_count}
+    return OpenStore(store, None, meta, build.slugs, rebuilt=True)
