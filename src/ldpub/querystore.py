@@ -7,9 +7,10 @@ on disk) only when it was not. It is a cache: deleting it changes no answer.
 Its **key** is the content of what the data depends on: :func:`ldpub.snapshot.data_salt` (ldpub's
 code, the ontology, the settings that map records) and the digest of each records file
 (:func:`ldpub.records.content_digest`). Checking it is cheap: a records file whose size,
-modification time and inode are those recorded is taken to have the digest recorded, unless it
-was modified shortly before the store's inputs were read (a "racy" stamp, as git's index has:
-its bytes are read and digested again).
+modification and change times and inode are those recorded is taken to have the digest
+recorded, unless it was modified shortly before the store's inputs were read (a "racy" stamp,
+as in git's index: its bytes are read and digested again). Any write to a file changes its
+change time (``st_ctime``, which no program can set back), so an edit is never missed.
 
 Where: beside the build's snapshot (:func:`ldpub.snapshot.history_dir`, in the user's cache
 folder, never in the project)::
@@ -62,7 +63,7 @@ class Inputs:
 
     key: str
     salt: str
-    files: dict[str, list]  # display -> [size, mtime_ns, inode, digest]
+    files: dict[str, list]  # display -> [size, mtime_ns, ctime_ns, inode, digest]
     taken_ns: int  # when the stamps were taken (wall clock, ns)
 
 
@@ -90,15 +91,15 @@ def current_inputs(project, data_path: Path, known: Inputs | None = None) -> Inp
     limit = (known.taken_ns - RACY_NS) if known is not None else 0
     for path, display in data_files(data_path, project.root):
         stat = os.stat(path)
-        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
         before = old.get(display)
-        if before is not None and before[:3] == stamp and stat.st_mtime_ns < limit:
+        if before is not None and before[:4] == stamp and max(stat.st_mtime_ns, stat.st_ctime_ns) < limit:
             files[display] = before
         else:
             files[display] = stamp + [content_digest(Path(path).read_bytes())]
     key = hashlib.sha256(salt.encode())
     for display, entry in files.items():
-        key.update(f"\0{display}\0{entry[3]}".encode())
+        key.update(f"\0{display}\0{entry[4]}".encode())
     return Inputs(key.hexdigest(), salt, files, taken)
 
 
