@@ -278,3 +278,33 @@ def test_the_store_holds_exactly_the_data_and_ontology(stores):
         assert sorted(map(str, persistent.execute(every).rows)) == sorted(map(str, memory.execute(every).rows))
         assert persistent.terms.prefixes == memory.terms.prefixes
         assert dict(persistent.terms.slugs) == dict(memory.terms.slugs)
+
+
+# ------------------------------------------------------------------------------ incremental builds
+def _every_triple(target) -> list[str]:
+    return sorted(map(str, target.execute("SELECT ?s ?p ?o WHERE { ?s ?p ?o }").rows))
+
+
+def test_an_incremental_build_changes_a_copy_of_the_store_to_what_a_clean_one_holds(project_copy, cache, run_cli,
+                                                                                     tmp_path, monkeypatch):
+    from ldpub import query, querystore
+    from ldpub.config import load_project
+    from ldpub.pipeline import compile_project
+    from ldpub.query import EmbeddedTarget, Terms
+
+    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    old = _current(project_copy)
+    tables = {p.stat().st_ino for p in (old / "db").glob("*.sst")}
+    path = next(p for p in sorted((project_copy / "data").rglob("*.yaml")) if "label: Mullah Omar" in p.read_text())
+    path.write_text(path.read_text().replace("label: Mullah Omar", "label: Mullah Omar (edited)")
+                    + "\n- id: added-by-the-test\n  type: Person\n  label: Added by the test\n")
+    code, out, err = run_cli("--project", project_copy, "build", "--out", tmp_path / "out")
+    assert code == 0, err
+    new = _current(project_copy)
+    assert new != old
+    assert tables & {p.stat().st_ino for p in (new / "db").glob("*.sst")}, "the old tables are shared, not loaded again"
+    persistent = query.connect(project_copy, notify=pytest.fail)
+    fresh = querystore.in_memory(compile_project(load_project(project_copy), validate=False))
+    memory = EmbeddedTarget(fresh.store, Terms())
+    assert _every_triple(persistent) == _every_triple(memory)
+    assert "added-by-the-test" in dict(persistent.terms.slugs)

@@ -255,7 +255,10 @@ def open_store(project, data_path: Path, cache_dir: Path, inputs: Inputs | None 
 class StoreWriter:
     """Makes a new store in a temporary folder; :meth:`commit` makes it the current one in one step."""
 
-    def __init__(self, cache_dir: Path, data_path: Path) -> None:
+    def __init__(self, cache_dir: Path, data_path: Path, start_from: Path | None = None) -> None:
+        """A new, empty store; or, with ``start_from`` (a store's ``db`` folder, which the caller
+        holds a lock on), a copy of that one to change: its table files, which RocksDB never
+        changes, are hard links (copies across file systems), the rest is copied."""
         import pyoxigraph as ox
 
         self.root = store_folder(cache_dir, data_path)
@@ -263,8 +266,14 @@ class StoreWriter:
         self.name = f"{os.getpid()}-{os.urandom(4).hex()}"
         self.tmp = self.root / f".tmp-{self.name}"
         self.tmp.mkdir()
-        self.store = ox.Store(str(self.tmp / "db"))
-        self.triples = 0
+        self.store = None
+        try:
+            if start_from is not None:
+                _copy_db(start_from, self.tmp / "db")
+            self.store = ox.Store(str(self.tmp / "db"))
+        except BaseException:
+            self.discard()
+            raise
 
     def load_ntriples(self, *, path: Path | None = None, data: bytes | None = None) -> None:
         """Add N-Triples (a file, or bytes) to the default graph."""
@@ -275,6 +284,19 @@ class StoreWriter:
         elif data:
             self.store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
 
+    def apply(self, removed: list[str], added: list[str], ontology) -> None:
+        """Remove the N-Triples lines ``removed``, then add ``added`` and the ontology's triples
+        again (a line removed may also be a triple of the ontology, which stays)."""
+        import pyoxigraph as ox
+
+        from .ntriples import lines_bytes
+
+        for triple in ox.parse(lines_bytes(removed), format=ox.RdfFormat.N_TRIPLES):
+            self.store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object)
+                          for t in ox.parse(lines_bytes(added), format=ox.RdfFormat.N_TRIPLES))
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology)
+
     def add_triples(self, triples) -> None:
         """Add pyoxigraph Triples to the default graph."""
         import pyoxigraph as ox
@@ -282,15 +304,16 @@ class StoreWriter:
         self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
 
     def commit(self, inputs: Inputs, *, prefixes: Mapping[str, str], context: dict, slugs: Mapping[str, str],
-               triples: int) -> Path:
-        """Close the store, describe it, and make it the current one (old ones no reader uses are removed)."""
+               triples: int, source: list | None = None) -> Path:
+        """Close the store, describe it, and make it the current one (old ones no reader uses are
+        removed). ``source``: (size, mtime_ns) of the dataset.nt it holds, if it was loaded from one."""
         self.store.flush()
         self.store = None  # closes the database (pyoxigraph closes it when the Store is dropped)
         (self.tmp / _SLUGS).write_text(json.dumps(dict(slugs), ensure_ascii=False), encoding="utf-8")
         (self.tmp / "lock").write_bytes(b"")
         meta = {"format": _FORMAT, "key": inputs.key, "salt": inputs.salt, "taken_ns": inputs.taken_ns,
                 "files": inputs.files, "prefixes": dict(prefixes), "context": context, "triples": triples,
-                "db": _db_stamps(self.tmp / "db")}
+                "source": source, "db": _db_stamps(self.tmp / "db")}
         (self.tmp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         folder = self.root / f"store-{self.name}"
         os.rename(self.tmp, folder)
@@ -348,28 +371,83 @@ def _remove_unused(root: Path, current: str) -> None:
                         pass
 
 
+def _copy_db(source: Path, target: Path) -> None:
+    import shutil
+
+    target.mkdir()
+    for entry in os.scandir(source):
+        if entry.name == "LOCK" or entry.name.startswith("LOG"):
+            continue
+        if entry.name.endswith(".sst"):
+            try:
+                os.link(entry.path, target / entry.name)
+                continue
+            except OSError:
+                pass
+        shutil.copyfile(entry.path, target / entry.name)
+
+
 def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None = None,
                progress: Progress | None = None) -> Path | None:
     """Make the store of a build (its data: ``nt_path`` or its lines, and its ontology) and make it
-    current; None if it could not be written (the cache is a convenience: never an error)."""
+    current; None if it could not be written (the cache is a convenience: never an error).
+
+    An incremental build (``build.data_changes``) whose last build left the current store
+    changes a copy of that store (:meth:`StoreWriter.apply`) instead of loading everything."""
     writer = None
+    lock = None
     try:
-        writer = StoreWriter(cache_dir, build.data_path)
         if progress is not None:
             progress("loading the query store", None, build.triple_count)
-        if nt_path is not None:
-            writer.load_ntriples(path=nt_path)
+        previous = _previous_for(build, inputs, cache_dir)
+        if previous is not None:
+            folder, lock = previous
+            writer = StoreWriter(cache_dir, build.data_path, start_from=folder / "db")
+            os.close(lock)
+            lock = None
+            removed, added, _ = build.data_changes
+            writer.apply(removed, added, build.ontology_triples)
         else:
-            from .ntriples import lines_bytes
+            writer = StoreWriter(cache_dir, build.data_path)
+            if nt_path is not None:
+                writer.load_ntriples(path=nt_path)
+            else:
+                from .ntriples import lines_bytes
 
-            writer.load_ntriples(data=lines_bytes(build.lines))
-        writer.add_triples(build.ontology_triples)
+                writer.load_ntriples(data=lines_bytes(build.lines))
+            writer.add_triples(build.ontology_triples)
+        source = None
+        if nt_path is not None:
+            stat = os.stat(nt_path)
+            source = [stat.st_size, stat.st_mtime_ns]
         return writer.commit(inputs, prefixes=build.prefixes, context=build.context, slugs=build.slugs,
-                             triples=build.triple_count)
-    except (OSError, ValueError, RuntimeError):
+                             triples=build.triple_count, source=source)
+    except (OSError, ValueError, RuntimeError, SyntaxError):
         if writer is not None:
             writer.discard()
         return None
+    finally:
+        if lock is not None:
+            os.close(lock)
+
+
+def _previous_for(build, inputs: Inputs, cache_dir: Path) -> tuple[Path, int] | None:
+    """The current store and a shared lock on it, if it holds the data an incremental build
+    started from (the last build's dataset.nt, the same ontology and settings)."""
+    changes = getattr(build, "data_changes", None)
+    if not changes:
+        return None
+    folder = _current(store_folder(cache_dir, build.data_path))
+    meta = _read_meta(folder) if folder is not None else None
+    if meta is None or meta.get("salt") != inputs.salt or meta.get("source") != list(changes[2]):
+        return None
+    fd = _lock_shared(folder)
+    if fd is None:
+        return None
+    if _db_stamps(folder / "db") != meta.get("db"):
+        os.close(fd)
+        return None
+    return folder, fd
 
 
 def ensure_store(project, data_path: Path, cache_dir: Path, *, notify: Callable[[str], None] | None = None,
