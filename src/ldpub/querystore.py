@@ -416,6 +416,7 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
 
                 writer.load_ntriples(data=lines_bytes(build.lines))
             writer.add_triples(build.ontology_triples)
+            writer.store.optimize()  # one compaction: queries then read about half as much (docs/performance.md)
         source = None
         if nt_path is not None:
             stat = os.stat(nt_path)
