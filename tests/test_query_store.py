@@ -197,10 +197,11 @@ def test_a_store_that_cannot_be_written_leaves_the_previous_one(project_copy, ca
     build_project(project, out_dir=tmp_path / "out")
     left = _current(project_copy)
 
-    def fail(self, triples):
+    def fail(self, *args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(querystore.StoreWriter, "add_triples", fail)
+    monkeypatch.setattr(querystore.StoreWriter, "add_triples", fail)  # a clean build
+    monkeypatch.setattr(querystore.StoreWriter, "apply", fail)  # an incremental one
     path = next(p for p in sorted((project_copy / "data").rglob("*.yaml")) if "label: Mullah Omar" in p.read_text())
     path.write_text(path.read_text().replace("label: Mullah Omar", "label: Mullah Omar (edited)"))
     build, written = build_project(project, out_dir=tmp_path / "out")

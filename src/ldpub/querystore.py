@@ -20,7 +20,7 @@ folder, never in the project)::
         store-PID-HEX/       a store, complete before ``current`` names it
             db/              the pyoxigraph (RocksDB) store: data and ontology in the default graph
             meta.json        the key, the records files' stamps, the terms queries need, db/'s file stamps
-            slugs.json       the records' slugs (read only when a query parameter names a record)
+            slugs, slug-aliases.json   the records' slugs (read only when a parameter names a record)
             lock             readers hold a shared lock on it while the store is open
         .tmp-PID-HEX/        a store being made (renamed to store-PID-HEX when complete)
 
@@ -46,7 +46,8 @@ __all__ = ["Inputs", "OpenStore", "StoreWriter", "store_folder", "current_inputs
 _FORMAT = 1  # bumped when the layout of a store changes
 RACY_NS = 2_000_000_000  # a file modified this close to when its stamp was taken is digested again
 _META = "meta.json"
-_SLUGS = "slugs.json"
+_SLUGS = "slugs"
+_ALIASES = "slug-aliases.json"
 
 Progress = Callable[..., None]
 
@@ -105,28 +106,42 @@ def current_inputs(project, data_path: Path, known: Inputs | None = None) -> Inp
 
 # ---------------------------------------------------------------------------------- reading
 class _Slugs(Mapping):
-    """The records' slugs (slug -> IRI), read from the store's ``slugs.json`` on first use."""
+    """The records' slugs (slug -> IRI), read from the store on first use: ``slugs`` holds, one a
+    line, those whose IRI is the base IRI and the slug (all but a few), ``slug-aliases.json`` the others."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._data: dict[str, str] | None = None
+    def __init__(self, folder: Path, base_iri: str) -> None:
+        self.folder = folder
+        self.base_iri = base_iri
+        self._plain: frozenset[str] | None = None
+        self._aliases: dict[str, str] = {}
 
-    def _load(self) -> dict[str, str]:
-        if self._data is None:
-            self._data = json.loads(self.path.read_text(encoding="utf-8"))
-        return self._data
+    def _load(self) -> frozenset[str]:
+        if self._plain is None:
+            text = (self.folder / _SLUGS).read_text(encoding="utf-8")
+            self._aliases = json.loads((self.folder / _ALIASES).read_text(encoding="utf-8"))
+            self._plain = frozenset(text.split("\n")) - {""}
+        return self._plain
 
     def __getitem__(self, slug: str) -> str:
-        return self._load()[slug]
+        if slug in self._load():
+            return self.base_iri + slug
+        return self._aliases[slug]
 
     def __contains__(self, slug: object) -> bool:
-        return slug in self._load()
+        return slug in self._load() or slug in self._aliases
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._load())
+        return iter([*sorted(self._load()), *self._aliases])
 
     def __len__(self) -> int:
-        return len(self._load())
+        return len(self._load()) + len(self._aliases)
+
+
+def _write_slugs(folder: Path, slugs: Mapping[str, str], base_iri: str) -> None:
+    plain = sorted(slug for slug, iri in slugs.items() if iri == base_iri + slug and "\n" not in slug)
+    aliases = {slug: iri for slug, iri in slugs.items() if iri != base_iri + slug or "\n" in slug}
+    (folder / _SLUGS).write_text("\n".join(plain), encoding="utf-8")
+    (folder / _ALIASES).write_text(json.dumps(aliases, ensure_ascii=False), encoding="utf-8")
 
 
 @dataclass
@@ -248,7 +263,7 @@ def open_store(project, data_path: Path, cache_dir: Path, inputs: Inputs | None 
     except (OSError, ValueError, RuntimeError):
         os.close(fd)
         return None, inputs
-    return OpenStore(store, folder, meta, _Slugs(folder / _SLUGS), fd), inputs
+    return OpenStore(store, folder, meta, _Slugs(folder, meta.get("base_iri", "")), fd), inputs
 
 
 # ---------------------------------------------------------------------------------- writing
@@ -303,16 +318,16 @@ class StoreWriter:
 
         self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
 
-    def commit(self, inputs: Inputs, *, prefixes: Mapping[str, str], context: dict, slugs: Mapping[str, str],
-               triples: int, source: list | None = None) -> Path:
+    def commit(self, inputs: Inputs, *, base_iri: str, prefixes: Mapping[str, str], context: dict,
+               slugs: Mapping[str, str], triples: int, source: list | None = None) -> Path:
         """Close the store, describe it, and make it the current one (old ones no reader uses are
         removed). ``source``: (size, mtime_ns) of the dataset.nt it holds, if it was loaded from one."""
         self.store.flush()
         self.store = None  # closes the database (pyoxigraph closes it when the Store is dropped)
-        (self.tmp / _SLUGS).write_text(json.dumps(dict(slugs), ensure_ascii=False), encoding="utf-8")
+        _write_slugs(self.tmp, slugs, base_iri)
         (self.tmp / "lock").write_bytes(b"")
         meta = {"format": _FORMAT, "key": inputs.key, "salt": inputs.salt, "taken_ns": inputs.taken_ns,
-                "files": inputs.files, "prefixes": dict(prefixes), "context": context, "triples": triples,
+                "files": inputs.files, "base_iri": base_iri, "prefixes": dict(prefixes), "context": context, "triples": triples,
                 "source": source, "db": _db_stamps(self.tmp / "db")}
         (self.tmp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         folder = self.root / f"store-{self.name}"
@@ -421,7 +436,8 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
         if nt_path is not None:
             stat = os.stat(nt_path)
             source = [stat.st_size, stat.st_mtime_ns]
-        return writer.commit(inputs, prefixes=build.prefixes, context=build.context, slugs=build.slugs,
+        return writer.commit(inputs, base_iri=build.project.base_iri, prefixes=build.prefixes, context=build.context,
+                             slugs=build.slugs,
                              triples=build.triple_count, source=source)
     except (OSError, ValueError, RuntimeError, SyntaxError):
         if writer is not None:
