@@ -14,10 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from _answers import cases, compare
-from conftest import ROOT
-
-EXAMPLE = ROOT / "examples" / "python-governance"
+from _answers import EXAMPLE, ROOT, cases, compare
 ARTICLE_CLASS = "https://w3id.org/ldpub/ontology/armed-groups#Pledge"
 LABEL = '"pledge of allegiance"@en'
 
