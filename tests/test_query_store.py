@@ -306,3 +306,46 @@ def test_an_incremental_build_changes_a_copy_of_the_store_to_what_a_clean_one_ho
     memory = EmbeddedTarget(fresh.store, Terms())
     assert _every_triple(persistent) == _every_triple(memory)
     assert "added-by-the-test" in dict(persistent.terms.slugs)
+
+
+# ------------------------------------------------------------------------------ under a memory limit
+_PEAK = """
+import sys
+from ldpub.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(open("/proc/self/status").read().split("VmPeak:")[1].split()[0])
+"""
+
+
+def test_under_a_memory_limit_too_small_for_a_store_build_and_query_answer_without_one(project_copy, cache, tmp_path):
+    """pyoxigraph's on-disk store takes ~0.5 GB of address space to make (its bulk loader aborts
+    the process when an allocation is refused): under a ``ulimit -v`` that leaves less, no store
+    is made or opened, and the build and the query work as without one."""
+    import resource
+    import subprocess
+    import sys
+
+    if not Path("/proc/self/status").exists():
+        pytest.skip("needs /proc to measure the address space")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    base = subprocess.run([sys.executable, "-c", _PEAK, "--project", str(project_copy), "build", "--out",
+                           str(tmp_path / "base"), "-q"], capture_output=True, text=True,
+                          env={**env, "LDPUB_QUERY_STORE": "0"})
+    assert base.returncode == 0, base.stderr
+    cap = (int(base.stdout.split()[-1]) + 300 * 1024) * 1024
+
+    def capped(*args):
+        return subprocess.run([sys.executable, "-m", "ldpub", "--project", str(project_copy), *args],
+                              capture_output=True, text=True, env=env, timeout=300,
+                              preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap)))
+
+    built = capped("build", "--out", str(tmp_path / "out"), "-q")
+    assert built.returncode == 0, built.stderr
+    assert built.stderr == ""
+    assert _current(project_copy) is None
+    asked = capped("query", "leaders", "--format", "csv")
+    assert asked.returncode == 0, asked.stderr
+    assert "Mullah Omar" in asked.stdout and asked.stderr == ""

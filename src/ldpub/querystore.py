@@ -41,10 +41,15 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 __all__ = ["Inputs", "OpenStore", "StoreWriter", "store_folder", "current_inputs", "open_store", "ensure_store",
-           "save_build", "in_memory", "enabled", "RACY_NS"]
+           "save_build", "in_memory", "enabled", "room_for", "RACY_NS"]
 
 _FORMAT = 1  # bumped when the layout of a store changes
 RACY_NS = 2_000_000_000  # a file modified this close to when its stamp was taken is digested again
+# address space pyoxigraph's RocksDB takes beyond the process's (measured: ~0.3 GB to open a
+# store, ~0.5 GB to make one, its bulk loader allocating 200 MB at once, which aborts the
+# process when refused): under a smaller ``ulimit -v`` no store is made or opened
+OPEN_BYTES = 512 * 2**20
+MAKE_BYTES = 1024 * 2**20
 _META = "meta.json"
 _SLUGS = "slugs"
 _ALIASES = "slug-aliases.json"
@@ -66,6 +71,14 @@ class Inputs:
     salt: str
     files: dict[str, list]  # display -> [size, mtime_ns, ctime_ns, inode, digest]
     taken_ns: int  # when the stamps were taken (wall clock, ns)
+
+
+def room_for(needed: int) -> bool:
+    """Whether the process's memory limit (``ulimit -v``), if any, leaves ``needed`` bytes of address space."""
+    from .limits import _address_space, _memory_cap
+
+    cap = _memory_cap()
+    return cap is None or cap - _address_space() >= needed
 
 
 def store_folder(cache_dir: Path, data_path: Path) -> Path:
@@ -409,6 +422,8 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
 
     An incremental build (``build.data_changes``) whose last build left the current store
     changes a copy of that store (:meth:`StoreWriter.apply`) instead of loading everything."""
+    if not room_for(MAKE_BYTES):
+        return None
     writer = None
     lock = None
     try:
@@ -471,12 +486,19 @@ def ensure_store(project, data_path: Path, cache_dir: Path, *, notify: Callable[
                  progress: Progress | None = None) -> OpenStore:
     """The query store of ``data_path``: the current one, opened read-only, if it matches the
     inputs; else made again from the records (``notify`` hears why) and kept for the next
-    run. If it cannot be kept on disk, the store made in memory."""
+    run. If it cannot be kept on disk (or a memory limit leaves no room for one), the store made
+    in memory."""
+    if not room_for(OPEN_BYTES):
+        from .pipeline import compile_project
+
+        return in_memory(compile_project(project, data_path, validate=False, progress=progress))
     opened, inputs = open_store(project, data_path, cache_dir)
     if opened is not None:
         return opened
     from .pipeline import compile_project
 
+    if not room_for(MAKE_BYTES):
+        return in_memory(compile_project(project, data_path, validate=False, progress=progress))
     if notify is not None:
         if _current(store_folder(cache_dir, data_path)) is None:
             notify(f"no query store of {project.name} yet: making it from the records (ldpub build leaves one)")
