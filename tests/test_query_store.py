@@ -349,3 +349,23 @@ def test_under_a_memory_limit_too_small_for_a_store_build_and_query_answer_witho
     asked = capped("query", "leaders", "--format", "csv")
     assert asked.returncode == 0, asked.stderr
     assert "Mullah Omar" in asked.stdout and asked.stderr == ""
+
+
+@pytest.mark.parametrize("part_bytes", [4096, 50_000])
+def test_a_store_loaded_in_parts_holds_what_one_load_holds(project_copy, cache, tmp_path, monkeypatch, part_bytes):
+    """The bulk loader is given the N-Triples a part at a time (its memory grows with a part):
+    the store holds the same triples as the data loaded at once."""
+    from ldpub import query, querystore
+    from ldpub.config import load_project
+    from ldpub.pipeline import build_project, compile_project
+    from ldpub.query import EmbeddedTarget, Terms
+
+    monkeypatch.setattr(querystore, "CHUNK_BYTES", part_bytes)
+    project = load_project(project_copy)
+    build_project(project, out_dir=tmp_path / "out")
+    persistent = query.connect(project_copy, notify=pytest.fail)
+    fresh = querystore.in_memory(compile_project(project, validate=False))
+    assert _every_triple(persistent) == _every_triple(EmbeddedTarget(fresh.store, Terms()))
+    shutil.rmtree(cache)  # made again at query time, from the lines in parts
+    again = query.connect(project_copy)
+    assert again.opened.rebuilt and _every_triple(again) == _every_triple(persistent)
