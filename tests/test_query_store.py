@@ -369,3 +369,20 @@ def test_a_store_loaded_in_parts_holds_what_one_load_holds(project_copy, cache, 
     shutil.rmtree(cache)  # made again at query time, from the lines in parts
     again = query.connect(project_copy)
     assert again.opened.rebuilt and _every_triple(again) == _every_triple(persistent)
+
+
+def test_the_store_is_changed_after_a_clean_build_elsewhere_too(project_copy, cache, run_cli, tmp_path, monkeypatch):
+    """What tells the store holds the data the incremental build starts from is the records
+    files' digests, not which build wrote it: a clean build into another folder in between
+    (which leaves a store of the same data) does not make the next edit load everything."""
+    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    monkeypatch.setenv("LDPUB_INCREMENTAL", "0")
+    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "elsewhere", "-q")[0] == 0
+    monkeypatch.delenv("LDPUB_INCREMENTAL")
+    tables = {p.stat().st_ino for p in (_current(project_copy) / "db").glob("*.sst")}
+    path = next(p for p in sorted((project_copy / "data").rglob("*.yaml")) if "label: Mullah Omar" in p.read_text())
+    path.write_text(path.read_text().replace("label: Mullah Omar", "label: Mullah Omar (edited)"))
+    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    assert tables & {p.stat().st_ino for p in (_current(project_copy) / "db").glob("*.sst")}
+    out, err = _query(run_cli, project_copy, "--sparql", 'SELECT ?l WHERE { ?s skos:prefLabel ?l FILTER (STRSTARTS(?l, "Mullah")) }')
+    assert "Mullah Omar (edited)" in out and "query store" not in err

@@ -48,8 +48,8 @@ class Build:
     _triple_count: int = field(default=0, repr=False)
     #: an incremental build (ldpub.incremental): (records files mapped again, records files); None: a clean build
     rebuilt: tuple[int, int] | None = None
-    #: an incremental build: (N-Triples lines gone, lines added, (size, mtime_ns) of the last build's
-    #: dataset.nt), so that the query store is updated rather than loaded again (ldpub.querystore)
+    #: an incremental build: (N-Triples lines gone, lines added, the digest of each records file of the
+    #: last build), so that the query store is changed rather than loaded again (ldpub.querystore)
     data_changes: tuple | None = field(default=None, repr=False)
 
     @property

@@ -358,16 +358,15 @@ class StoreWriter:
         self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
 
     def commit(self, inputs: Inputs, *, base_iri: str, prefixes: Mapping[str, str], context: dict,
-               slugs: Mapping[str, str], triples: int, source: list | None = None) -> Path:
-        """Close the store, describe it, and make it the current one (old ones no reader uses are
-        removed). ``source``: (size, mtime_ns) of the dataset.nt it holds, if it was loaded from one."""
+               slugs: Mapping[str, str], triples: int) -> Path:
+        """Close the store, describe it, and make it the current one (old ones no reader uses are removed)."""
         self.store.flush()
         self.store = None  # closes the database (pyoxigraph closes it when the Store is dropped)
         _write_slugs(self.tmp, slugs, base_iri)
         (self.tmp / "lock").write_bytes(b"")
         meta = {"format": _FORMAT, "key": inputs.key, "salt": inputs.salt, "taken_ns": inputs.taken_ns,
                 "files": inputs.files, "base_iri": base_iri, "prefixes": dict(prefixes), "context": context, "triples": triples,
-                "source": source, "db": _db_stamps(self.tmp / "db")}
+                "db": _db_stamps(self.tmp / "db")}
         (self.tmp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         folder = self.root / f"store-{self.name}"
         os.rename(self.tmp, folder)
@@ -471,13 +470,9 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
                 writer.load_ntriples(lines=build.lines)
             writer.add_triples(build.ontology_triples)
             writer.store.optimize()  # one compaction: queries then read about half as much (docs/performance.md)
-        source = None
-        if nt_path is not None:
-            stat = os.stat(nt_path)
-            source = [stat.st_size, stat.st_mtime_ns]
         return writer.commit(inputs, base_iri=build.project.base_iri, prefixes=build.prefixes, context=build.context,
                              slugs=build.slugs,
-                             triples=build.triple_count, source=source)
+                             triples=build.triple_count)
     except (OSError, ValueError, RuntimeError, SyntaxError):
         if writer is not None:
             writer.discard()
@@ -489,7 +484,8 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
 
 def _previous_for(build, inputs: Inputs, cache_dir: Path) -> tuple[Path, int] | None:
     """The current store and a shared lock on it, if it holds the data an incremental build
-    started from (the last build's dataset.nt, the same ontology and settings)."""
+    started from: made from the records files the last build read (their digests), with the
+    same ldpub, ontology and settings (the same salt: an incremental build needs it too)."""
     changes = getattr(build, "data_changes", None)
     if not changes:
         return None
@@ -499,7 +495,13 @@ def _previous_for(build, inputs: Inputs, cache_dir: Path) -> tuple[Path, int] | 
         return None  # blank nodes read again are new ones: load everything
     folder = _current(store_folder(cache_dir, build.data_path))
     meta = _read_meta(folder) if folder is not None else None
-    if meta is None or meta.get("salt") != inputs.salt or meta.get("source") != list(changes[2]):
+    if meta is None or meta.get("salt") != inputs.salt:
+        return None
+    try:
+        made_from = {display: entry[4] for display, entry in meta["files"].items()}
+    except (KeyError, TypeError, IndexError, AttributeError):
+        return None
+    if made_from != changes[2]:
         return None
     fd = _lock_shared(folder)
     if fd is None:
