@@ -173,8 +173,8 @@ def compile_project(project: Project, data_dir: Path | None = None, *, validate:
     """Load the ontology, shapes and records, map them to RDF and (optionally) validate.
 
     ``jobs``: processes loading and mapping records (default: :func:`ldpub.workers.default_jobs`,
-    two on a multi-core machine for large data folders, else one). ``progress``: as for
-    :func:`build_project`.
+    two on a multi-core machine for large data folders, else one). ``progress(phase, done,
+    total)`` hears how far it is (phases: reading records, mapping records, validating).
     """
     import gc
 
@@ -189,6 +189,8 @@ def compile_project(project: Project, data_dir: Path | None = None, *, validate:
         if loaded.helper is not None:
             loaded.helper.close()
         if validate:
+            if progress is not None:
+                progress("validating", None, build.triple_count)
             with memory_guard("validating the data", shown):
                 validate_build(build, engine)
         return build
