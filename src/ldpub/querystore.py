@@ -533,8 +533,8 @@ def ensure_store(project, data_path: Path, cache_dir: Path, *, notify: Callable[
         if _current(store_folder(cache_dir, data_path)) is None:
             notify(f"no query store of {project.name} yet: making it from the records (ldpub build leaves one)")
         else:
-            notify(f"the query store of {project.name} is not that of the current records, ontology and settings "
-                   "(or is damaged): making it again (ldpub build keeps it current)")
+            notify(f"the query store of {project.name} is not that of the current records, ontology, settings "
+                   "and ldpub (or is damaged): making it again (ldpub build keeps it current)")
     build = compile_project(project, data_path, validate=False, progress=progress)
     if save_build(build, inputs, cache_dir, progress=progress) is not None:
         again, _ = open_store(project, data_path, cache_dir, inputs)
