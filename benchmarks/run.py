@@ -12,6 +12,10 @@ processes (so peak memory is per size):
   graph with the real shapes, rdflib's serializers. It is slow (pySHACL runs SPARQL constraints
   once per focus node), so above ``--naive-max`` records it is not run but extrapolated
   linearly from the largest size measured, and labelled so; ``--naive-timeout`` stops a run;
+* ``ldpub query pledges --format csv`` and ``ldpub query timeline entity=...`` after the build (on
+  the query store it left, :mod:`ldpub.querystore`), after the edits (the store updated by the
+  incremental builds), and once with no store yet (made first): wall and CPU time including
+  interpreter start, as a fraction of the clean build B;
 * ``ldpub validate`` and ``ldpub publish`` on the repository's article data, wall time including
   interpreter start (median of several runs).
 
@@ -329,6 +333,7 @@ def _ldpub_build(project_dir: Path, baseline: Path | None = None) -> dict:
         project = work / "project"
         for name in ("ontology", "shapes", "data"):
             shutil.copytree(project_dir / name, project / name)
+        shutil.copytree(ROOT / "queries", project / "queries")  # today's named queries
         shutil.copy(project_dir / "ldpub.toml", project / "ldpub.toml")
         # the caches live in the user's cache folder: give the runs an empty one of their own,
         # so "cold" is cold whatever earlier runs left there
@@ -341,7 +346,12 @@ def _ldpub_build(project_dir: Path, baseline: Path | None = None) -> dict:
             run = _build_run(project, work / "baseline", {"LDPUB_CACHE_DIR": str(work / "cache-baseline")},
                              src=baseline)
             out["baseline"] = {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "tree_peak_rss_mb")}
+        out["queries"] = _queries(project, {"LDPUB_CACHE_DIR": str(cache)}, out["cold"]["wall_s"], "after the clean build")
         out["edits"] = _edits(project, work, {"LDPUB_CACHE_DIR": str(cache)}, out["cold"]["wall_s"])
+        out["queries"] += _queries(project, {"LDPUB_CACHE_DIR": str(cache)}, out["cold"]["wall_s"], "after the edits")
+        stale = _queries(project, {"LDPUB_CACHE_DIR": str(work / "cache-empty")}, out["cold"]["wall_s"],
+                         "no store yet (made first)", runs=1, only=QUERIES[:1])
+        out["queries"] += stale
         return {**out["cold"], **{k: v for k, v in out.items() if k != "cold"}}
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -380,13 +390,49 @@ def _edits(project: Path, work: Path, env: dict, cold_s: float) -> list[dict]:
     for number, (name, edit) in enumerate(EDITS):
         target.write_text(edit(target.read_text(encoding="utf-8")), encoding="utf-8")
         run = _build_run(project, work / f"edit-{number}", env)
-        clean = _build_run(project, work / f"edit-{number}-clean", {**env, "LDPUB_INCREMENTAL": "0"})
+        clean = _build_run(project, work / f"edit-{number}-clean", {**env, "LDPUB_INCREMENTAL": "0",
+                                                                     "LDPUB_QUERY_STORE": "0"})  # leaves the edited store
         same = all((work / f"edit-{number}" / f).read_bytes() == (work / f"edit-{number}-clean" / f).read_bytes()
                    for f in ("dataset.nt", "dataset.ttl", "dataset.jsonld", "context.jsonld", "ontology.ttl",
                              "shapes.ttl"))
         out.append({"edit": name, "file": target.name, "wall_s": run["wall_s"], "cpu_s": run["cpu_s"],
                     "tree_peak_rss_mb": run["tree_peak_rss_mb"], "ratio_to_cold": round(run["wall_s"] / cold_s, 3),
                     "clean_wall_s": clean["wall_s"], "byte_identical": same})
+    return out
+
+
+# the `ldpub query` commands timed against the clean build B: (what, arguments, target as a fraction of B)
+QUERIES = [("pledges --format csv", ["pledges", "--format", "csv"], 0.1),
+           ("timeline entity=PERSON --format csv", ["timeline", "entity={person}", "--format", "csv"], 0.03)]
+
+
+def _first_person(project: Path) -> str:
+    """The slug of the first person record (a timeline to ask for)."""
+    for path in sorted((project / "data").glob("person-*.yaml")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("- id: "):
+                return line[6:].strip()
+    raise SystemExit("no person record in the benchmark project")
+
+
+def _queries(project: Path, env: dict, cold_s: float, when: str, runs: int = 3, only=None) -> list[dict]:
+    """Each ``ldpub query`` of :data:`QUERIES` in a fresh process (interpreter start included), on the
+    query store the last build left (:mod:`ldpub.querystore`); median of ``runs``."""
+    person = _first_person(project)
+    out = []
+    for name, args, target in only or QUERIES:
+        cmd = [sys.executable, "-m", "ldpub", "--project", str(project), "query", *[a.format(person=person) for a in args]]
+        walls, cpus = [], []
+        for _ in range(runs):
+            run = _timed(cmd, env=env)
+            if run["code"] != 0:
+                raise SystemExit(f"ldpub query failed:\n{run['stderr'][-3000:]}")
+            walls.append(run["wall_s"])
+            cpus.append(run["cpu_s"])
+        wall = statistics.median(walls)
+        out.append({"query": name, "when": when, "runs_s": walls, "wall_s": wall, "cpu_s": statistics.median(cpus),
+                    "rows": max(run["stdout"].count("\n") - 1, 0), "ratio_to_cold": round(wall / cold_s, 4),
+                    "target_ratio": target, "made_store": "query store" in run["stderr"]})
     return out
 
 
@@ -502,6 +548,10 @@ def render(result: dict) -> str:
                          f"{e['ratio_to_cold']:.3f} B, {e['cpu_s']:.2f} s CPU, peak RSS {e['tree_peak_rss_mb']} MB; "
                          f"byte-identical to a clean build ({e['clean_wall_s']:.2f} s): "
                          f"{'yes' if e['byte_identical'] else 'NO'}")
+        for q in b.get("queries", []):
+            lines.append(f"`ldpub query {q['query']}` {q['when']}: {q['wall_s']:.2f} s wall = {q['ratio_to_cold']:.3f} B "
+                         f"(target {q['target_ratio']} B), {q['cpu_s']:.2f} s CPU, {q['rows']} rows"
+                         + (" (made the query store first)" if q["made_store"] else ""))
         nv = s.get("naive")
         if nv and nv.get("timed_out"):
             lines.append(f"naive pipeline: stopped after {nv['wall_s']:.0f} s (timeout)")
@@ -537,6 +587,14 @@ def _targets(result: dict) -> list[dict]:
                     "met": label["ratio_to_cold"] <= 0.3 and all(e["byte_identical"] for e in edits),
                     "measured": ", ".join(f"{e['edit']}: {e['ratio_to_cold']:.3f} B ({e['wall_s']:.2f} s of "
                                           f"{b['wall_s']:.2f} s)" for e in edits)})
+    for q in b.get("queries", []):
+        if q["when"] != "after the clean build":
+            continue
+        out.append({"what": f"`ldpub query {q['query']}` at {big} records after a build <= {q['target_ratio']} B "
+                            "(wall, interpreter start included)",
+                    "met": q["ratio_to_cold"] <= q["target_ratio"],
+                    "measured": f"{q['ratio_to_cold']:.3f} B ({q['wall_s']:.2f} s of {b['wall_s']:.2f} s; "
+                                f"{q['cpu_s']:.2f} s CPU of {b['cpu_s']:.2f} s)"})
     if b.get("baseline"):
         base = b["baseline"]
         out.append({"what": f"the clean build at {big} records is not slower than the baseline code",

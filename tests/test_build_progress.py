@@ -33,7 +33,8 @@ def test_a_build_on_a_terminal_shows_each_phase_with_counts(synthetic, tmp_path,
     assert code == 0, terminal
     phases = _phases(terminal)
     files = len(list((synthetic / "data").glob("*.yaml")))
-    assert phases[-1].startswith("writing: "), phases
+    assert phases[-2].startswith("writing: "), phases
+    assert phases[-1].startswith("loading the query store: "), phases  # ldpub.querystore, after the files
     assert f"reading records: {files}/{files} files" in phases, "both processes' files are counted"
     assert "mapping records: 1,500 records" in phases
     assert any(p.startswith("validating: ") and p.endswith(" triples") for p in phases)
@@ -49,7 +50,8 @@ def test_an_incremental_build_shows_its_phases_too(synthetic, tmp_path):
     assert code == 0
     phases = _phases(terminal)
     assert "mapping records: 0 records" in phases, "nothing changed: nothing mapped again"
-    assert {p.split(":")[0] for p in phases} == {"reading records", "mapping records", "writing", "validating"}
+    assert {p.split(":")[0] for p in phases} == {"reading records", "mapping records", "writing", "validating",
+                                                 "loading the query store"}
 
 
 def test_nothing_is_shown_when_standard_error_is_not_a_terminal(synthetic, tmp_path):

@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["Project", "load_project", "has_project", "CONFIG_FILE"]
+__all__ = ["Project", "load_project", "has_project", "cache_dir", "CONFIG_FILE"]
 
 CONFIG_FILE = "ldpub.toml"
 
@@ -141,3 +141,23 @@ def load_project(root: str | Path | None = None) -> Project:
         settings=settings,
         warnings=tuple(reader.warnings),
     )
+
+
+def cache_dir(project: Project) -> Path | None:
+    """The cache folder of this project (record cache, kept builds, query store), in the user's
+    cache folder; ``LDPUB_CACHE=0`` turns it off.
+
+    The cache holds pickles, so it never lives in the project folder: a cloned repository
+    must not be able to supply one. Default ``$XDG_CACHE_HOME/ldpub`` (``~/.cache/ldpub``),
+    or ``LDPUB_CACHE_DIR``; one subfolder per project path.
+    """
+    import hashlib
+    import os
+
+    if os.environ.get("LDPUB_CACHE", "1").lower() in ("0", "no", "false", "off"):
+        return None
+    base = os.environ.get("LDPUB_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "ldpub"
+    )
+    key = hashlib.sha256(str(project.root.resolve()).encode()).hexdigest()[:16]
+    return Path(base) / key

@@ -447,6 +447,9 @@ def rebuild(project, data_path: Path, staging: Path, out: Path, history: History
                   shape_triples=sorted_triples(q.triple for q in shapes_store), prefixes=prefixes, context=context,
                   _lines_file=staging / "dataset.nt", _triple_count=delta.triples,
                   rebuilt=(len(delta.hits), len(files)))
+    build.data_changes = ([line for lines in delta.old_lines.values() for line in lines],
+                          [line for block in delta.blocks for line in block.lines],
+                          {display: entry.digest for display, entry in snapshot.manifest.files.items()})
     progress("validating", None, delta.triples)
     try:
         units = _revalidate(build, delta, history, staging)

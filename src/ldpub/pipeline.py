@@ -48,6 +48,9 @@ class Build:
     _triple_count: int = field(default=0, repr=False)
     #: an incremental build (ldpub.incremental): (records files mapped again, records files); None: a clean build
     rebuilt: tuple[int, int] | None = None
+    #: an incremental build: (N-Triples lines gone, lines added, the digest of each records file of the
+    #: last build), so that the query store is changed rather than loaded again (ldpub.querystore)
+    data_changes: tuple | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -251,22 +254,10 @@ def _compile(project: Project, data_dir: Path | None, jobs: int | None, prewrite
 
 
 def _cache_dir(project: Project) -> Path | None:
-    """The record cache of this project, in the user's cache folder; ``LDPUB_CACHE=0`` turns it off.
+    """The record cache of this project, in the user's cache folder (:func:`ldpub.config.cache_dir`)."""
+    from .config import cache_dir
 
-    The cache holds pickles, so it never lives in the project folder: a cloned repository
-    must not be able to supply one. Default ``$XDG_CACHE_HOME/ldpub`` (``~/.cache/ldpub``),
-    or ``LDPUB_CACHE_DIR``; one subfolder per project path.
-    """
-    import hashlib
-    import os
-
-    if os.environ.get("LDPUB_CACHE", "1").lower() in ("0", "no", "false", "off"):
-        return None
-    base = os.environ.get("LDPUB_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "ldpub"
-    )
-    key = hashlib.sha256(str(project.root.resolve()).encode()).hexdigest()[:16]
-    return Path(base) / key
+    return cache_dir(project)
 
 
 def _write_context(build: Build):
@@ -373,7 +364,11 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
     Each build is kept in the user's cache (:mod:`ldpub.snapshot`), so that the next one
     maps, writes and validates again only what an edit changed (:mod:`ldpub.incremental`),
     with the same files and findings as a clean build. ``progress(phase, done, total)`` hears
-    how far the build is (phases: reading records, mapping records, validating, writing).
+    how far the build is (phases: reading records, mapping records, validating, writing,
+    loading the query store).
+
+    A build that writes its files also leaves the query store that ``ldpub query`` opens
+    (:mod:`ldpub.querystore`), keyed by the inputs as they were when the build started.
     """
     import gc
 
@@ -388,6 +383,7 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
     gc.disable()
     try:
         with OutputSet(out, notify=notify) as staging:
+            store_inputs = _query_store_inputs(project, data_path)  # before any input is read
             history = _history(project, data_path, engine)
             if history is not None and history.snapshot is not None:
                 from .incremental import rebuild
@@ -396,7 +392,11 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
                     build = rebuild(project, data_path, staging.path, out, history, _cache_dir(project), report)
                 history.close()
                 if build is not None:
-                    return build, staging.commit(list(DATASET_FILES)) if build.report.conforms else []
+                    if not build.report.conforms:
+                        return build, []
+                    written = staging.commit(list(DATASET_FILES))
+                    _keep_query_store(build, store_inputs, out, report)
+                    return build, written
             with memory_guard("reading and mapping the records", shown):
                 build, loaded = _compile(project, data_dir, jobs, prewrite=staging.path, progress=progress)
             helper, finished = loaded.helper, False
@@ -415,13 +415,37 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
                     history.save(staging.path, loaded.entries, loaded.hits, build.triple_count, offsets, units)
                 if not build.report.conforms:
                     return build, []
-                return build, staging.commit(list(DATASET_FILES))
+                written = staging.commit(list(DATASET_FILES))
+                _keep_query_store(build, store_inputs, out, report)
+                return build, written
             finally:
                 if helper is not None:
                     helper.close(wait=finished)  # a helper still writing for a failed build is stopped
     finally:
         if collecting:
             gc.enable()
+
+
+def _query_store_inputs(project: Project, data_path: Path):
+    """The inputs a query store of this build is keyed by (None: no store is kept)."""
+    from . import querystore
+
+    cache = _cache_dir(project)
+    if cache is None or not querystore.enabled():
+        return None
+    try:
+        return querystore.current_inputs(project, data_path)
+    except Exception:  # the build itself reports what is wrong with them
+        return None
+
+
+def _keep_query_store(build: Build, inputs, out: Path, progress) -> None:
+    """Leave the query store of a build whose files were written (:mod:`ldpub.querystore`)."""
+    if inputs is None:
+        return
+    from .querystore import save_build
+
+    save_build(build, inputs, _cache_dir(build.project), nt_path=out / "dataset.nt", progress=progress)
 
 
 def _history(project: Project, data_path: Path, engine: str):

@@ -26,9 +26,9 @@ triple pattern. Use parameters in triple patterns (``?node ?p ?entity``): the en
 them up by index (``benchmarks/query_named.py`` keeps an eye on it).
 
 Targets (:class:`Target`): :class:`EmbeddedTarget` queries a pyoxigraph Store in this process;
-by default it holds the project built in memory from ``data/`` (always current, a fraction of
-a second for this dataset, no stale ``dist/``) plus its ontology, so queries may use the class
-hierarchy. :class:`EndpointTarget` sends the query over the SPARQL 1.1 Protocol (httpx).
+by default the project's query store (:mod:`ldpub.querystore`): its records (always current: the
+store ``ldpub build`` left, made again when the records, ontology or settings changed since; no
+stale ``dist/``) plus its ontology, so queries may use the class hierarchy. :class:`EndpointTarget` sends the query over the SPARQL 1.1 Protocol (httpx).
 
 Example (a notebook)::
 
@@ -654,19 +654,27 @@ class EmbeddedTarget(Target):
         self.timeout = timeout
 
     @classmethod
-    def from_project(cls, project: "Project", data_dir: Path | None = None) -> "EmbeddedTarget":
-        """The project's records built in memory (no validation), with its ontology."""
-        import pyoxigraph as ox
+    def from_project(cls, project: "Project", data_dir: Path | None = None, *,
+                     notify: Callable[[str], None] | None = None, progress=None) -> "EmbeddedTarget":
+        """The project's records (not validated) with its ontology: the persistent query store
+        (:mod:`ldpub.querystore`) when it was made from the current records, ontology and
+        settings, else built from the records now (and kept for the next query; ``notify``
+        hears that it is, ``progress(phase, done, total)`` how far it is)."""
+        from . import querystore
+        from .config import cache_dir
 
-        from .graphstore import store_from_lines
-        from .pipeline import compile_project
+        data_path = Path(data_dir) if data_dir else project.data_path
+        cache = cache_dir(project)
+        if cache is None or not querystore.enabled():
+            from .pipeline import compile_project
 
-        build = compile_project(project, data_dir, validate=False)
-        store = store_from_lines(build.lines)  # in their (sorted) order, then the ontology
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in build.ontology_triples)
-        terms = Terms(project.base_iri, build.prefixes, build.slugs)
-        target = cls(store, terms, f"{project.name} built from {data_dir or project.data_path}")
-        target.jsonld_context = build.context
+            opened = querystore.in_memory(compile_project(project, data_dir, validate=False, progress=progress))
+        else:
+            opened = querystore.ensure_store(project, data_path, cache, notify=notify, progress=progress)
+        terms = Terms(project.base_iri, opened.prefixes, opened.slugs)
+        target = cls(opened.store, terms, f"{project.name} built from {data_dir or project.data_path}")
+        target.jsonld_context = opened.context
+        target.opened = opened  # holds the store's read lock while the target lives
         return target
 
     @classmethod
@@ -828,8 +836,10 @@ def connect(
     timeout: float = 30.0,
     allow_service: bool = False,
     graphs: Iterable[str] | None = None,
+    notify: Callable[[str], None] | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> Target:
-    """A query target: ``endpoint`` URL, RDF ``files``, or the project built in memory.
+    """A query target: ``endpoint`` URL, RDF ``files``, or the project's query store.
 
     ``project`` is a :class:`ldpub.config.Project` or a folder (default: the current one); it
     gives the base IRI that slugs in parameters expand to. With an endpoint or files the project
@@ -841,15 +851,21 @@ def connect(
     (``FROM`` clauses), e.g. where ``ldpub push`` put the dataset and the ontology. None: the
     graphs ``[push]`` of ``ldpub.toml`` names, else the endpoint's default graph; ``[]``: the
     endpoint's default graph.
+
+    The project's query store (:mod:`ldpub.querystore`) is the one ``ldpub build`` left when it
+    matches the current records, ontology and settings; otherwise it is made again from the
+    records first: ``notify`` hears a sentence saying so, ``progress(phase, done, total)`` how
+    far it is.
     """
     if graphs is not None and not endpoint:
         raise QueryError(Problem("graphs can only be chosen on an endpoint", hint="give endpoint=URL (--endpoint)"))
-    target = _connect(project, endpoint=endpoint, data_dir=data_dir, files=files, timeout=timeout, graphs=graphs)
+    target = _connect(project, endpoint=endpoint, data_dir=data_dir, files=files, timeout=timeout, graphs=graphs,
+                      notify=notify, progress=progress)
     target.allow_service = allow_service
     return target
 
 
-def _connect(project, *, endpoint, data_dir, files, timeout, graphs=None) -> Target:
+def _connect(project, *, endpoint, data_dir, files, timeout, graphs=None, notify=None, progress=None) -> Target:
     from .config import Project, has_project, load_project
 
     if project is not None and not isinstance(project, Project):
@@ -864,7 +880,7 @@ def _connect(project, *, endpoint, data_dir, files, timeout, graphs=None) -> Tar
                                   suggested_graphs=suggested)
         target = EmbeddedTarget.from_files(list(files or []), terms)
     else:
-        target = EmbeddedTarget.from_project(project or load_project(None), data_dir)
+        target = EmbeddedTarget.from_project(project or load_project(None), data_dir, notify=notify, progress=progress)
     target.timeout = timeout
     return target
 

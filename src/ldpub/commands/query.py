@@ -121,8 +121,9 @@ def query(
     Named queries are the queries/*.rq files of the project; parameters are given as
     KEY=VALUE after the name or with --param, and are bound as typed values (a record slug
     becomes its IRI), never pasted into the query text. By default the query runs on the
-    project's records built in memory (always current); --dataset queries RDF files and
-    --endpoint a SPARQL server.
+    project's query store (the records as 'ldpub build' left them, made again first when
+    they, the ontology or the settings changed since: always current); --dataset queries RDF
+    files and --endpoint a SPARQL server.
     """
     from .. import query as q
 
@@ -157,11 +158,15 @@ def query(
     elif query_file:
         named = q.parse_header(q.read_query_file(query_file), query_file.stem, query_file)
     project = _optional_project(ctx) if (endpoint or datasets) else project_from(ctx)
-    target = q.connect(
-        project, endpoint=endpoint, data_dir=Path(data_dir) if data_dir else None,
-        files=list(datasets) or None, timeout=timeout, allow_service=allow_service,
-        graphs=list(graphs) if graphs else ([] if default_graph else None),
-    )
+    from .progress import before_line, progress_shown
+
+    with progress_shown(False) as progress:  # shown only while the query store is made again, on a terminal
+        target = q.connect(
+            project, endpoint=endpoint, data_dir=Path(data_dir) if data_dir else None,
+            files=list(datasets) or None, timeout=timeout, allow_service=allow_service,
+            graphs=list(graphs) if graphs else ([] if default_graph else None),
+            notify=before_line(progress, lambda sentence: click.echo(sentence, err=True)), progress=progress,
+        )
     if sparql is not None:
         named = q.parse_header(sparql, "--sparql")
     if sparql is not None or query_file:  # your own query: the project's prefixes are declared for you

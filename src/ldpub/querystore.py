@@ -1,0 +1,556 @@
+"""The persistent query store: the last build's data and ontology in an on-disk pyoxigraph store.
+
+``ldpub build`` leaves one; ``ldpub query`` and :func:`ldpub.query.connect` open it read-only
+when it was made from the current inputs, and make it again (from the records, in memory, then
+on disk) only when it was not. It is a cache: deleting it changes no answer.
+
+Its **key** is the content of what the data depends on: :func:`ldpub.snapshot.data_salt` (ldpub's
+code, the ontology, the settings that map records) and the digest of each records file
+(:func:`ldpub.records.content_digest`). Checking it is cheap: a records file whose size,
+modification and change times and inode are those recorded is taken to have the digest
+recorded, unless it was modified shortly before the store's inputs were read (a "racy" stamp,
+as in git's index: its bytes are read and digested again). Any write to a file changes its
+change time (``st_ctime``, which no program can set back), so an edit is never missed.
+
+Where: beside the build's snapshot (:func:`ldpub.snapshot.history_dir`, in the user's cache
+folder, never in the project)::
+
+    query-store/
+        current              the name of the store in use (replaced in one step)
+        store-PID-HEX/       a store, complete before ``current`` names it
+            db/              the pyoxigraph (RocksDB) store: data and ontology in the default graph
+            meta.json        the key, the records files' stamps, the terms queries need, db/'s file stamps
+            slugs, slug-aliases.json   the records' slugs (read only when a parameter names a record)
+            lock             readers hold a shared lock on it while the store is open
+        .tmp-PID-HEX/        a store being made (renamed to store-PID-HEX when complete)
+
+Never half-written: a store is made in a temporary folder on the same file system, renamed,
+and only then named by ``current``. A store whose ``meta.json`` does not read, whose ``db/``
+files are not those recorded (size, modification time, inode), or that pyoxigraph refuses to
+open is not trusted: it is made again. Old stores are removed by the next writer, but only
+when no reader holds their lock (``flock``), so concurrent readers and builds do not break each
+other.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Mapping
+
+__all__ = ["Inputs", "OpenStore", "StoreWriter", "store_folder", "current_inputs", "open_store", "ensure_store",
+           "save_build", "in_memory", "enabled", "room_for", "RACY_NS"]
+
+_FORMAT = 1  # bumped when the layout of a store changes
+RACY_NS = 2_000_000_000  # a file modified this close to when its stamp was taken is digested again
+# address space pyoxigraph's RocksDB takes beyond the process's (measured: ~0.3 GB to open a
+# store, ~0.5 GB to make one, its bulk loader allocating 200 MB at once, which aborts the
+# process when refused): under a smaller ``ulimit -v`` no store is made or opened
+OPEN_BYTES = 512 * 2**20
+MAKE_BYTES = 1024 * 2**20
+CHUNK_BYTES = 16 * 2**20  # N-Triples given to pyoxigraph's bulk loader at a time
+_META = "meta.json"
+_SLUGS = "slugs"
+_ALIASES = "slug-aliases.json"
+
+Progress = Callable[..., None]
+
+
+def enabled() -> bool:
+    """Whether query stores are kept (``LDPUB_QUERY_STORE=0`` turns it off, as ``LDPUB_CACHE=0`` does)."""
+    return os.environ.get("LDPUB_QUERY_STORE", "1").lower() not in ("0", "no", "false", "off")
+
+
+# ---------------------------------------------------------------------------------- inputs
+@dataclass
+class Inputs:
+    """What a store is made from: its key, and the stamps that let the next run check it cheaply."""
+
+    key: str
+    salt: str
+    files: dict[str, list]  # display -> [size, mtime_ns, ctime_ns, inode, digest]
+    taken_ns: int  # when the stamps were taken (wall clock, ns)
+
+
+def room_for(needed: int) -> bool:
+    """Whether the process's memory limit (``ulimit -v``), if any, leaves ``needed`` bytes of address space."""
+    from .limits import _address_space, _memory_cap
+
+    cap = _memory_cap()
+    return cap is None or cap - _address_space() >= needed
+
+
+def store_folder(cache_dir: Path, data_path: Path) -> Path:
+    """The query store folder of one data folder of a project (beside its kept builds)."""
+    from .snapshot import history_dir
+
+    return history_dir(cache_dir, data_path) / "query-store"
+
+
+def current_inputs(project, data_path: Path, known: Inputs | None = None) -> Inputs:
+    """The inputs of ``data_path`` now. A records file whose stamp is that of ``known`` (and not
+    racy there) keeps ``known``'s digest; the others are read and digested."""
+    import hashlib
+    import time
+
+    from .ontology import _turtle_files
+    from .records import content_digest, data_files
+    from .snapshot import data_salt
+
+    taken = time.time_ns()
+    salt = data_salt(project, _turtle_files(project.ontology_path, "ontology"))
+    files: dict[str, list] = {}
+    old = known.files if known is not None else {}
+    limit = (known.taken_ns - RACY_NS) if known is not None else 0
+    for path, display in data_files(data_path, project.root):
+        stat = os.stat(path)
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+        before = old.get(display)
+        if before is not None and before[:4] == stamp and max(stat.st_mtime_ns, stat.st_ctime_ns) < limit:
+            files[display] = before
+        else:
+            files[display] = stamp + [content_digest(Path(path).read_bytes())]
+    key = hashlib.sha256(salt.encode())
+    for display, entry in files.items():
+        key.update(f"\0{display}\0{entry[4]}".encode())
+    return Inputs(key.hexdigest(), salt, files, taken)
+
+
+# ---------------------------------------------------------------------------------- reading
+class _Slugs(Mapping):
+    """The records' slugs (slug -> IRI), read from the store on first use: ``slugs`` holds, one a
+    line, those whose IRI is the base IRI and the slug (all but a few), ``slug-aliases.json`` the others."""
+
+    def __init__(self, folder: Path, base_iri: str) -> None:
+        self.folder = folder
+        self.base_iri = base_iri
+        self._plain: frozenset[str] | None = None
+        self._aliases: dict[str, str] = {}
+
+    def _load(self) -> frozenset[str]:
+        if self._plain is None:
+            text = (self.folder / _SLUGS).read_text(encoding="utf-8")
+            self._aliases = json.loads((self.folder / _ALIASES).read_text(encoding="utf-8"))
+            self._plain = frozenset(text.split("\n")) - {""}
+        return self._plain
+
+    def __getitem__(self, slug: str) -> str:
+        if slug in self._load():
+            return self.base_iri + slug
+        return self._aliases[slug]
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._load() or slug in self._aliases
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*sorted(self._load()), *self._aliases])
+
+    def __len__(self) -> int:
+        return len(self._load()) + len(self._aliases)
+
+
+def _write_slugs(folder: Path, slugs: Mapping[str, str], base_iri: str) -> None:
+    plain = sorted(slug for slug, iri in slugs.items() if iri == base_iri + slug and "\n" not in slug)
+    aliases = {slug: iri for slug, iri in slugs.items() if iri != base_iri + slug or "\n" in slug}
+    (folder / _SLUGS).write_text("\n".join(plain), encoding="utf-8")
+    (folder / _ALIASES).write_text(json.dumps(aliases, ensure_ascii=False), encoding="utf-8")
+
+
+@dataclass
+class OpenStore:
+    """A query store opened read-only, with what queries need besides the triples."""
+
+    store: object  # pyoxigraph.Store
+    folder: Path | None  # None: in memory (nothing kept on disk)
+    meta: dict
+    slugs: Mapping[str, str]
+    lock_fd: int | None = field(default=None, repr=False)
+    rebuilt: bool = False  # made again by this process (it did not match the inputs)
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        return dict(self.meta["prefixes"])
+
+    @property
+    def context(self) -> dict:
+        return self.meta["context"]
+
+    @property
+    def triples(self) -> int:
+        return self.meta["triples"]
+
+    def close(self) -> None:
+        """Let go of the store (a later build may then remove it)."""
+        self.store = None
+        if self.lock_fd is not None:
+            os.close(self.lock_fd)
+            self.lock_fd = None
+
+    def __del__(self) -> None:
+        if self.lock_fd is not None:
+            try:
+                os.close(self.lock_fd)
+            except OSError:
+                pass
+
+
+def _read_meta(folder: Path) -> dict | None:
+    try:
+        meta = json.loads((folder / _META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+        return None
+    return meta
+
+
+def _known_inputs(meta: dict) -> Inputs | None:
+    try:
+        return Inputs(meta["key"], meta["salt"], {k: list(v) for k, v in meta["files"].items()}, int(meta["taken_ns"]))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _db_stamps(db: Path) -> dict[str, list[int]]:
+    """Size, modification time and inode of each file of a pyoxigraph store folder (its info
+    log aside, which RocksDB may append to)."""
+    out = {}
+    for entry in os.scandir(db):
+        if entry.name.startswith("LOG") or entry.name == "LOCK":
+            continue
+        stat = entry.stat(follow_symlinks=False)
+        out[entry.name] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    return out
+
+
+def _current(root: Path) -> Path | None:
+    try:
+        name = (root / "current").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    if not name.startswith("store-") or "/" in name:
+        return None
+    return root / name
+
+
+def _lock_shared(folder: Path) -> int | None:
+    """A shared lock on the store (None: it is being removed, or is gone)."""
+    import fcntl
+
+    try:
+        fd = os.open(folder / "lock", os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    if not (folder / _META).exists():  # removed while we waited for the lock
+        os.close(fd)
+        return None
+    return fd
+
+
+def open_store(project, data_path: Path, cache_dir: Path, inputs: Inputs | None = None) -> tuple[OpenStore | None, Inputs]:
+    """The current store of ``data_path`` opened read-only if it was made from the current
+    inputs and is intact (else None), and the current inputs (for making a new one)."""
+    root = store_folder(cache_dir, data_path)
+    folder = _current(root)
+    meta = _read_meta(folder) if folder is not None else None
+    known = _known_inputs(meta) if meta is not None else None
+    if inputs is None:
+        inputs = current_inputs(project, data_path, known)
+    if meta is None or known is None or known.key != inputs.key:
+        return None, inputs
+    fd = _lock_shared(folder)
+    if fd is None:
+        return None, inputs
+    try:
+        if _db_stamps(folder / "db") != meta.get("db"):
+            raise OSError("the store's files are not those it was made with")
+        import pyoxigraph as ox
+
+        store = ox.Store.read_only(str(folder / "db"))
+    except (OSError, ValueError, RuntimeError):
+        os.close(fd)
+        return None, inputs
+    return OpenStore(store, folder, meta, _Slugs(folder, meta.get("base_iri", "")), fd), inputs
+
+
+# ---------------------------------------------------------------------------------- writing
+class StoreWriter:
+    """Makes a new store in a temporary folder; :meth:`commit` makes it the current one in one step."""
+
+    def __init__(self, cache_dir: Path, data_path: Path, start_from: Path | None = None) -> None:
+        """A new, empty store; or, with ``start_from`` (a store's ``db`` folder, which the caller
+        holds a lock on), a copy of that one to change: its table files, which RocksDB never
+        changes, are hard links (copies across file systems), the rest is copied."""
+        import pyoxigraph as ox
+
+        self.root = store_folder(cache_dir, data_path)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.name = f"{os.getpid()}-{os.urandom(4).hex()}"
+        self.tmp = self.root / f".tmp-{self.name}"
+        self.tmp.mkdir()
+        self.store = None
+        try:
+            if start_from is not None:
+                _copy_db(start_from, self.tmp / "db")
+            self.store = ox.Store(str(self.tmp / "db"))
+        except BaseException:
+            self.discard()
+            raise
+
+    def load_ntriples(self, *, path: Path | None = None, lines: list[str] | None = None) -> None:
+        """Add N-Triples (a file, or lines) to the default graph, a part of about
+        :data:`CHUNK_BYTES` at a time: pyoxigraph's bulk loader holds what one call gives it in
+        memory (0.9 GB for 1.1 M triples at once, 0.2 GB in parts). Blank nodes are told apart
+        per call, so data with any (or a ``_:`` anywhere) is loaded in one call."""
+        import pyoxigraph as ox
+
+        from .ntriples import lines_bytes
+
+        fmt = ox.RdfFormat.N_TRIPLES
+        if path is not None:
+            import mmap
+
+            with open(path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if size == 0:
+                    return
+                with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                    blank = data.find(b"_:") != -1
+                if blank:
+                    self.store.bulk_load(path=str(path), format=fmt)
+                    return
+                while part := handle.readlines(CHUNK_BYTES):
+                    self.store.bulk_load(b"".join(part), format=fmt)
+        elif lines:
+            from itertools import repeat
+
+            if any(map(str.__contains__, lines, repeat("_:"))):
+                self.store.bulk_load(lines_bytes(lines), format=fmt)
+                return
+            step = max(1, CHUNK_BYTES // 160)  # lines of about 160 bytes
+            for start in range(0, len(lines), step):
+                self.store.bulk_load(lines_bytes(lines[start:start + step]), format=fmt)
+
+    def apply(self, removed: list[str], added: list[str], ontology) -> None:
+        """Remove the N-Triples lines ``removed``, then add ``added`` and the ontology's triples
+        again (a line removed may also be a triple of the ontology, which stays)."""
+        import pyoxigraph as ox
+
+        from .ntriples import lines_bytes
+
+        for triple in ox.parse(lines_bytes(removed), format=ox.RdfFormat.N_TRIPLES):
+            self.store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object)
+                          for t in ox.parse(lines_bytes(added), format=ox.RdfFormat.N_TRIPLES))
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology)
+
+    def add_triples(self, triples) -> None:
+        """Add pyoxigraph Triples to the default graph."""
+        import pyoxigraph as ox
+
+        self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+
+    def commit(self, inputs: Inputs, *, base_iri: str, prefixes: Mapping[str, str], context: dict,
+               slugs: Mapping[str, str], triples: int) -> Path:
+        """Close the store, describe it, and make it the current one (old ones no reader uses are removed)."""
+        self.store.flush()
+        self.store = None  # closes the database (pyoxigraph closes it when the Store is dropped)
+        _write_slugs(self.tmp, slugs, base_iri)
+        (self.tmp / "lock").write_bytes(b"")
+        meta = {"format": _FORMAT, "key": inputs.key, "salt": inputs.salt, "taken_ns": inputs.taken_ns,
+                "files": inputs.files, "base_iri": base_iri, "prefixes": dict(prefixes), "context": context, "triples": triples,
+                "db": _db_stamps(self.tmp / "db")}
+        (self.tmp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        folder = self.root / f"store-{self.name}"
+        os.rename(self.tmp, folder)
+        self.tmp = None
+        pointer = self.root / f".current.tmp-{self.name}"
+        pointer.write_text(folder.name + "\n", encoding="utf-8")
+        os.replace(pointer, self.root / "current")
+        _remove_unused(self.root, folder.name)
+        return folder
+
+    def discard(self) -> None:
+        """Remove the store being made (a failed build leaves the current one as it was)."""
+        import shutil
+
+        self.store = None
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+
+def _remove_unused(root: Path, current: str) -> None:
+    """Remove stores other than ``current`` that no reader holds, and what dead writers left."""
+    import fcntl
+    import re
+    import shutil
+
+    from .output import _pid_alive
+
+    for entry in os.scandir(root):
+        if entry.name.startswith("store-") and entry.name != current:
+            try:
+                fd = os.open(os.path.join(entry.path, "lock"), os.O_RDONLY)
+            except OSError:
+                shutil.rmtree(entry.path, ignore_errors=True)  # never complete: no reader can hold it
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue  # a reader has it open: the next writer removes it
+            try:
+                os.unlink(os.path.join(entry.path, _META))  # readers that come later see it gone
+                shutil.rmtree(entry.path, ignore_errors=True)
+            finally:
+                os.close(fd)
+        elif match := re.fullmatch(r"\.(?:tmp|current\.tmp)-(\d+)-[0-9a-f]+", entry.name):
+            pid = int(match.group(1))
+            if pid != os.getpid() and not _pid_alive(pid):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    try:
+                        os.unlink(entry.path)
+                    except OSError:
+                        pass
+
+
+def _copy_db(source: Path, target: Path) -> None:
+    import shutil
+
+    target.mkdir()
+    for entry in os.scandir(source):
+        if entry.name == "LOCK" or entry.name.startswith("LOG"):
+            continue
+        if entry.name.endswith(".sst"):
+            try:
+                os.link(entry.path, target / entry.name)
+                continue
+            except OSError:
+                pass
+        shutil.copyfile(entry.path, target / entry.name)
+
+
+def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None = None,
+               progress: Progress | None = None) -> Path | None:
+    """Make the store of a build (its data: ``nt_path`` or its lines, and its ontology) and make it
+    current; None if it could not be written (the cache is a convenience: never an error).
+
+    An incremental build (``build.data_changes``) whose last build left the current store
+    changes a copy of that store (:meth:`StoreWriter.apply`) instead of loading everything."""
+    if not room_for(MAKE_BYTES):
+        return None
+    writer = None
+    lock = None
+    try:
+        if progress is not None:
+            progress("loading the query store", None, build.triple_count)
+        previous = _previous_for(build, inputs, cache_dir)
+        if previous is not None:
+            folder, lock = previous
+            writer = StoreWriter(cache_dir, build.data_path, start_from=folder / "db")
+            os.close(lock)
+            lock = None
+            removed, added, _ = build.data_changes
+            writer.apply(removed, added, build.ontology_triples)
+        else:
+            writer = StoreWriter(cache_dir, build.data_path)
+            if nt_path is not None:
+                writer.load_ntriples(path=nt_path)
+            else:
+                writer.load_ntriples(lines=build.lines)
+            writer.add_triples(build.ontology_triples)
+            writer.store.optimize()  # one compaction: queries then read about half as much (docs/performance.md)
+        return writer.commit(inputs, base_iri=build.project.base_iri, prefixes=build.prefixes, context=build.context,
+                             slugs=build.slugs,
+                             triples=build.triple_count)
+    except (OSError, ValueError, RuntimeError, SyntaxError):
+        if writer is not None:
+            writer.discard()
+        return None
+    finally:
+        if lock is not None:
+            os.close(lock)
+
+
+def _previous_for(build, inputs: Inputs, cache_dir: Path) -> tuple[Path, int] | None:
+    """The current store and a shared lock on it, if it holds the data an incremental build
+    started from: made from the records files the last build read (their digests), with the
+    same ldpub, ontology and settings (the same salt: an incremental build needs it too)."""
+    changes = getattr(build, "data_changes", None)
+    if not changes:
+        return None
+    from itertools import chain, repeat
+
+    if any(map(str.__contains__, chain(changes[0], changes[1]), repeat("_:"))):
+        return None  # blank nodes read again are new ones: load everything
+    folder = _current(store_folder(cache_dir, build.data_path))
+    meta = _read_meta(folder) if folder is not None else None
+    if meta is None or meta.get("salt") != inputs.salt:
+        return None
+    try:
+        made_from = {display: entry[4] for display, entry in meta["files"].items()}
+    except (KeyError, TypeError, IndexError, AttributeError):
+        return None
+    if made_from != changes[2]:
+        return None
+    fd = _lock_shared(folder)
+    if fd is None:
+        return None
+    if _db_stamps(folder / "db") != meta.get("db"):
+        os.close(fd)
+        return None
+    return folder, fd
+
+
+def ensure_store(project, data_path: Path, cache_dir: Path, *, notify: Callable[[str], None] | None = None,
+                 progress: Progress | None = None) -> OpenStore:
+    """The query store of ``data_path``: the current one, opened read-only, if it matches the
+    inputs; else made again from the records (``notify`` hears why) and kept for the next
+    run. If it cannot be kept on disk (or a memory limit leaves no room for one), the store made
+    in memory."""
+    if not room_for(OPEN_BYTES):
+        from .pipeline import compile_project
+
+        return in_memory(compile_project(project, data_path, validate=False, progress=progress))
+    opened, inputs = open_store(project, data_path, cache_dir)
+    if opened is not None:
+        return opened
+    from .pipeline import compile_project
+
+    if not room_for(MAKE_BYTES):
+        return in_memory(compile_project(project, data_path, validate=False, progress=progress))
+    if notify is not None:
+        if _current(store_folder(cache_dir, data_path)) is None:
+            notify(f"no query store of {project.name} yet: making it from the records (ldpub build leaves one)")
+        else:
+            notify(f"the query store of {project.name} is not that of the current records, ontology, settings "
+                   "and ldpub (or is damaged): making it again (ldpub build keeps it current)")
+    build = compile_project(project, data_path, validate=False, progress=progress)
+    if save_build(build, inputs, cache_dir, progress=progress) is not None:
+        again, _ = open_store(project, data_path, cache_dir, inputs)
+        if again is not None:
+            again.rebuilt = True
+            return again
+    return in_memory(build)
+
+
+def in_memory(build) -> OpenStore:
+    """The build's data and ontology in an in-memory store (when none can be kept on disk)."""
+    import pyoxigraph as ox
+
+    from .graphstore import store_from_lines
+
+    store = store_from_lines(build.lines)  # in their (sorted) order, then the ontology
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in build.ontology_triples)
+    meta = {"prefixes": build.prefixes, "context": build.context, "triples": build.triple_count}
+    return OpenStore(store, None, meta, build.slugs, rebuilt=True)
