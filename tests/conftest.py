@@ -29,6 +29,14 @@ def _release_date():
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(RELEASE_EPOCH))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quick_starting_java():
+    """The reasoner's JVM (HermiT, started several times per reasoning test) with the quick JIT
+    only and one GC thread: the same answers for about 30% less CPU on short runs (measured on
+    tests/test_reasoning.py: 20.2 s of CPU -> 14.5 s). A JAVA_TOOL_OPTIONS of the user's wins."""
+    os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:CICompilerCount=1")
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
