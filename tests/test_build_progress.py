@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import generate  # noqa: E402
 
+from _terminal import ldpub_env, on_a_terminal  # noqa: E402
+from _terminal import phases as _phases  # noqa: E402
+
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:
@@ -21,40 +23,13 @@ def synthetic(tmp_path_factory) -> Path:
 
 
 def _env(tmp_path: Path, **extra: str) -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT / "src"), "LDPUB_CACHE_DIR": str(tmp_path / "cache"), **extra}
-
-
-def _on_a_terminal(args: list[str], env: dict) -> tuple[int, str, str]:
-    """Run ``ldpub`` with standard error on a pseudo-terminal; (exit code, what the terminal got, stdout)."""
-    import pty
-
-    master, slave = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "ldpub", *args], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=slave, env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # the other end closed
-            break
-        if not data:
-            break
-        chunks.append(data)
-    out = process.stdout.read().decode()
-    process.wait(timeout=300)
-    os.close(master)
-    return process.returncode, b"".join(chunks).decode(), out
-
-
-def _phases(terminal: str) -> list[str]:
-    return [part for part in terminal.split("\r\x1b[K") if part]
+    return ldpub_env(tmp_path, **extra)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_build_on_a_terminal_shows_each_phase_with_counts(synthetic, tmp_path, jobs):
     env = _env(tmp_path, LDPUB_JOBS=jobs, LDPUB_INCREMENTAL="0")
-    code, terminal, out = _on_a_terminal(["--project", str(synthetic), "build", "--out", str(tmp_path / "dist")], env)
+    code, terminal, out = on_a_terminal(["--project", str(synthetic), "build", "--out", str(tmp_path / "dist")], env)
     assert code == 0, terminal
     phases = _phases(terminal)
     files = len(list((synthetic / "data").glob("*.yaml")))
@@ -69,8 +44,8 @@ def test_a_build_on_a_terminal_shows_each_phase_with_counts(synthetic, tmp_path,
 def test_an_incremental_build_shows_its_phases_too(synthetic, tmp_path):
     env = _env(tmp_path, LDPUB_JOBS="1")
     args = ["--project", str(synthetic), "build", "--out", str(tmp_path / "dist")]
-    assert _on_a_terminal(args, env)[0] == 0
-    code, terminal, _ = _on_a_terminal(args, env)
+    assert on_a_terminal(args, env)[0] == 0
+    code, terminal, _ = on_a_terminal(args, env)
     assert code == 0
     phases = _phases(terminal)
     assert "mapping records: 0 records" in phases, "nothing changed: nothing mapped again"
@@ -85,7 +60,7 @@ def test_nothing_is_shown_when_standard_error_is_not_a_terminal(synthetic, tmp_p
     assert done.stdout.startswith("built 1")
 
 
-def test_quiet_shows_nothing_even_on_a_terminal(synthetic, tmp_path):
-    code, terminal, out = _on_a_terminal(["--project", str(synthetic), "build", "--out", str(tmp_path / "dist"),
+def test_quiet_shows_nothing_evenon_a_terminal(synthetic, tmp_path):
+    code, terminal, out = on_a_terminal(["--project", str(synthetic), "build", "--out", str(tmp_path / "dist"),
                                           "--quiet"], _env(tmp_path))
     assert (code, terminal, out) == (0, "", "")

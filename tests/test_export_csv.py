@@ -5,6 +5,7 @@ generated 10k-record project."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -27,21 +28,28 @@ def article_exports(built):
 
 
 @pytest.fixture(scope="module")
-def generated_exports(tmp_path_factory):
-    """The CSVs of a generated 10k-record project (benchmarks/generate.py)."""
+def generated_build(tmp_path_factory):
+    """A generated 10k-record project (benchmarks/generate.py), built."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         from generate import generate
     finally:
         sys.path.pop(0)
     from ldpub.config import load_project
-    from ldpub.export import export
     from ldpub.pipeline import compile_project
 
     project = generate(10_000, tmp_path_factory.mktemp("gen10k"))
     build = compile_project(load_project(project))
     assert build.report.conforms
-    return {name: export(build, name) for name in LAYOUT_WIDTH}
+    return build
+
+
+@pytest.fixture(scope="module")
+def generated_exports(generated_build):
+    """The CSVs of the generated 10k-record project."""
+    from ldpub.export import export
+
+    return {name: export(generated_build, name) for name in LAYOUT_WIDTH}
 
 
 def frame(data: bytes):
@@ -125,6 +133,56 @@ def test_pandas_reads_the_generated_10k_projects_export(generated_exports, name)
         assert len(typed) > 500  # the generated raids, attacks and strikes are political violence
         assert set(typed["disorder_type"]) == {"Political violence"}
         assert str(typed["fatalities"].dtype) == "float64"  # empty numbers read as NaN, not as text
+
+
+def generated_acled_rows(generated_build, generated_exports) -> list[tuple[dict, dict]]:
+    """(record as its YAML says, ACLED row) for every row of the generated project's ACLED export."""
+    import yaml
+
+    records = {}
+    for path in sorted((generated_build.project.root / "data").glob("*.yaml")):
+        records.update({r["id"]: r for r in yaml.safe_load(path.read_text(encoding="utf-8")) or []})
+    return [(records[row["ldpub_iri"].rsplit("/", 1)[1]], row) for row in frame(generated_exports["acled"]).to_dict("records")]
+
+
+WINTER = re.compile(r"\d{4}-24")  # EDTF season 24
+
+
+def test_the_generated_projects_acled_rows_say_only_what_its_records_say(generated_build, generated_exports):
+    """Each filled cell traced back to the record's YAML, read here with PyYAML and regular expressions
+    (not ldpub's EDTF code): a day gives event_date and precision 1, a month precision 3 only, a
+    season no precision, one calendar year the year; no count, no fatalities; no target, no actor2.
+    Winters are the next test's (the edtf library narrows them to December)."""
+    pairs = generated_acled_rows(generated_build, generated_exports)
+    assert len(pairs) > 500
+    wrong = []
+    for record, row in pairs:
+        date = str(record.get("date", ""))
+        if WINTER.fullmatch(date):
+            continue
+        day, month = re.fullmatch(r"\d{4}-\d\d-\d\d", date), re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", date)
+        years = set(re.findall(r"\d{4}", date))
+        expected = {
+            "event_date": date if day else "",
+            "time_precision": "1" if day else "3" if month else "",
+            "year": next(iter(years)) if len(years) == 1 and ".." not in date else "",
+            "fatalities": "",  # the generated events carry no counts
+            "actor2": "",  # nor targets
+            "event_type": "", "sub_event_type": "",  # nor codebook codes: a Raid or a Strike is not one ACLED type
+            "ldpub_credibility": str(record.get("credibility", "")),
+        }
+        wrong += [f"{record['id']} ({date}): {col} is {row[col]!r}, the record gives {want!r}"
+                  for col, want in expected.items() if row[col] != want]
+        if not row["actor1"] or len(row["actor1"].split("; ")) != len(record.get("actor", [])):
+            wrong.append(f"{record['id']}: actor1 {row['actor1']!r} for actors {record.get('actor')}")
+    assert not wrong, "\n".join(wrong[:20])
+
+
+def test_a_winter_is_not_exported_as_a_month(generated_build, generated_exports):
+    winters = [(record, row) for record, row in generated_acled_rows(generated_build, generated_exports)
+               if WINTER.fullmatch(str(record.get("date", "")))]
+    assert winters, "the generated project has winter dates"
+    assert all(row["time_precision"] == "" for _, row in winters), "a season has no ACLED time precision"
 
 
 R_SCRIPT = """

@@ -1,8 +1,8 @@
 """`ldpub export nanopub` and `ldpub export rdf12`, round-tripped.
 
 The nanopublication structure rules are those of the nanopub guidelines (nanopub.net), checked
-here as a test: the `nanopub` package on PyPI was not measured in this session (see the report),
-so these rules are implemented directly:
+here as a test, implemented directly (tests/test_export_nanopub_reference.py has the `nanopub`
+package on PyPI, the reference client, judge the same export):
 1. every quad is in a named graph; 2. each nanopublication has one head graph holding exactly
 `this a np:Nanopublication` and its np:hasAssertion, np:hasProvenance, np:hasPublicationInfo;
 3. the assertion, provenance and publication info graphs are distinct from each other and from

@@ -77,6 +77,6 @@ def test_jsonld_written_in_two_parts_is_the_jsonld_written_at_once(built):
         cut = jsonld_cut(build.lines, share)
         assert 0 < cut < len(build.lines)
         assert build.lines[cut].split(" ")[0] != build.lines[cut - 1].split(" ")[0], "cut between two subjects"
-        parts = jsonld_part(build.lines[:cut], ctx, False) + jsonld_part(build.lines[cut:], ctx, True)
+        parts = jsonld_part(build.lines[:cut], ctx, False).data + jsonld_part(build.lines[cut:], ctx, True).data
         assert parts + JsonLdWriter.FOOTER == whole
     assert jsonld_cut(build.lines[:1], 0.5) == 0

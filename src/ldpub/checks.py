@@ -46,13 +46,18 @@ def check_project(
     reason: bool = False,
     ontology_checks: bool = True,
     engine: str = "ldpub",
+    progress=None,
 ) -> CheckResult:
-    """Run every check on a project; never raises for problems in the records or ontology."""
+    """Run every check on a project; never raises for problems in the records or ontology.
+
+    ``progress(phase, done, total)`` hears how far it is (the phases of
+    :func:`ldpub.pipeline.compile_project`, then ontology checks and reasoning)."""
     from .pipeline import compile_project
 
     report = Report()
+    tell = progress or (lambda phase, done=None, total=None: None)
     try:
-        build = compile_project(project, data_dir, validate=True, engine=engine)
+        build = compile_project(project, data_dir, validate=True, engine=engine, progress=progress)
     except ConfigError:
         raise
     except LdpubError as exc:
@@ -68,11 +73,13 @@ def check_project(
     if ontology_checks:
         from .ontology_checks import ontology_findings
 
+        tell("checking the ontology")
         report.checks.append("ontology")
         report.extend(ontology_findings(build))
     if reason:
         from .reasoning import reason_over
 
+        tell("reasoning")
         report.checks.append("owl")
         report.extend(reason_over(build).findings)
     build.report = report

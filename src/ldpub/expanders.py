@@ -66,7 +66,30 @@ def _struct_to_date(value) -> dt.date | None:
         return None  # years outside 1..9999 have no Python date: the bound is left out
 
 
-_SEASONS = {21: ((3, 1), (5, 31)), 22: ((6, 1), (8, 31)), 23: ((9, 1), (11, 30)), 24: ((12, 1), (12, 31))}
+_SEASONS = {21: ((3, 1), (5, 31)), 22: ((6, 1), (8, 31)), 23: ((9, 1), (11, 30))}
+_WINTER = re.compile(r"(?<![0-9])([0-9]{4})-24(?![0-9])", re.ASCII)
+
+
+def _winter_bounds(year: int) -> tuple[dt.date, dt.date]:
+    """A winter (EDTF season 24) of YYYY may be the one that ends in YYYY or the one that begins in it.
+
+    The edtf library narrows it to December of YYYY; ldpub keeps both readings: from December of
+    the year before to the end of February of the year after (fuzzy stays fuzzy).
+    """
+    return dt.date(year - 1, 12, 1), dt.date(year + 1, 3, 1) - dt.timedelta(days=1)
+
+
+def _widen_winters(text: str, lo: dt.date | None, hi: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """Bounds the edtf library gave, widened to the winters the expression names.
+
+    In an interval only the start's winters move the earliest date and the end's the latest.
+    """
+    start, _, end = text.partition("/") if "/" in text else (text, "", text)
+    for m in _WINTER.finditer(start):
+        lo = None if lo is None else min(lo, _winter_bounds(int(m.group(1)))[0])
+    for m in _WINTER.finditer(end):
+        hi = None if hi is None else max(hi, _winter_bounds(int(m.group(1)))[1])
+    return lo, hi
 _SIMPLE_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
 
 
@@ -82,6 +105,8 @@ def _simple_bounds(part: str) -> tuple[dt.date, dt.date] | None:
     if day is None and month in _SEASONS:  # as the edtf library reads them (northern hemisphere)
         (m1, d1), (m2, d2) = _SEASONS[month]
         return dt.date(year, m1, d1), dt.date(year, m2, d2)
+    if day is None and month == 24:
+        return _winter_bounds(year)
     if not 1 <= month <= 12:
         return None
     if day is None:
@@ -115,6 +140,8 @@ def edtf_bounds(text: str) -> tuple[dt.date | None, dt.date | None]:
 
     >>> edtf_bounds("2019-21")
     (datetime.date(2019, 3, 1), datetime.date(2019, 5, 31))
+    >>> edtf_bounds("2019-24")  # a winter: the one ending or the one beginning in 2019
+    (datetime.date(2018, 12, 1), datetime.date(2020, 2, 29))
     """
     text = text.strip()
     _check_bounds(text)
@@ -126,9 +153,10 @@ def edtf_bounds(text: str) -> tuple[dt.date | None, dt.date | None]:
     _check_calendar(text)
     try:
         parsed = edtf.parse_edtf(text)
-        return _struct_to_date(parsed.lower_strict()), _struct_to_date(parsed.upper_strict())
+        bounds = _struct_to_date(parsed.lower_strict()), _struct_to_date(parsed.upper_strict())
     except Exception as exc:  # the edtf library raises its own EDTFParseException and others
         raise ExpansionError(f"'{text}' is not an EDTF date") from exc
+    return _widen_winters(text, *bounds)
 
 
 _EXPONENT_YEAR = re.compile(r"Y-?([0-9]+)(?:E([0-9]+))?", re.ASCII)

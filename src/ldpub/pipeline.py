@@ -166,11 +166,12 @@ class _FileLocator(_LazySourceMap):
 
 
 def compile_project(project: Project, data_dir: Path | None = None, *, validate: bool = True, engine: str = "ldpub",
-                    jobs: int | None = None) -> Build:
+                    jobs: int | None = None, progress=None) -> Build:
     """Load the ontology, shapes and records, map them to RDF and (optionally) validate.
 
     ``jobs``: processes loading and mapping records (default: :func:`ldpub.workers.default_jobs`,
-    two on a multi-core machine for large data folders, else one).
+    two on a multi-core machine for large data folders, else one). ``progress(phase, done,
+    total)`` hears how far it is (phases: reading records, mapping records, validating).
     """
     import gc
 
@@ -181,10 +182,12 @@ def compile_project(project: Project, data_dir: Path | None = None, *, validate:
     gc.disable()  # the pipeline allocates millions of small objects and frees none: skip the cyclic GC scans
     try:
         with memory_guard("reading and mapping the records", shown):
-            build, loaded = _compile(project, data_dir, jobs)
+            build, loaded = _compile(project, data_dir, jobs, progress=progress)
         if loaded.helper is not None:
             loaded.helper.close()
         if validate:
+            if progress is not None:
+                progress("validating", None, build.triple_count)
             with memory_guard("validating the data", shown):
                 validate_build(build, engine)
         return build

@@ -144,7 +144,13 @@ class NodeKind:
 
     id: str  # safe for CSS classes and SVG ids: lower-case letters, digits, hyphens
     legend: str
-    classes: frozenset[str]
+    classes: frozenset[str]  # the kind's own classes and all their subclasses
+    roots: frozenset[str] = frozenset()  # the kind's own classes
+
+    def below(self, other: "NodeKind") -> bool:
+        """True when one of this kind's own classes is a proper subclass of one of ``other``'s
+        (org:Organization below foaf:Agent when the ontology says so): this kind is the more specific."""
+        return any(root in other.classes and root not in other.roots for root in self.roots)
 
 
 @dataclass(frozen=True)
@@ -316,9 +322,10 @@ class _Reader:
 
     def node_kinds(self, annotated: set[str]) -> tuple[NodeKind, ...]:
         if annotated:
-            kinds = [NodeKind(kind_id(self.key(c)), self.legend(c), self.subclasses([c])) for c in annotated]
+            kinds = [NodeKind(kind_id(self.key(c)), self.legend(c), self.subclasses([c]), frozenset({c})) for c in annotated]
             return tuple(sorted(kinds, key=lambda k: k.id))
-        return tuple(NodeKind(name, name, self.subclasses(classes)) for name, classes in DEFAULT_NODE_KINDS)
+        return tuple(NodeKind(name, name, self.subclasses(classes), frozenset(classes))
+                     for name, classes in DEFAULT_NODE_KINDS)
 
     def edge_kinds(self, roles: dict[str, frozenset[str]], explicit: dict[str, set[str]]) -> tuple[tuple[EdgeKind, ...], bool]:
         ends: dict[str, dict[str, str]] = {}

@@ -45,15 +45,11 @@ def build(ctx: click.Context, data_dir: str | None, out_dir: str | None, reason:
             inferred = add_inferences(result)
         written = write_build(result, out, notify=note) if result.report.conforms else []
     else:
-        from .progress import progress_for
+        from .progress import before_line, progress_shown
 
-        progress = progress_for(quiet)  # on a terminal only: phases with counts on standard error
-        try:
-            result, written = build_project(project, project_path(project, data_dir), out, notify=note,
-                                            progress=progress)
-        finally:
-            if progress is not None:
-                progress.close()
+        with progress_shown(quiet) as progress:  # on a terminal only: phases with counts on standard error
+            result, written = build_project(project, project_path(project, data_dir), out,
+                                            notify=before_line(progress, note), progress=progress)
     if not result.report.conforms:
         render_findings(result.report.sorted())
         click.echo(f"build failed: {result.report.count('violation')} violation(s); nothing written", err=True)

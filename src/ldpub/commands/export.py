@@ -16,8 +16,11 @@ from .common import data_option, project_from, project_path, write_report
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--only-layout", is_flag=True,
               help="Only the layout's own columns: leave out the trailing ldpub_* columns (CSV formats).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress (on a terminal, export shows its phases on standard error) and no note of the file written.")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, data_dir: str | None, output: str | None, only_layout: bool) -> None:
+def export(ctx: click.Context, fmt: str, data_dir: str | None, output: str | None, only_layout: bool,
+           quiet: bool) -> None:
     """Export the dataset as FORMAT: ucdp, acled, relations (CSV), nanopub (TriG) or rdf12 (Turtle 1.2).
 
     The CSV layouts are those of UCDP GED, ACLED and Mapping Militants' links; what the data cannot
@@ -32,16 +35,22 @@ def export(ctx: click.Context, fmt: str, data_dir: str | None, output: str | Non
     from ..errors import EXIT_NONCONFORMING
     from ..pipeline import compile_project
     from .common import render_findings
+    from .progress import progress_shown
 
     project = project_from(ctx)
-    build = compile_project(project, project_path(project, data_dir))
+    with progress_shown(quiet) as progress:
+        build = compile_project(project, project_path(project, data_dir), progress=progress)
+        if build.report.conforms:
+            if progress is not None:
+                progress("exporting", None, build.triple_count)
+            data = EXPORTS[fmt].make(build, only_layout=only_layout)
     if not build.report.conforms:
         render_findings(build.report.sorted())
         click.echo(f"export failed: {build.report.count('violation')} violation(s); nothing written", err=True)
         ctx.exit(EXIT_NONCONFORMING)
-    data = EXPORTS[fmt].make(build, only_layout=only_layout)
     if output:
         write_report(project_path(project, output), data.decode("utf-8"))
-        click.echo(f"wrote {EXPORTS[fmt].description} -> {output}", err=True)
+        if not quiet:
+            click.echo(f"wrote {EXPORTS[fmt].description} -> {output}", err=True)
     else:
         click.echo(data.decode("utf-8"), nl=False)

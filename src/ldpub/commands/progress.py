@@ -9,18 +9,24 @@ error is a terminal (a pipe or a log file gets nothing) and not with ``--quiet``
     validating: 1,141,129 triples
     writing: 1,141,129 triples
 
-The line is cleared when the command ends, before its own output.
+The line is cleared when the command ends, before its own output. Commands use
+:func:`progress_shown` around their long work (build, validate, publish, export, push, serve's
+startup).
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
-__all__ = ["ProgressLine", "progress_for"]
+__all__ = ["ProgressLine", "progress_for", "progress_shown", "before_line"]
 
-UNITS = {"reading records": "files", "validating": "triples", "writing": "triples", "mapping records": "records"}
+UNITS = {"reading records": "files", "validating": "triples", "writing": "triples", "mapping records": "records",
+         "making the release": "triples", "writing the release": "files", "exporting": "triples",
+         "loading the store": "triples", "uploading": "triples"}
 
 
 class ProgressLine:
@@ -65,3 +71,27 @@ def progress_for(quiet: bool, stream: TextIO | None = None) -> ProgressLine | No
     except (AttributeError, ValueError):
         tty = False
     return ProgressLine(stream) if tty and not quiet else None
+
+
+@contextmanager
+def progress_shown(quiet: bool, stream: TextIO | None = None) -> Iterator[ProgressLine | None]:
+    """The progress callback of :func:`progress_for` (or None), its line cleared on the way out
+    (also when the work fails: an error message then starts on a clean line)."""
+    line = progress_for(quiet, stream)
+    try:
+        yield line
+    finally:
+        if line is not None:
+            line.close()
+
+
+def before_line(progress: ProgressLine | None, notify: Callable[[str], None]) -> Callable[[str], None]:
+    """``notify`` that first clears the progress line, if any (a note is a line of its own)."""
+    if progress is None:
+        return notify
+
+    def clear_then_notify(message: str) -> None:
+        progress.close()
+        notify(message)
+
+    return clear_then_notify

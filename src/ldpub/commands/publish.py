@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_NONCONFORMING
-from .common import data_option, note, project_from, render_findings
+from .common import data_option, note, project_from, project_path, render_findings
 
 
 @click.command()
@@ -21,7 +21,8 @@ from .common import data_option, note, project_from, render_findings
 @click.option("--force", is_flag=True,
               help="Replace VERSION if it is already published with other files (says what changes).")
 @data_option
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print nothing on success (and no progress: on a terminal, publish shows its phases on standard error).")
 @click.pass_context
 def publish(ctx: click.Context, version: str, out_dir: str | None, previous: str | None, check: bool,
             force: bool, data_dir: str | None, quiet: bool) -> None:
@@ -42,12 +43,14 @@ def publish(ctx: click.Context, version: str, out_dir: str | None, previous: str
       ldpub diff releases/0.9.0 releases/1.0.0
     """
     from ..release import publish as run_publish
+    from .progress import before_line, progress_shown
 
     project = project_from(ctx)
-    build, release, written = run_publish(project, version, Path(out_dir) if out_dir else None,
-                                          previous=Path(previous) if previous else None,
-                                          data_dir=Path(data_dir) if data_dir else None, check=check,
-                                          force=force, notify=note)
+    with progress_shown(quiet) as progress:
+        build, release, written = run_publish(project, version, project_path(project, out_dir),
+                                              previous=Path(previous) if previous else None,
+                                              data_dir=project_path(project, data_dir), check=check,
+                                              force=force, notify=before_line(progress, note), progress=progress)
     if not build.report.conforms:
         render_findings(build.report.sorted())
         click.echo(f"publish failed: {build.report.count('violation')} violation(s) in the data; nothing written", err=True)
@@ -67,3 +70,4 @@ def publish(ctx: click.Context, version: str, out_dir: str | None, previous: str
         if check:
             warnings = len(release.dcat_ap)
             click.echo(f"  DCAT-AP 3.0.0: conforms ({warnings} recommendation warning(s))")
+

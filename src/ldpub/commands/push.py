@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from .common import project_from, project_path
@@ -31,7 +29,7 @@ from .common import project_from, project_path
 @click.option("--auth", "auth_scheme", type=click.Choice(["basic", "digest"]), default="basic", show_default=True,
               help="HTTP auth scheme for LDPUB_PUSH_USER / LDPUB_PUSH_PASSWORD (Virtuoso needs digest).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True, help="Seconds per request.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only errors.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress (shown on a terminal only); print only errors.")
 @click.pass_context
 def push(ctx: click.Context, endpoint: str, graph: str | None, ontology_graph: str | None, default_graph: bool | None,
          no_ontology: bool, update_endpoint: str | None, query_endpoint: str | None, source: str | None,
@@ -74,24 +72,22 @@ def push(ctx: click.Context, endpoint: str, graph: str | None, ontology_graph: s
     target = PushTarget(endpoint, target_graph, update_endpoint, query_endpoint, auth_scheme, timeout,
                         ontology_graph=target_ontology, default_graph=default_graph, with_ontology=not no_ontology)
     auth = auth_from_env(auth_scheme)
-    bar = {}
+    from .progress import progress_shown
 
-    def start(total: int, chunks: int) -> None:
-        if not quiet:
-            click.echo(f"pushing {total} triples in {chunks} request(s) to {redact_url(endpoint)}", err=True)
-            bar["bar"] = click.progressbar(length=total, label="uploading", file=sys.stderr,
-                                           show_pos=True)
-            bar["bar"].__enter__()
+    with progress_shown(quiet) as line:  # on a terminal only: triples sent so far, on standard error
+        sent = {"triples": 0, "total": None}
 
-    def progress(n: int) -> None:
-        if "bar" in bar:
-            bar["bar"].update(n)
+        def start(total: int, chunks: int) -> None:
+            sent["total"] = total
+            if not quiet:
+                click.echo(f"pushing {total} triples in {chunks} request(s) to {redact_url(endpoint)}", err=True)
 
-    try:
+        def progress(n: int) -> None:
+            sent["triples"] += n
+            if line is not None:
+                line("uploading", sent["triples"], sent["total"])
+
         result = run_push(folder, target, chunk_triples=chunk_size, auth=auth, on_progress=progress, on_start=start)
-    finally:
-        if "bar" in bar:
-            bar["bar"].__exit__(None, None, None)
     if len(result.graphs) > 1 and result.shared:
         click.echo(f"warning: {result.shared} triples are both in the dataset and in the ontology: a query over both "
                    "graphs may count them twice on servers that do not merge them (Oxigraph, Virtuoso)", err=True)

@@ -60,8 +60,9 @@ def _assignments(pairs: tuple[str, ...], origin: str) -> dict[str, str]:
                    "the ontology). Default: the graphs [push] of ldpub.toml names, else the endpoint's default graph.")
 @click.option("--default-graph", is_flag=True,
               help="With --endpoint: query its default graph, even when [push] of ldpub.toml names graphs.")
-@click.option("--dataset", "datasets", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Query these RDF files (e.g. dist/dataset.nt dist/ontology.ttl) instead of building data/.")
+@click.option("--dataset", "datasets", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Query these RDF files (e.g. dist/dataset.nt dist/ontology.ttl) instead of building data/ "
+                   "(relative paths: in the --project folder).")
 @data_option
 @click.option("--format", "-f", "format_name", type=click.Choice(sorted(RESULT_FORMATS)), default=None,
               help="Output format. Default: table on a terminal, csv otherwise; turtle for CONSTRUCT/DESCRIBE.")
@@ -121,6 +122,7 @@ def query(
     if list_queries:
         _print_list(project_from(ctx))
         return
+    datasets = _in_project_folder(ctx, datasets)
     values = {**_assignments(assignments, "argument"), **_assignments(params, "--param")}
     if len(values) < len(assignments) + len(params):
         raise click.UsageError("a parameter is given twice")
@@ -167,6 +169,21 @@ def _optional_project(ctx: click.Context):
 
     root = ctx.find_root().obj.get("project_dir") if ctx.find_root().obj else None
     return project_from(ctx) if has_project(root) else None
+
+
+def _in_project_folder(ctx: click.Context, files: tuple[Path, ...]) -> tuple[Path, ...]:
+    """``--dataset`` files, relative ones in the ``--project`` folder (like every path option); each must exist."""
+    root = ctx.find_root().obj.get("project_dir") if ctx.find_root().obj else None
+    resolved = []
+    for given in files:
+        path = given.expanduser()
+        if root and not path.is_absolute():
+            path = Path(root) / path
+        if not path.is_file():
+            what = "is a folder" if path.is_dir() else "does not exist"
+            raise click.BadParameter(f"file '{path}' {what}", param_hint="'--dataset'")
+        resolved.append(path)
+    return tuple(resolved)
 
 
 def _with_prefixes(text: str, known: dict[str, str]) -> tuple[str, int]:

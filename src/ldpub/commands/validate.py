@@ -20,11 +20,13 @@ FORMATS = ("text", "json", "junit", "github", "sarif")
                                               "unsatisfiable classes, mapped to records.")
 @click.option("--no-ontology-checks", is_flag=True, help="Skip the ontology quality checks (labels, definitions, "
                                                           "undeclared terms, classes without shapes).")
-@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Write the report to this file instead of standard output.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, allow_dash=True, path_type=str), default=None,
+              help="Write the report to this file ('-': standard output, also for the text report).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress (on a terminal, validate shows its phases on standard error).")
 @click.pass_context
 def validate(ctx: click.Context, data_dir: str | None, format_name: str, fail_on: str, reason: bool,
-             no_ontology_checks: bool, output: str | None) -> None:
+             no_ontology_checks: bool, output: str | None, quiet: bool) -> None:
     """Run every check on the records and report problems; write nothing else.
 
     Checks: records (YAML, ids, duplicates, unknown keys and types, dangling references,
@@ -32,8 +34,8 @@ def validate(ctx: click.Context, data_dir: str | None, format_name: str, fail_on
     Every finding names the YAML file, line and record it comes from.
 
     \b
-    The text report goes to standard error, like every diagnostic; the other formats go to
-    standard output (or to --output FILE).
+    The text report goes to standard error, like every diagnostic (-o - puts it on standard
+    output, e.g. for a pager or grep); the other formats go to standard output (or to -o FILE).
 
     \b
     Exit codes: 0 conforms, 1 does not conform (at --fail-on), 2 usage or input error
@@ -44,14 +46,17 @@ def validate(ctx: click.Context, data_dir: str | None, format_name: str, fail_on
       ldpub validate
       ldpub validate --format github            # annotations in a GitHub Actions run
       ldpub validate --format sarif -o ldpub.sarif
+      ldpub validate -o - | less               # the text report on standard output
       ldpub validate --reason --fail-on warning
     """
     from ..checks import check_project
     from ..reporters import REPORTERS, ReportContext
+    from .progress import progress_shown
 
     project = project_from(ctx)
-    result = check_project(project, project_path(project, data_dir), reason=reason,
-                           ontology_checks=not no_ontology_checks)
+    with progress_shown(quiet) as progress:
+        result = check_project(project, project_path(project, data_dir), reason=reason,
+                               ontology_checks=not no_ontology_checks, progress=progress)
     build = result.build
     context = ReportContext(
         root=project.root,
@@ -61,7 +66,9 @@ def validate(ctx: click.Context, data_dir: str | None, format_name: str, fail_on
         triples=len(build.lines) if build else None,
     )
     text = REPORTERS[format_name].render(result.report, context)
-    if output:
+    if output == "-":
+        click.echo(text, nl=False)
+    elif output:
         write_report(project_path(project, output), text)
     else:
         # text is for people: on stderr like every diagnostic of ldpub; machine formats on stdout

@@ -256,7 +256,8 @@ def build_release(build, version: str, settings, previous: Path | None = None, d
 
 
 def publish(project, version: str, out_dir: Path | None = None, *, previous: Path | None = None,
-            data_dir: Path | None = None, check: bool = True, env=None, force: bool = False, notify=None):
+            data_dir: Path | None = None, check: bool = True, env=None, force: bool = False, notify=None,
+            progress=None):
     """Check settings, build and validate the data, build the release, check DCAT-AP, write it.
 
     Returns ``(build, release, written)``; ``written`` is empty when the data does not conform
@@ -264,7 +265,9 @@ def publish(project, version: str, out_dir: Path | None = None, *, previous: Pat
     a bad version or missing settings, before any work. A version is published once: over an
     existing release with other files, :class:`OutputError` says what differs unless ``force``
     (then the folder is replaced as a whole, ``notify`` told what changes); the same files
-    again are not written again (``notify`` says so).
+    again are not written again (``notify`` says so). ``progress(phase, done, total)`` hears how
+    far it is (the phases of :func:`ldpub.pipeline.compile_project`, then making, checking and
+    writing the release).
     """
     from ..errors import ConfigError, OutputError
     from ..output import OutputSet
@@ -283,13 +286,16 @@ def publish(project, version: str, out_dir: Path | None = None, *, previous: Pat
     _check_release_date(settings, version, history, project)
     if previous is None and history:
         previous = history[-1].folder
-    build = compile_project(project, Path(data_dir) if data_dir else None)
+    tell = progress or (lambda phase, done=None, total=None: None)
+    build = compile_project(project, Path(data_dir) if data_dir else None, progress=progress)
     if not build.report.conforms:
         return build, None, []
+    tell("making the release", None, build.triple_count)
     release = build_release(build, version, settings, previous, data_dir, history)
     if check:
         from .dcatap import check_dcat_ap
 
+        tell("checking DCAT-AP")
         release.dcat_ap = check_dcat_ap(release.files["catalog.ttl"])
         if any(r.severity == "violation" for r in release.dcat_ap):
             return build, release, []
@@ -302,6 +308,7 @@ def publish(project, version: str, out_dir: Path | None = None, *, previous: Pat
         if existing is not None and not force:
             raise OutputError.at(f"release {version} is already published, with other files ({existing.describe()})",
                                  out, hint="publish the changes as a new version, or pass --force to replace it")
+        tell("writing the release", None, len(release.files))
         staged.stage(release.files)
         written = staged.commit(release.files)
     if existing is not None and notify:

@@ -34,7 +34,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .rdf import TripleBuilder
-from .settings import PublishSettings
+from .settings import ADMS_PUBLISHER_TYPE, PUBLISHER_TYPES, PublishSettings
 
 __all__ = ["FileKind", "FILE_KINDS", "Distribution", "Standard", "Versions", "catalog_triples", "licence_info",
            "IANA", "EU_FILE_TYPE", "SPARQL_PROTOCOL"]
@@ -44,6 +44,13 @@ EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 EU_AVAILABILITY = "http://publications.europa.eu/resource/authority/planned-availability/"
 ADMS_LICENCE_TYPE = "http://purl.org/adms/licencetype/"
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+
+
+def publisher_classes(publisher_type: str | None) -> tuple[str, ...]:
+    """The FOAF class an ADMS publisher type implies (a person or an organization); none for other types."""
+    if publisher_type and publisher_type.startswith(ADMS_PUBLISHER_TYPE):
+        return (PUBLISHER_TYPES[publisher_type.removeprefix(ADMS_PUBLISHER_TYPE)],)
+    return ()
 
 # what a release file is for, and so how the catalog names it (see the module docstring)
 DATA, SCHEMA, DESCRIPTION, PAGE = "data", "schema", "description", "page"
@@ -172,8 +179,11 @@ def catalog_triples(
     g.link(catalog, "dcat:dataset", series, dataset)
 
     # publisher and contact point
-    g.a(publisher, "foaf:Agent")
+    g.a(publisher, "foaf:Agent", *publisher_classes(settings.publisher_type))
     g.add(publisher, "foaf:name", g.text(settings.publisher, None))
+    if settings.publisher_type:
+        g.link(publisher, "dct:type", settings.publisher_type)
+        g.labelled(settings.publisher_type, "skos:Concept", settings.publisher_type.rsplit("/", 1)[-1])
     if settings.publisher_url:
         g.link(publisher, "foaf:homepage", settings.publisher_url)
         g.a(settings.publisher_url, "foaf:Document")

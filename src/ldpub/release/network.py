@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass, field
 from html import escape
 
-__all__ = ["Network", "NetworkNode", "NetworkEdge", "KindStyle", "extract_network", "render_svg"]
+__all__ = ["Network", "NetworkNode", "NetworkEdge", "KindStyle", "extract_network", "render_svg", "most_specific_first"]
 
 # colours of node kinds and (colour, dashed) of edge kinds, given in the order of the profile's kinds
 NODE_COLOURS = ("#e8a598", "#b9d3ee", "#f4d7a1", "#c8e6c9", "#d7c4e8", "#f2e394", "#c9d1d3")
@@ -71,6 +71,14 @@ class Network:
         return text
 
 
+def most_specific_first(kinds) -> list:
+    """Node kinds, each before the kinds whose classes are superclasses of its own (an
+    org:Organization is an "organization" before it is an "agent" when the ontology declares
+    ``org:Organization rdfs:subClassOf foaf:Agent``); otherwise in the profile's order."""
+    below = {k.id: sum(k.below(other) for other in kinds if other is not k) for k in kinds}
+    return sorted(kinds, key=lambda k: -below[k.id])  # stable: the profile's order among equals
+
+
 def extract_network(store, profile) -> Network:
     """The nodes and links of ``store``'s default graph that ``profile`` names (sorted)."""
     import pyoxigraph as ox
@@ -82,13 +90,11 @@ def extract_network(store, profile) -> Network:
     for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, graph):
         if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
             types.setdefault(q.subject.value, set()).add(q.object.value)
-    order = {k.id: n for n, k in enumerate(profile.node_kinds)}
+    specific_first = most_specific_first(profile.node_kinds)
 
     def kind_of(iri: str) -> str | None:
-        matching = [k for k in profile.node_kinds if types.get(iri, set()) & k.classes]
-        if not matching:
-            return None
-        return min(matching, key=lambda k: (len(k.classes), order[k.id])).id  # the most specific
+        classes = types.get(iri, set())
+        return next((k.id for k in specific_first if classes & k.classes), None)
 
     def objects(subject: str, predicates) -> list:
         node = ox.NamedNode(subject)

@@ -15,7 +15,7 @@ datePublished,         ``dct:issued``, ``dct:modified``
 dateModified
 license                ``dct:license``; ``isAccessibleForFree`` only for the licences ldpub
                        knows to be open (CC BY, CC BY-SA, CC0)
-creator, publisher     ``dct:publisher`` (its ``foaf:name``): an ``Organization``
+creator, publisher     ``dct:publisher`` (its ``foaf:name``): an ``Organization`` (a ``Person`` when it is a ``foaf:Person``)
 keywords               ``dcat:keyword``
 temporalCoverage       ``dct:temporal`` as an ISO 8601 interval (``2001-09-11/2021-08-31``)
 spatialCoverage        ``dct:spatial``: a ``Place`` with its label
@@ -67,7 +67,9 @@ def schema_dataset(settings, version: str, catalog: list) -> dict:
         return sorted(v.value for v in graph.get(subject, {}).get(predicate, []))
 
     publisher_iri = first(iri, DCT + "publisher")
-    publisher = {"@type": "Organization", "@id": publisher_iri, "name": first(publisher_iri, FOAF + "name")}
+    person = FOAF + "Person" in all_of(publisher_iri, RDF_TYPE)  # [publish] publisher_type PrivateIndividual(s)
+    publisher = {"@type": "Person" if person else "Organization", "@id": publisher_iri,
+                 "name": first(publisher_iri, FOAF + "name")}
     homepage = first(publisher_iri, FOAF + "homepage")
     if homepage:
         publisher["url"] = homepage

@@ -10,7 +10,9 @@ the publisher, the contact point, the rights statement, the SPARQL service) live
 project's *home*: the deepest folder that holds both ``base_url`` and ``[project] base_iri``
 (``https://w3id.org/x/`` for ``https://w3id.org/x/releases/`` and ``https://w3id.org/x/id/``),
 else the folder above ``base_url``. ``publisher_iri`` names the publisher with an IRI of its own
-(an ROR or Wikidata IRI, say) instead of ``HOME#publisher``.
+(an ROR or Wikidata IRI, say) instead of ``HOME#publisher``. ``publisher_type`` says what kind of
+publisher it is: a name of the ADMS publisher-type table DCAT-AP recommends (``dct:type``), or
+any concept IRI.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any, Mapping
 from ..config import CONFIG_FILE, Project
 from ..errors import ConfigError, Location, Problem
 
-__all__ = ["Concept", "PublishSettings", "load_publish_settings", "project_home", "EU_LANGUAGES"]
+__all__ = ["Concept", "PublishSettings", "load_publish_settings", "project_home", "EU_LANGUAGES",
+           "PUBLISHER_TYPES", "ADMS_PUBLISHER_TYPE"]
 
 # ISO 639-1 -> the EU Publications Office language authority table (dct:language of DCAT-AP)
 EU_LANGUAGES = {
@@ -31,6 +34,16 @@ EU_LANGUAGES = {
     "nl": "NLD", "pl": "POL", "ps": "PUS", "pt": "POR", "ru": "RUS", "ur": "URD",
 }
 EU_LANGUAGE_NS = "http://publications.europa.eu/resource/authority/language/"
+
+# the ADMS publisher-type table (DCAT-AP's vocabulary for an agent's dct:type): name -> FOAF class
+ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
+PUBLISHER_TYPES = {
+    **dict.fromkeys(("Academia-ScientificOrganisation", "Company", "IndustryConsortium", "LocalAuthority",
+                     "NationalAuthority", "NonGovernmentalOrganisation", "NonProfitOrganisation",
+                     "ProfessionalAssociation", "RegionalAuthority", "StandardisationBody",
+                     "SupraNationalAuthority"), "foaf:Organization"),
+    "PrivateIndividual(s)": "foaf:Person",
+}
 
 _EXAMPLES = {
     "base_url": 'base_url = "https://example.org/releases/"   # releases are served under BASE_URL/VERSION/',
@@ -69,6 +82,7 @@ class PublishSettings:
     contact_name: str = ""
     publisher_iri: str | None = None
     publisher_url: str | None = None  # the publisher's home page
+    publisher_type: str | None = None  # its dct:type (an ADMS publisher-type IRI, or another concept IRI)
     homepage: str | None = None
     license_title: str = ""
     rights: str = ""
@@ -139,6 +153,24 @@ def _date(value: Any) -> dt.date | None:
             return dt.date.fromisoformat(value)
         except ValueError:
             return None
+    return None
+
+
+def _publisher_type(value: str | None, problems: list[Problem], where: Location) -> str | None:
+    """The publisher type's IRI: a name of the ADMS table (or its IRI), or another absolute IRI."""
+    if value is None:
+        return None
+    name = value.removeprefix(ADMS_PUBLISHER_TYPE)
+    if name in PUBLISHER_TYPES:
+        return ADMS_PUBLISHER_TYPE + name
+    if _is_iri(value) and not value.startswith(ADMS_PUBLISHER_TYPE):
+        return value
+    from ..errors import did_you_mean
+
+    table = f"DCAT-AP's table: {', '.join(PUBLISHER_TYPES)}; or the full IRI of another concept"
+    hint = did_you_mean(name, list(PUBLISHER_TYPES))
+    problems.append(Problem(f"[publish] publisher_type {value!r} is not an ADMS publisher type nor an IRI", where,
+                            f"{hint} ({table})" if hint else f"write one of {table}"))
     return None
 
 
@@ -257,6 +289,7 @@ def load_publish_settings(project: Project, env: Mapping[str, str] | None = None
         keywords = []
     themes = _concepts(table.get("themes"), "themes", problems, where)
     spatial = _concepts(table.get("spatial"), "spatial", problems, where)
+    publisher_type = _publisher_type(text("publisher_type"), problems, where)
     iris = {key: table.get(key) for key in ("license", "publisher_iri", "publisher_url", "homepage", "sparql_endpoint")}
     iris.update({f"{key} {c.label!r}": c.iri for key, items in (("themes", themes), ("spatial", spatial)) for c in items})
     for key, value in iris.items():
@@ -283,6 +316,7 @@ def load_publish_settings(project: Project, env: Mapping[str, str] | None = None
         contact_name=text("contact_name") or publisher,
         publisher_iri=text("publisher_iri"),
         publisher_url=text("publisher_url"),
+        publisher_type=publisher_type,
         homepage=text("homepage"),
         license_title=text("license_title") or "",
         rights=text("rights") or "",

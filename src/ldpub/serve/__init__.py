@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import json
 import socket
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Project
 from ..errors import LdpubError
 from .settings import ServeSettings, serve_settings
+from .workdir import WorkFolder
 
 __all__ = ["Server", "open_server", "ServeSettings", "serve_settings", "open_dataset"]
 
@@ -95,7 +95,7 @@ class Server:
     url: str
     app: object
     sock: socket.socket
-    workdir: tempfile.TemporaryDirectory
+    workdir: WorkFolder
     settings: ServeSettings
     triples: int
 
@@ -132,7 +132,7 @@ def open_server(project: Project, settings: ServeSettings, source: Path | None =
     from .app import AppState, create_app
     from .engine import QueryPool
 
-    workdir = tempfile.TemporaryDirectory(prefix="ldpub-serve-")
+    workdir = WorkFolder()  # also removes the folders of servers that were killed
     try:
         data = open_dataset(project, Path(workdir.name), source, build)
         config = Path(workdir.name) / "worker.json"
