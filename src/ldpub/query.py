@@ -54,6 +54,7 @@ from .rdfterms import RDFS, SKOS, XSD
 
 if TYPE_CHECKING:
     from .config import Project
+    from .paging import Page
 
 __all__ = [
     "Param",
@@ -485,6 +486,24 @@ class QueryResult:
     triples: list = field(default_factory=list)
     query: str = ""
     prefixes: dict[str, str] = field(default_factory=dict)  # for compact IRIs when shown
+    total: int | None = None  # rows (or triples) in the whole answer; None: unknown (= len(self))
+    offset: int = 0  # how many rows of the whole answer come before these
+
+    @property
+    def count(self) -> int:
+        """How many rows (or triples) the whole answer has, of which this result may be a page."""
+        return len(self) if self.total is None else self.total
+
+    @property
+    def complete(self) -> bool:
+        """Whether this result is the whole answer rather than a page of it."""
+        return self.offset == 0 and len(self) == self.count
+
+    def page_note(self) -> str:
+        """``showing 1-100 of 56,210 rows`` (or ``56 rows`` when complete), for people."""
+        from .paging import describe
+
+        return describe(self.offset, len(self), self.count, "triple" if self.kind == "graph" else "row")
 
     def __len__(self) -> int:
         if self.kind == "graph":
@@ -498,8 +517,8 @@ class QueryResult:
 
     @property
     def empty(self) -> bool:
-        """True when nothing was found (no rows, ASK false, no triples)."""
-        return len(self) == 0
+        """True when nothing was found (no rows, ASK false, no triples), in the whole answer."""
+        return self.count == 0
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """One dict per row, variable -> plain Python value (str, int, Decimal, bool, date, None)."""
@@ -538,8 +557,9 @@ class Target(ABC):
     allow_service: bool = False  # whether queries may use SERVICE (federation): off by default
 
     @abstractmethod
-    def execute(self, text: str) -> QueryResult:
-        """Run the SPARQL ``text`` and return its result."""
+    def execute(self, text: str, page: "Page | None" = None) -> QueryResult:
+        """Run the SPARQL ``text`` and return its result: the whole answer, or ``page`` of it
+        (:class:`ldpub.paging.Page`) with the size of the whole answer as ``total``."""
 
     def as_sent(self, text: str) -> str:
         """The text :meth:`execute` sends for ``text`` (an endpoint adds the graphs to query)."""
@@ -597,16 +617,23 @@ def _iri_term(iri: str) -> str:
     return str(ox.NamedNode(iri))
 
 
-def _solutions(answer, text: str) -> QueryResult:
+def _solutions(answer, text: str, page: "Page | None" = None) -> QueryResult:
+    """A pyoxigraph answer as a :class:`QueryResult`: all of it, or ``page`` of it (cut in one
+    pass, in the answer's order; only the page's rows are turned into tuples)."""
     import pyoxigraph as ox
 
+    from .paging import Page, cut
+
+    page = page or Page()
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("boolean", boolean=bool(answer), query=text)
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = [tuple(solution[v] for v in variables) for solution in answer]
-        return QueryResult("solutions", variables, rows, query=text)
-    return QueryResult("graph", triples=list(answer), query=text)
+        solutions, total = cut(answer, page)
+        rows = [tuple(solution[v] for v in variables) for solution in solutions]
+        return QueryResult("solutions", variables, rows, query=text, total=total, offset=page.offset)
+    triples, total = cut(answer, page)
+    return QueryResult("graph", triples=triples, query=text, total=total, offset=page.offset)
 
 
 class EmbeddedTarget(Target):
@@ -658,17 +685,17 @@ class EmbeddedTarget(Target):
                 raise QueryError.at(f"cannot load: {exc}", path) from None
         return cls(store, terms, ", ".join(str(p) for p in paths))
 
-    def execute(self, text: str) -> QueryResult:
+    def execute(self, text: str, page: "Page | None" = None) -> QueryResult:
         guard(text, allow_service=self.allow_service)
         if self.timeout is None:
-            return self._evaluate(text)
+            return self._evaluate(text, page)
         import threading
 
         outcome: dict[str, Any] = {}
 
         def evaluate() -> None:
             try:
-                outcome["result"] = self._evaluate(text)
+                outcome["result"] = self._evaluate(text, page)
             except BaseException as exc:  # handed to the caller's thread below
                 outcome["error"] = exc
 
@@ -682,16 +709,16 @@ class EmbeddedTarget(Target):
             raise outcome["error"]
         return outcome["result"]
 
-    def _evaluate(self, text: str) -> QueryResult:
+    def _evaluate(self, text: str, page: "Page | None" = None) -> QueryResult:
         try:
             answer = self.store.query(text)
+            return _solutions(answer, text, page)  # solutions are computed as they are read
         except SyntaxError as exc:
             from .sparqltext import syntax_problem
 
             raise QueryError(syntax_problem(exc, text, None)) from None
         except (OSError, RuntimeError, ValueError) as exc:
             raise QueryError(f"query failed: {exc}") from None
-        return _solutions(answer, text)
 
 
 class EndpointTarget(Target):
@@ -743,9 +770,11 @@ class EndpointTarget(Target):
         return (f"data loaded with 'ldpub push' is in named graphs: add {flags}, "
                 "or set [push] graph in ldpub.toml")
 
-    def execute(self, text: str) -> QueryResult:
+    def execute(self, text: str, page: "Page | None" = None) -> QueryResult:
         import httpx
         import pyoxigraph as ox
+
+        from .paging import Page, cut
 
         from .sparqltext import query_form
 
@@ -770,7 +799,8 @@ class EndpointTarget(Target):
                              f"{excerpt(response.reason_phrase, 80)}: {answer_excerpt(response)}")
         try:
             if graph:
-                return QueryResult("graph", triples=list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)), query=text)
+                triples, total = cut(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES), page or Page())
+                return QueryResult("graph", triples=triples, query=text, total=total, offset=(page or Page()).offset)
             answer = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:
             media = excerpt(response.headers.get("content-type", "?"), 80)
@@ -778,7 +808,7 @@ class EndpointTarget(Target):
                              f"{excerpt(exc)}") from None
         if form == "ask" and isinstance(answer, ox.QuerySolutions):
             return _ask_as_table(answer, text)
-        return _solutions(answer, text)
+        return _solutions(answer, text, page)
 
 
 def _ask_as_table(answer, text: str) -> QueryResult:
@@ -884,8 +914,19 @@ def run(
     endpoint: str | None = None,
     allow_service: bool = False,
     graphs: Iterable[str] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> QueryResult:
     """Run a named query (by name) or SPARQL text, and return its :class:`QueryResult`.
+
+    ``limit`` and ``offset`` ask for a page: ``limit`` rows (triples for CONSTRUCT/DESCRIBE)
+    after the first ``offset``, in the query's own order (its ORDER BY, else the store's order,
+    which is stable). The result then holds the page, and ``result.total`` the size of the whole
+    answer (counted in the same evaluation)::
+
+        page = run("events", limit=100)          # the first 100 rows
+        page.total, page.page_note()             # 56210, 'showing 1-100 of 56,210 rows'
+        run("events", limit=100, offset=100)     # the next 100
 
     ``query`` is the name of a query in the project's ``queries/`` folder, a :class:`NamedQuery`,
     or SPARQL text (whose ``# param:`` header lines, if any, declare its parameters). ``params``
@@ -907,8 +948,11 @@ def run(
         query = named_query(proj.queries_path, query)
     elif isinstance(query, str):
         query = parse_header(query, "<sparql>")
+    from .paging import Page
+
+    page = Page(limit, offset)  # checked before anything runs
     text = prepare(query, params, target.terms, allow_service=target.allow_service)
     check_records(query, params or {}, target)
-    result = target.execute(text)
+    result = target.execute(text, page)
     result.prefixes = dict(target.terms.prefixes)
     return result

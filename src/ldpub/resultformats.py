@@ -138,6 +138,8 @@ def _md(result, ctx: DisplayContext) -> str:
     variables, rows = _rows_or_boolean(result)
     lines = ["| " + " | ".join(_md_cell(v) for v in variables) + " |", "|" + "---|" * len(variables)]
     lines += ["| " + " | ".join(_md_cell(ctx.show(t)) for t in row) + " |" for row in rows]
+    if result.kind == "solutions" and not result.complete:
+        lines += ["", f"_{result.page_note().capitalize()}._"]
     return "\n".join(lines) + "\n"
 
 
@@ -173,10 +175,10 @@ def _table(result, ctx: DisplayContext) -> str:
         cells.append(line)
     width = ctx.width or 160
     widths = [max([len(h), *(len(line[k]) for line in cells)]) for k, h in enumerate(headers)]
-    footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    footer = f"({result.page_note() if result.kind == 'solutions' else '1 row'})"
     fitted = _fit(widths, headers, width)
     if fitted is None:
-        return _expanded(headers, cells, width) + footer + "\n"
+        return _expanded(headers, cells, width, first=getattr(result, "offset", 0) + 1) + footer + "\n"
     out = ["  ".join(h.ljust(w) for h, w in zip(headers, fitted)).rstrip(), "  ".join("-" * w for w in fitted)]
     for line in cells:
         out += _grid_row(line, fitted)
@@ -213,14 +215,15 @@ def _grid_row(line: list[str], widths: list[int]) -> list[str]:
     ]
 
 
-def _expanded(headers: list[str], cells: list[list[str]], width: int) -> str:
-    """One block per row: ``header  value`` lines, values wrapped, empty values left out."""
+def _expanded(headers: list[str], cells: list[list[str]], width: int, first: int = 1) -> str:
+    """One block per row (numbered from ``first``): ``header  value`` lines, values wrapped,
+    empty values left out."""
     import textwrap
 
     key_width = max(len(h) for h in headers)
     value_width = max(width - key_width - 2, 20)
     out = []
-    for number, line in enumerate(cells, 1):
+    for number, line in enumerate(cells, first):
         out.append(f"-[ row {number} ]" + "-" * max(width - len(f"-[ row {number} ]"), 0))
         for header, value in zip(headers, line):
             if not value:

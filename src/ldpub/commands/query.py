@@ -21,6 +21,8 @@ Examples:
   ldpub query events from=2019-01-01 to=2019-12-31 --format csv > events.csv
   ldpub query timeline --param entity=ada-lovelace --format md
   ldpub query --sparql 'SELECT ?s ?label WHERE { ?s skos:prefLabel ?label }'
+  ldpub query events --limit 20 --offset 40
+  ldpub query events --all --no-pager
   ldpub query members --endpoint http://127.0.0.1:7878/query
   ldpub query members --endpoint http://127.0.0.1:7878/query --graph https://example.org/data/ --graph https://example.org/ontology
 
@@ -28,6 +30,17 @@ Examples:
 Exit codes: 0 answered (also when nothing was found), 1 nothing found with --fail-empty,
 2 usage or input error (unknown query or parameter, bad value, SPARQL syntax error,
 federated query without --allow-service, endpoint unreachable or answering with an error).
+
+\b
+Pages: table and md show the first 100 rows and say how many there are in all
+("showing 1-100 of 56,210 rows"); --limit N --offset N choose a page, --all every row.
+csv, tsv, json and CONSTRUCT output give every row unless --limit or --offset is given.
+Rows are cut from the query's own order (its ORDER BY, else the store's, which is stable).
+
+\b
+Pager: output to a terminal goes through LDPUB_PAGER, else PAGER, else 'less -FRX'
+(short answers print as usual); LDPUB_PAGER= (empty) or --no-pager turns it off.
+Output to a pipe or a file is never paged.
 
 \b
 Endpoint credentials: LDPUB_QUERY_TOKEN, or LDPUB_QUERY_USER and LDPUB_QUERY_PASSWORD.
@@ -66,6 +79,12 @@ def _assignments(pairs: tuple[str, ...], origin: str) -> dict[str, str]:
 @data_option
 @click.option("--format", "-f", "format_name", type=click.Choice(sorted(RESULT_FORMATS)), default=None,
               help="Output format. Default: table on a terminal, csv otherwise; turtle for CONSTRUCT/DESCRIBE.")
+@click.option("--limit", "-n", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Show N rows (triples for CONSTRUCT). Default: 100 for table and md, every row for the other formats.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Skip the first N rows of the answer (with --limit: the page starting at row N+1).")
+@click.option("--all", "all_rows", is_flag=True, help="Show every row, also in table and md.")
+@click.option("--no-pager", is_flag=True, help="Do not send terminal output through the pager (LDPUB_PAGER, PAGER, less -FRX).")
 @click.option("--show", is_flag=True, help="Print the SPARQL that would run (parameters bound) and stop.")
 @click.option("--fail-empty", is_flag=True, help="Exit 1 when nothing is found (no rows, ASK false, no triples).")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True,
@@ -88,6 +107,10 @@ def query(
     datasets: tuple[Path, ...],
     data_dir: str | None,
     format_name: str | None,
+    limit: int | None,
+    offset: int,
+    all_rows: bool,
+    no_pager: bool,
     show: bool,
     fail_empty: bool,
     timeout: float,
@@ -118,6 +141,8 @@ def query(
         raise click.UsageError("--graph and --default-graph choose graphs of an --endpoint")
     if graphs and default_graph:
         raise click.UsageError("give --graph IRI or --default-graph, not both")
+    if all_rows and limit is not None:
+        raise click.UsageError("give --limit N or --all, not both")
 
     if list_queries:
         _print_list(project_from(ctx))
@@ -147,7 +172,11 @@ def query(
         click.echo(target.as_sent(text).rstrip("\n"))
         return
     q.check_records(named, values, target)
-    result = target.execute(text)
+    from ..sparqltext import query_form
+
+    format_name = _format_for(query_form(text), format_name)
+    page = _page(format_name, limit, offset, all_rows)
+    result = target.execute(text, page)
     if "subClassOf" in text and (endpoint or datasets) and not target.knows_class_hierarchy():
         click.echo(
             f"warning: {target.description} holds no class hierarchy (rdfs:subClassOf): records of "
@@ -156,8 +185,12 @@ def query(
     if endpoint and result.empty and not getattr(target, "graphs", ()) and target.holds_nothing():
         click.echo(f"warning: {target.where()} holds no triples; {target.not_found_hint()}", err=True)
     output = _render(result, target, format_name)
-    click.echo(output, nl=not output.endswith("\n"))
-    if fail_empty and result.empty:
+    from .pager import echo_paged
+
+    echo_paged(output, enabled=not no_pager)
+    if not result.complete and result.kind != "boolean":
+        click.echo(_more_hint(result, page), err=True)
+    if fail_empty and result.count == 0:
         click.echo("nothing found", err=True)
         ctx.exit(EXIT_NONCONFORMING)
 
@@ -216,12 +249,43 @@ def _with_prefixes(text: str, known: dict[str, str]) -> tuple[str, int]:
     return "".join(line + "\n" for line in lines) + text, len(lines)
 
 
-def _render(result, target, format_name: str | None) -> str:
+DISPLAY_FORMATS = ("table", "md")  # show a page at a time; the others export every row
+
+
+def _format_for(form: str | None, format_name: str | None) -> str:
+    """The output format: the one asked for, else table on a terminal and csv otherwise
+    (turtle for CONSTRUCT/DESCRIBE)."""
+    if format_name is not None:
+        return format_name
+    if form in ("construct", "describe"):
+        return "turtle"
+    return "table" if sys.stdout.isatty() else "csv"
+
+
+def _page(format_name: str, limit: int | None, offset: int, all_rows: bool):
+    """The page to show: --limit/--offset as given; display formats default to the first
+    :data:`ldpub.paging.DEFAULT_PAGE` rows, exports (and --all) to every row."""
+    from ..paging import DEFAULT_PAGE, Page
+
+    if limit is None and not all_rows and format_name in DISPLAY_FORMATS:
+        limit = DEFAULT_PAGE
+    return Page(limit, offset)
+
+
+def _more_hint(result, page) -> str:
+    """Where the other rows are, on stderr after a page that is not the whole answer."""
+    end = result.offset + len(result)
+    if end < result.count and page.limit:
+        return f"{result.page_note()}: --offset {end} for the next {min(page.limit, result.count - end):,}, --all for every row"
+    if page.limit == 0 and result.offset < result.count:
+        return f"{result.page_note()}: --limit N shows N of them"
+    return f"{result.page_note()}: --offset 0 for the first rows, --all for every row"
+
+
+def _render(result, target, format_name: str) -> str:
     from ..resultformats import formats_for
 
     tty = sys.stdout.isatty()
-    if format_name is None:
-        format_name = "turtle" if result.kind == "graph" else ("table" if tty else "csv")
     if format_name not in formats_for(result.kind):
         what = "CONSTRUCT/DESCRIBE" if result.kind == "graph" else "SELECT/ASK"
         raise click.UsageError(f"--format {format_name} cannot write a {what} result (use {', '.join(formats_for(result.kind))})")

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+from ..htmlsafety import safe_href
 from ..iris import id_path, is_hash_base, valid_slug
 from ..rdfterms import XSD
 from .dataset import ServedData, Value
@@ -283,10 +284,18 @@ def create_app(state: AppState, access_log=None):
             if fmt is None:
                 return error(request, 404, f"unknown document format '.{ext}': use .html, .ttl, .jsonld, .nt or .rdf")
         if fmt is HTML:
-            view = await run_in_threadpool(data.entity, slug)
+            from ..paging import DEFAULT_PAGE, Page
+
+            try:
+                offsets = {key: _offset_param(request.query_params, key) for key in ENTITY_PAGES}
+            except ValueError as exc:
+                return error(request, 400, str(exc))
+            view = await run_in_threadpool(data.entity, slug, Page(DEFAULT_PAGE, offsets["_offset"]),
+                                           Page(DEFAULT_PAGE, offsets["_linked"]))
             if view is None:
                 return error(request, 404, f"no entity '{slug}' in this dataset")
-            response = page("entity.html", e=view, doc=doc_url(slug))
+            pages = _entity_pages(doc_url(slug, ext), offsets, view, DEFAULT_PAGE)
+            response = page("entity.html", e=view, doc=doc_url(slug), pages=pages)
             response.headers.update(headers)
             return response
         if not await run_in_threadpool(data.exists, slug):
@@ -317,8 +326,13 @@ def create_app(state: AppState, access_log=None):
         params = request.query_params
         name = params.get("name")
         chosen = next((q for q in named if q.name == name), None) if name else None
-        values = {k: v for k, v in params.items() if k not in ("name", "query")}
+        values = {k: v for k, v in params.items() if k not in ("name", "query") and not k.startswith("_")}
         common = {"named": named, "chosen": chosen, "values": values, "prefixes": sorted(data.prefixes)}
+        try:
+            limit, offset = _page_params(params, settings.max_results)
+        except ValueError as exc:
+            return page("query.html", 400, query=params.get("query") or DEFAULT_QUERY, error=str(exc), answer=None,
+                        downloads=[], **common)
         if name in broken:  # this one file cannot be read; the others still can
             query = params.get("query") or ""
             problem = "; ".join(_relative_to(p.render(), state.queries_dir) for p in broken[name].problems)
@@ -341,8 +355,11 @@ def create_app(state: AppState, access_log=None):
                 problem, status = "this endpoint is read-only: SPARQL Update is refused", 403
             else:
                 try:
-                    result = await pool.run(query, "json", "turtle")
+                    result = await pool.run(query, "json", "turtle", page=(limit, offset))
                     answer = _render_answer(data, result)
+                    own = {"name": chosen.name, **values} if chosen is not None and not params.get("query") \
+                        else {"query": query}
+                    answer["pages"] = _page_links(own, result, limit, params.get("_limit") is not None)
                 except QueryFailure as exc:
                     problem, status = exc.message, exc.status
         downloads = []
@@ -408,6 +425,76 @@ def _relative_to(message: str, folder: Path) -> str:
     """A message about a file of ``folder`` without the server's own path to it (visitors need
     the file's name, not where the operator keeps it)."""
     return message.replace(str(Path(folder).parent) + "/", "")
+
+
+ENTITY_PAGES = ("_offset", "_linked")  # URL parameters: first statement shown, first link shown
+
+
+def _offset_param(params, key: str) -> int:
+    """A whole-number offset from the URL (0 when absent); a ValueError says what is wrong."""
+    raw = params.get(key)
+    if raw is None or raw == "":
+        return 0
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 15:
+        raise ValueError(f"{key}={raw[:40]!r}: expected a whole number, 0 or more")
+    return int(raw)
+
+
+def _entity_pages(path: str, offsets: dict[str, int], view, size: int) -> dict:
+    """The page notes and links of an entity page's two long lists: the statements involving
+    it (``_offset``) and the links to it (``_linked``)."""
+    from ..paging import describe
+
+    def link(key: str, offset: int) -> str | None:
+        kept = {**offsets, key: offset}
+        query = urlencode({k: str(v) for k, v in kept.items() if v})
+        return safe_href(path + ("?" + query if query else ""))
+
+    out = {}
+    for key, unit, shown, total, offset in (
+            ("_offset", "statement", len(view.statements), view.statements_total, view.statements_offset),
+            ("_linked", "link", len(view.incoming), view.incoming_total, view.incoming_offset)):
+        end = offset + shown
+        out[key] = {
+            "note": describe(offset, shown, total, unit),
+            "next": link(key, end) if end < total else None,
+            "previous": link(key, max(offset - size, 0)) if offset > 0 else None,
+        }
+    return out
+
+
+def _page_params(params, max_results: int) -> tuple[int, int]:
+    """``_limit`` (default :data:`ldpub.paging.DEFAULT_PAGE`, at most ``max_results``) and
+    ``_offset`` (default 0) of the query page's URL; a ValueError says what is wrong."""
+    from ..paging import DEFAULT_PAGE
+
+    limit = _offset_param(params, "_limit") if params.get("_limit") else min(DEFAULT_PAGE, max_results)
+    if not 1 <= limit <= max_results:
+        raise ValueError(f"_limit={limit}: give 1 to {max_results} rows per page (max_results)")
+    return limit, _offset_param(params, "_offset")
+
+
+def _page_links(own: dict[str, str], answer, limit: int, keep_limit: bool) -> dict:
+    """What the query page says about a page of the answer: ``showing 1-100 of 56,210 rows``,
+    and the links (this query, another offset) to the next and previous pages."""
+    from ..paging import describe
+
+    if answer.total is None:
+        return {}
+    shown = answer.rows or 0
+    unit = "triple" if answer.kind == "graph" else "row"
+    size = {"_limit": str(limit)} if keep_limit else {}
+
+    def link(offset: int) -> str | None:
+        return safe_href("/query?" + urlencode({**own, **size, **({"_offset": str(offset)} if offset else {})}))
+
+    end = answer.offset + shown
+    return {
+        "note": describe(answer.offset, shown, answer.total, unit),
+        "next": link(end) if end < answer.total else None,
+        "previous": link(max(answer.offset - limit, 0)) if answer.offset > 0 else None,
+        "first": link(0) if answer.offset > 0 else None,
+    }
 
 
 def _render_answer(data: ServedData, answer) -> dict:

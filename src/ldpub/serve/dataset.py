@@ -29,6 +29,7 @@ from typing import Iterable
 from ..errors import ConfigError
 from ..htmlsafety import safe_href
 from ..iris import doc_path, valid_slug
+from ..paging import Page, cut
 from ..rdfterms import OWL, RDF_TYPE
 
 __all__ = ["ONTOLOGY_BEYOND_DATA", "ServedData", "prepare", "prepare_from_files", "folder_files", "Value", "Row", "Excerpt", "Statement", "EntityView",
@@ -142,6 +143,10 @@ class EntityView:
     statements: list[Statement]
     own: Statement | None
     triples: list = field(default_factory=list)
+    statements_total: int = 0  # statements involving the entity in all (``statements`` is a page of them)
+    statements_offset: int = 0
+    incoming_total: int = 0  # links to the entity in all (``incoming`` is a page of them)
+    incoming_offset: int = 0
 
 
 def folder_files(folder: Path) -> tuple[Path, Path | None, dict]:
@@ -398,25 +403,35 @@ class ServedData:
             involves=self.involved(iri, besides),
         )
 
-    def entity(self, slug: str) -> EntityView | None:
-        """Everything an entity page shows, or None when the slug names nothing here."""
+    def entity(self, slug: str, statements_page: Page | None = None, incoming_page: Page | None = None) -> EntityView | None:
+        """Everything an entity page shows, or None when the slug names nothing here.
+
+        The statements involving it (by date, then label) and the links to it (by IRI) come in
+        pages (:class:`ldpub.paging.Page`; default: all): the order is found from the cheap sort
+        keys of every one, and only the page's statements are described in full."""
         ox = self.ox
         if not valid_slug(slug) or not self.exists(slug):
             return None
         iri = self.base_iri + slug
-        incoming, statements, seen = [], [], set()
+        links, candidates, seen = [], [], set()
         for quad in sorted(self.store.quads_for_pattern(None, None, ox.NamedNode(iri), ox.DefaultGraph()), key=str):
-            subject, role = quad.subject.value, self.label(quad.predicate.value)
+            subject = quad.subject.value
             owner = subject.split("#")[0]
             if owner == iri:
                 continue
-            incoming.append((self.value(quad.subject), role))
+            links.append(quad)
             for candidate in (subject, owner):
                 if candidate not in seen and self.is_statement(candidate):
                     seen.add(candidate)
-                    statements.append(self.statement(candidate, role, besides=iri))
+                    when = self.times.date_of(candidate)
+                    key = ((when.summary() if when else None) or "~", self.label(candidate).lower())
+                    candidates.append((key, candidate, quad.predicate.value))
                     break
-        statements.sort(key=lambda s: (s.date or "~", s.node.text.lower()))
+        candidates.sort(key=lambda c: c[0])
+        chosen, statements_total = cut(candidates, statements_page or Page())
+        statements = [self.statement(candidate, self.label(predicate), besides=iri) for _, candidate, predicate in chosen]
+        shown, incoming_total = cut(links, incoming_page or Page())
+        incoming = [(self.value(quad.subject), self.label(quad.predicate.value)) for quad in shown]
         return EntityView(
             iri=iri,
             slug=slug,
@@ -427,6 +442,10 @@ class ServedData:
             incoming=incoming,
             statements=statements,
             own=self.statement(iri) if self.is_statement(iri) else None,
+            statements_total=statements_total,
+            statements_offset=(statements_page or Page()).offset,
+            incoming_total=incoming_total,
+            incoming_offset=(incoming_page or Page()).offset,
         )
 
     # ------------------------------------------------------------------ dataset level

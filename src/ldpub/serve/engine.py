@@ -92,6 +92,8 @@ class QueryAnswer:
     format: str
     body: bytes
     rows: int | None = None
+    total: int | None = None  # for a page: rows (or triples) in the whole answer
+    offset: int = 0  # for a page: rows of the whole answer before it
 
 
 class QueryWorker:
@@ -157,7 +159,8 @@ class QueryWorker:
         if not header.get("ok"):
             error = _ERRORS.get(header.get("error"), WorkerCrashed)
             raise error(header.get("message") or "no acceptable format", header.get("kind"))
-        return QueryAnswer(header["kind"], header["format"], body, header.get("rows"))
+        return QueryAnswer(header["kind"], header["format"], body, header.get("rows"), header.get("total"),
+                           header.get("offset") or 0)
 
     # ---------------------------------------------------------------- pipe reading with a deadline
     def _fill(self, deadline: float) -> None:
@@ -212,8 +215,11 @@ class QueryPool:
             worker.kill()
         self._workers = []
 
-    async def run(self, query: str, results: str | None, graph: str | None) -> QueryAnswer:
-        """Answer ``query`` with the named result formats (None: the client accepts none)."""
+    async def run(self, query: str, results: str | None, graph: str | None,
+                  page: tuple[int | None, int] | None = None) -> QueryAnswer:
+        """Answer ``query`` with the named result formats (None: the client accepts none); with
+        ``page`` (limit, offset), only that page of a SELECT or CONSTRUCT answer (the limit
+        capped at ``max_results``; None: ``max_results`` rows), and its total."""
         from starlette.concurrency import run_in_threadpool
 
         assert self._idle is not None, "QueryPool.start() was not called"
@@ -222,6 +228,8 @@ class QueryPool:
         except asyncio.TimeoutError:
             raise ServerBusy(f"every query worker stayed busy for {self.timeout:g} s; try again later") from None
         job = {"query": query, "results": results, "graph": graph, "max_results": self.max_results}
+        if page is not None:
+            job["page"] = {"limit": page[0], "offset": page[1]}
         try:
             answer = await run_in_threadpool(worker.call, job, self.timeout)
         except (QueryTimeout, WorkerCrashed):

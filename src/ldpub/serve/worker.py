@@ -4,8 +4,10 @@ pyoxigraph cannot interrupt a running query, so each query runs in one of these 
 the server kills the process when the time limit passes: the work really stops.
 
 Protocol (binary pipes): the server writes one JSON line per job
-``{"query", "results", "graph", "max_results"}``; the worker answers with one JSON line
-``{"ok": true, "kind": "select"|"ask"|"graph", "format", "length"}`` followed by ``length`` bytes,
+``{"query", "results", "graph", "max_results"}`` (and ``"page": {"limit", "offset"}`` for a page
+of the answer: the HTML query page); the worker answers with one JSON line
+``{"ok": true, "kind": "select"|"ask"|"graph", "format", "length"}`` (with ``"rows"``, and for a
+page ``"total"`` and ``"offset"``) followed by ``length`` bytes,
 or ``{"ok": false, "error": "syntax"|"refused"|"too_large"|"not_acceptable"|"failed", "message",
 "kind"}``. The first line it writes is ``{"ready": true, "network": "none"|"host"}`` once the
 store is open.
@@ -120,6 +122,8 @@ def run_job(store, job: dict, prefixes: dict, context: dict, dataset: QueryDatas
             return {"ok": False, "error": "not_acceptable", "kind": "ask"}, b""
         fmt = getattr(ox.QueryResultsFormat, job["results"].upper())
         return {"ok": True, "kind": "ask", "format": job["results"]}, result.serialize(format=fmt)
+    if job.get("page") is not None:
+        return _page_of(result, job, prefixes, context)
     if isinstance(result, ox.QuerySolutions):
         if not job.get("results"):
             return {"ok": False, "error": "not_acceptable", "kind": "select"}, b""
@@ -144,6 +148,38 @@ def run_job(store, job: dict, prefixes: dict, context: dict, dataset: QueryDatas
     writer = FORMATS[job["graph"]].writer
     body = writer(sorted_triples(triples), WriteContext(prefixes=prefixes, jsonld_context=context))
     return {"ok": True, "kind": "graph", "format": job["graph"], "rows": len(triples)}, body
+
+
+def _page_of(result, job: dict, prefixes: dict, context: dict) -> tuple[dict, bytes]:
+    """One page of a SELECT or CONSTRUCT answer (cut in one pass: the rows around it are only
+    counted, so a page of a long answer stays within ``max_results``), with the total."""
+    import pyoxigraph as ox
+
+    from ..graphstore import sorted_triples
+    from ..paging import Page, cut
+    from ..query import QueryResult
+    from ..resultformats import render
+    from ..serialize import FORMATS, WriteContext
+
+    asked = job["page"]
+    limit = asked.get("limit")
+    page = Page(min(int(limit), int(job["max_results"])) if limit is not None else int(job["max_results"]),
+                int(asked.get("offset") or 0))
+    if isinstance(result, ox.QuerySolutions):
+        if job.get("results") != "json":
+            return {"ok": False, "error": "not_acceptable", "kind": "select"}, b""
+        variables = [v.value for v in result.variables]
+        solutions, total = cut(result, page)
+        rows = [tuple(solution[v] for v in variables) for solution in solutions]
+        body = render(QueryResult("solutions", variables, rows), "json").encode("utf-8")
+        return {"ok": True, "kind": "select", "format": "json", "rows": len(rows), "total": total,
+                "offset": page.offset}, body
+    if not job.get("graph"):
+        return {"ok": False, "error": "not_acceptable", "kind": "graph"}, b""
+    triples, total = cut(result, page)
+    body = FORMATS[job["graph"]].writer(sorted_triples(triples), WriteContext(prefixes=prefixes, jsonld_context=context))
+    return {"ok": True, "kind": "graph", "format": job["graph"], "rows": len(triples), "total": total,
+            "offset": page.offset}, body
 
 
 def main(argv: list[str] | None = None) -> None:
