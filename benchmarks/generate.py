@@ -260,8 +260,11 @@ def to_yaml(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def generate(n: int, out: Path, seed: int = 8) -> Path:
-    """Write a project with ``n`` synthetic records into ``out`` (replacing its data/)."""
+def generate(n: int, out: Path, seed: int = 8, one_file: bool = False) -> Path:
+    """Write a project with ``n`` synthetic records into ``out`` (replacing its data/).
+
+    Records go into files of :data:`RECORDS_PER_FILE`, or all into ``data/all.yaml`` (``one_file``:
+    the same records and triples, for measuring one large file)."""
     gen = _Gen(n, seed)
     out.mkdir(parents=True, exist_ok=True)
     for folder in ("ontology", "shapes"):
@@ -273,17 +276,29 @@ def generate(n: int, out: Path, seed: int = 8) -> Path:
         "[paths]\nontology = \"ontology\"\nshapes = \"shapes\"\ndata = \"data\"\nqueries = \"queries\"\nout = \"dist\"\n",
         encoding="utf-8",
     )
+    if one_file:  # the bounds of [limits] would refuse one file of more than ~100k records
+        with open(out / "ldpub.toml", "a", encoding="utf-8") as config:
+            config.write("\n[limits]\nmax_file_bytes = 4_294_967_296\nmax_records = 100_000_000\n")
     if (ROOT / "queries").is_dir():
         shutil.rmtree(out / "queries", ignore_errors=True)
         shutil.copytree(ROOT / "queries", out / "queries")
     data = out / "data"
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir()
-    for kind, count in gen.counts.items():
-        for start in range(0, count, RECORDS_PER_FILE):
-            records = [gen.record(kind, i) for i in range(start, min(count, start + RECORDS_PER_FILE))]
-            header = f"# {len(records)} synthetic {kind} records (seeded; benchmarks/generate.py)\n"
-            (data / f"{kind}-{start // RECORDS_PER_FILE:04d}.yaml").write_text(header + to_yaml(records), encoding="utf-8")
+    single = open(data / "all.yaml", "w", encoding="utf-8") if one_file else None
+    try:
+        for kind, count in gen.counts.items():
+            for start in range(0, count, RECORDS_PER_FILE):
+                records = [gen.record(kind, i) for i in range(start, min(count, start + RECORDS_PER_FILE))]
+                header = f"# {len(records)} synthetic {kind} records (seeded; benchmarks/generate.py)\n"
+                if single is not None:
+                    single.write(header + to_yaml(records))
+                else:
+                    (data / f"{kind}-{start // RECORDS_PER_FILE:04d}.yaml").write_text(header + to_yaml(records),
+                                                                                       encoding="utf-8")
+    finally:
+        if single is not None:
+            single.close()
     return out
 
 
@@ -292,8 +307,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--records", default="1k", help="how many records: 1k, 10k, 100k or a number")
     parser.add_argument("--out", type=Path, required=True, help="project folder to write")
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--one-file", action="store_true", help="all records in one file, data/all.yaml")
     args = parser.parse_args(argv)
-    generate(parse_size(args.records), args.out, args.seed)
+    generate(parse_size(args.records), args.out, args.seed, args.one_file)
     print(f"wrote {parse_size(args.records)} records to {args.out}")
 
 

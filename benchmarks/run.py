@@ -308,11 +308,11 @@ def _child(kind: str, project_dir: Path, timeout: float | None = None) -> dict:
     return data
 
 
-def _project(size: int, seed: int) -> Path:
-    folder = HERE / ".work" / f"{size}-seed{seed}"
+def _project(size: int, seed: int, one_file: bool = False) -> Path:
+    folder = HERE / ".work" / f"{size}-seed{seed}{'-one-file' if one_file else ''}"
     stamp = folder / ".complete"
     if not stamp.exists():
-        generate(size, folder, seed)
+        generate(size, folder, seed, one_file)
         stamp.write_text("ok\n")
     return folder
 
@@ -598,6 +598,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--builds-only", action="store_true",
                         help="measure only `ldpub build` (clean cold and warm, the edits, the baseline): no "
                              "stages, no naive pipeline, no queries")
+    parser.add_argument("--one-file", action="store_true",
+                        help="all records of each size in one file (benchmarks/generate.py --one-file): the memory "
+                             "of reading a large file; [limits] are raised to let it be read")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -612,7 +615,7 @@ def main(argv: list[str] | None = None) -> None:
     for size in sorted(sizes, key=parse_size):
         n = parse_size(size)
         print(f"[{size}] generating / reusing project ...", file=sys.stderr, flush=True)
-        project = _project(n, args.seed)
+        project = _project(n, args.seed, args.one_file)
         if args.builds_only:
             fast = {"triples": 0, "records": n, "stages": [], "queries": [], "bytes": {}, "process_peak_rss_mb": 0}
         else:

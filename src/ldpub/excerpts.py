@@ -13,6 +13,9 @@ there and reports, as :class:`ldpub.report.Finding` objects pointing at the YAML
   matching and which character differs, e.g. a no-break space or a curly quote);
 * a paragraph number that is not the paragraph holding the quote.
 
+Quotes are compared character for character, except line ends: a text's CR LF or CR is read as
+the LF a quote writes (``\\n`` in a double-quoted YAML value), as ``ldpub excerpts --paragraphs`` shows it.
+
 A project whose ontology has no excerpt terms, or no property naming a text file, has nothing
 to check: :attr:`ExcerptCheck.unsupported` says why.
 
@@ -38,7 +41,8 @@ from pathlib import Path
 from .errors import Location
 from .report import Finding
 
-__all__ = ["MIN_PARAGRAPH_WORDS", "paragraphs", "sha256_hex", "ExcerptCheck", "check_excerpts", "describe_char"]
+__all__ = ["MIN_PARAGRAPH_WORDS", "paragraphs", "line_breaks_as_newlines", "sha256_hex", "ExcerptCheck", "check_excerpts",
+           "describe_char"]
 
 MIN_PARAGRAPH_WORDS = 15
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
@@ -50,15 +54,28 @@ def paragraphs(text: str) -> list[str]:
     return [b for b in blocks if b and _SENTENCE_END.search(b) and len(b.split()) >= MIN_PARAGRAPH_WORDS]
 
 
+def line_breaks_as_newlines(text: str) -> str:
+    """``text`` with its CR LF and CR line ends as LF, as ``--paragraphs`` (Python's text mode) reads
+    it: a quote writes a line break as ``\\n`` whatever the text file's convention."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def sha256_hex(data: bytes) -> str:
     """Lower-case hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
 
 
+# control characters have no Unicode name; these are the ones source texts hold
+_CONTROL_NAMES = {"\t": "CHARACTER TABULATION (a tab)", "\n": "LINE FEED (a line break)",
+                  "\r": "CARRIAGE RETURN (a line break)", "\x0c": "FORM FEED (a page break)"}
+# what to write in a double-quoted YAML value for a whitespace character of the text
+_YAML_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x0c": "\\f"}
+
+
 def describe_char(ch: str) -> str:
     """A character as a curator can find it: ``'’' (U+2019 RIGHT SINGLE QUOTATION MARK)``."""
     shown = ch if ch.isprintable() and not ch.isspace() else ""
-    name = unicodedata.name(ch, "control character")
+    name = _CONTROL_NAMES.get(ch) or unicodedata.name(ch, "control character")
     return f"{shown!r} (U+{ord(ch):04X} {name})" if shown else f"U+{ord(ch):04X} {name}"
 
 
@@ -94,10 +111,15 @@ def _mismatch_message(quote: str, text: str, file_name: str) -> str:
     shown = found[-40:]
     if at >= len(text):
         return f"quote not found in {file_name}: it runs past the end of the text after '…{shown}'"
-    return (
+    message = (
         f"quote not found verbatim in {file_name}: it matches up to '…{shown}', then the quote has "
         f"{describe_char(quote[n])} where the text has {describe_char(text[at])}"
     )
+    if quote[n].isspace() and text[at] in _YAML_ESCAPES:
+        # a hard-wrapped text (plain text, Markdown, e-mail): the quote runs across its line end
+        message += (f" (the quote runs across a line end of the text: write it as {_YAML_ESCAPES[text[at]]} "
+                    f"in a double-quoted YAML value, or quote up to the line end)")
+    return message
 
 
 def _pairs(store, predicates) -> list[tuple[object, str, object]]:
@@ -153,7 +175,7 @@ def check_excerpts(build, sources_dir: Path | None, profile=None) -> ExcerptChec
                 check="excerpts"))
             continue
         result.checked.append(source)
-        texts[source] = (file_name, text)
+        texts[source] = (file_name, line_breaks_as_newlines(text))
         sha_property, recorded = digests.get(source, (None, None))
         actual = sha256_hex(data)
         if sha_property is None and profile.of("sha256"):

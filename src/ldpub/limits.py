@@ -1,25 +1,32 @@
 """Bounds on what a build reads, so that its memory stays bounded: ``[limits]`` in ldpub.toml.
 
-A build holds every record in memory: about 14 KB per record, 25-50 bytes per byte of YAML
-(``benchmarks/generate.py`` data: 20k records, 6 MB of YAML, 290 MB peak resident in one
-process, 150 MB of address space over an empty project's). Three defences, each with a
-message that names the file:
+A build holds the mapped data in memory (its sorted N-Triples lines, for SHACL and the
+writers); records are read a file at a time (a large file a part at a time,
+:func:`ldpub.records._parse_in_parts`) and each is dropped once mapped. Measured on
+``benchmarks/generate.py`` data (100k records, 30 MB of YAML, 1.14M triples): 0.93 GB at the
+peak in one process, 1.25 GB summed over two; about 9-13 KB per record, 30-45 bytes per byte
+of YAML. Four defences, each with a message that names the file or folder:
 
 * the bounds below, checked before a file is read (its size, by :mod:`ldpub.records`) and as
   records are counted (:func:`ldpub.workers.load_bounded`);
 * under a memory limit the process knows of (``ulimit -v``, ``RLIMIT_AS``), a file is not
   read when the records left to read would need more than what is left under the limit
   (:data:`BYTES_PER_YAML_BYTE` per byte, plus :data:`LATER_STEPS_BYTES`);
+* under the memory limit of the process's control group (a container's ``--memory``), the data
+  is not read when all of it would need more than is left in the group
+  (:data:`RESIDENT_BYTES_PER_YAML_BYTE`, :func:`check_group_memory`): the kernel would
+  otherwise kill the build without a message;
 * running out of memory anyway is reported as such, never as a traceback: a reserve of
   address space (:func:`hold_reserve`) is given back first so that the error can be made.
 
-Streaming records with spill to disk, which would lift the bounds, is issue #16.
+The lines of the whole dataset stay in memory (SHACL looks across records), so a build of
+2M records (~23M triples) needs ~20 GB; issue #16 has what would lift that.
 
 Example ``ldpub.toml``::
 
     [limits]
-    max_file_bytes = 33_554_432   # largest records file (default 32 MiB, ~100k records, ~1.1 GB)
-    max_records = 250_000         # records in the data folder (default 250k, ~3.5 GB)
+    max_file_bytes = 33_554_432   # largest records file (default 32 MiB, ~100k records, ~0.5 GB to read)
+    max_records = 250_000         # records in the data folder (default 250k, ~3.3 GB)
 """
 
 from __future__ import annotations
@@ -30,22 +37,29 @@ from pathlib import Path
 from .errors import ConfigError, LimitError
 from .records import MAX_FILE_BYTES
 
-__all__ = ["Limits", "project_limits", "check_record_count", "check_headroom", "out_of_memory",
+__all__ = ["Limits", "project_limits", "check_record_count", "check_headroom", "check_group_memory", "cgroup_memory",
+           "out_of_memory",
            "memory_guard", "hold_reserve", "release_reserve", "KB_PER_RECORD", "BYTES_PER_YAML_BYTE"]
 
 KB_PER_RECORD = 14  # measured: memory of a build per record (see the module docstring)
 BYTES_PER_YAML_BYTE = 40  # measured: address space a build takes per byte of records (25-53 on two kinds of data)
+# measured: resident memory of all of a build's processes per byte of records (benchmarks/generate.py
+# data, 100k records in 30 MB of YAML: 0.93-1.31 GB at the peak, one or two processes)
+RESIDENT_BYTES_PER_YAML_BYTE = 45
 RESERVE_BYTES = 64 * 2**20  # address space held during a build, given back when memory runs out
 # measured: address space the steps after reading take beyond the records (the SHACL thread and its
-# malloc arena, the stores): a one-record build has 112 MB when it reads records, 303 MB at its peak
-LATER_STEPS_BYTES = 192 * 2**20
+# malloc arena, the stores): a one-record build has ~100 MB when it reads records, 148 MB at its peak
+# (303 MB while the vocabulary Store was filled by pyoxigraph's bulk loader, which reserves 200 MB);
+# twice that difference, because running out inside pyoxigraph (Rust) aborts the process without a
+# message: builds of 6k records under caps around the estimate stopped cleanly or succeeded
+LATER_STEPS_BYTES = 128 * 2**20
 
 
 @dataclass(frozen=True)
 class Limits:
     """The bounds of one project (defaults when ldpub.toml has no ``[limits]``)."""
 
-    max_file_bytes: int = MAX_FILE_BYTES  # ldpub.records reads no larger file (32 MiB: ~1.1 GB to parse)
+    max_file_bytes: int = MAX_FILE_BYTES  # ldpub.records reads no larger file (32 MiB: ~0.5 GB to read)
     max_records: int = 250_000
 
 
@@ -111,6 +125,73 @@ def check_headroom(display: str, remaining: int, files: int) -> None:
             f"{what} would need about {_size(need)} of memory, more than the {_size(max(left, 0))} left under the "
             f"memory limit of {_size(cap)} (ulimit -v)", display,
             hint="raise the memory limit, or split the data and build it in parts", rule="limit")
+
+
+def check_group_memory(display: str | Path, data_bytes: int, files: int, cgroup_root: Path = Path("/sys/fs/cgroup"),
+                       own: Path = Path("/proc/self/cgroup")) -> None:
+    """Refuse to read the data when its ``data_bytes`` of records (``files`` files) would need more
+    memory than is left under the memory limit of this process's control group (a container's
+    ``--memory``, a systemd unit's ``MemoryMax``), all of the build's processes together: the
+    kernel would kill the build without a word. No limit, or none known: no check."""
+    group = cgroup_memory(cgroup_root, own)
+    if group is None or data_bytes <= 0:
+        return
+    limit, used = group
+    left = limit - used
+    need = LATER_STEPS_BYTES + data_bytes * RESIDENT_BYTES_PER_YAML_BYTE
+    if need > left:
+        what = "the records file" if files == 1 else f"the {files} records files ({_size(data_bytes)})"
+        raise LimitError.at(
+            f"{what} would need about {_size(need)} of memory to build, more than the {_size(max(left, 0))} left "
+            f"under the memory limit of {_size(limit)} of this process's control group (cgroup)", display,
+            hint="raise the container's or the service's memory limit, or split the data and build it in parts",
+            rule="limit")
+
+
+def cgroup_memory(cgroup_root: Path = Path("/sys/fs/cgroup"), own: Path = Path("/proc/self/cgroup")) -> tuple[int, int] | None:
+    """(memory limit, memory in use less reclaimable page cache) of the tightest control group this
+    process is in (its own or an ancestor: cgroup v2 ``memory.max``, v1 ``memory.limit_in_bytes``);
+    None when no group has a limit or none can be read."""
+    try:
+        entries = [line.split(":", 2) for line in own.read_text().splitlines() if line.count(":") >= 2]
+    except OSError:
+        return None
+    tightest = None
+    for hierarchy, controllers, path in entries:
+        v2 = hierarchy == "0" and controllers == ""
+        if not v2 and "memory" not in controllers.split(","):
+            continue
+        base = cgroup_root if v2 else cgroup_root / "memory"
+        names = ("memory.max", "memory.current") if v2 else ("memory.limit_in_bytes", "memory.usage_in_bytes")
+        folder = base / path.strip("/")
+        for group in (folder, *folder.parents):  # a container may show its own group as the root
+            if not group.is_relative_to(base):
+                break
+            try:
+                limit_text = (group / names[0]).read_text().strip()
+                used = int((group / names[1]).read_text().strip())
+            except (OSError, ValueError):
+                continue
+            if limit_text.isdigit() and int(limit_text) < 2**60:
+                found = int(limit_text), max(used - _reclaimable(group / "memory.stat", v2), 0)
+                if tightest is None or found[0] - found[1] < tightest[0] - tightest[1]:
+                    tightest = found
+    return tightest
+
+
+def _reclaimable(stat: Path, v2: bool) -> int:
+    """Page cache the kernel can drop instead of failing (file cache less shared memory and tmpfs,
+    which stay), from ``memory.stat``."""
+    cache, shared = ("file", "shmem") if v2 else ("total_cache", "total_shmem")
+    values = {}
+    try:
+        for line in stat.read_text().splitlines():
+            name, _, value = line.partition(" ")
+            if name in (cache, shared):
+                values[name] = int(value)
+    except (OSError, ValueError):
+        return 0
+    return max(values.get(cache, 0) - values.get(shared, 0), 0)
 
 
 def out_of_memory(what: str, where: str | Path | None = None) -> LimitError:

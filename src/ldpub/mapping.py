@@ -41,7 +41,7 @@ from .literals import InvalidLiteral, check_literal
 from .iris import shown, suggest_slug, valid_slug
 from .ontology import ANNOTATION, DATATYPE, OBJECT, Vocabulary, kebab_case
 from .rdfterms import RDF_LANGSTRING, RDF_TYPE, XSD
-from .records import Record, Scalar
+from .records import Record, Scalar, release
 
 __all__ = ["MappedGraph", "map_records", "SourceMap", "CONTENT_KEY_LENGTH", "child_separator"]
 
@@ -400,7 +400,8 @@ def _canonical(value, vocab: Vocabulary):
 
 def map_records(records: list[Record], vocab: Vocabulary, base_iri: str, language: str = "en",
                 other_slugs: Iterable = (), track_sources: bool = True, complete: bool = True,
-                track_references: bool = False, known_slugs: AbstractSet[str] = frozenset()) -> MappedGraph:
+                track_references: bool = False, known_slugs: AbstractSet[str] = frozenset(),
+                consume: bool = False) -> MappedGraph:
     """Turn loaded records into triples; raise :class:`RecordError` listing every problem.
 
     ``other_slugs``: slugs defined by records mapped elsewhere (another process), which
@@ -414,6 +415,8 @@ def map_records(records: list[Record], vocab: Vocabulary, base_iri: str, languag
     ``other_slugs`` for many: an incremental build passes every slug of the data); a reference
     to a record of the wrong class, or to none, is then reported with fewer suggestions, so a
     build with problems maps again with ``other_slugs``.
+    ``consume``: drop each record of ``records`` once it is mapped (the list is left holding
+    None), so that the records and the lines made of them are never all in memory at once.
 
     Records whose ``id`` is missing or invalid are mapped too, so that their other problems
     are reported in the same run; the caller has their loading problems and never writes
@@ -424,8 +427,11 @@ def map_records(records: list[Record], vocab: Vocabulary, base_iri: str, languag
     for entry in other_slugs:
         slug, types = (entry, ()) if isinstance(entry, str) else entry
         mapper.add_slug(slug, tuple(types))
-    for rec in records:
+    for i, rec in enumerate(records):
         mapper.map_record(rec, base_iri + rec.slug if rec.slug is not None else f"{base_iri}#without-id-{rec.line}")
+        if consume:
+            release([rec])  # nested records link back to their parent: unlinked, they go with it
+            records[i] = None
     if mapper.problems:
         raise RecordError(mapper.problems)
     return MappedGraph(mapper.lines, mapper.source_map, mapper.slugs, mapper.references)

@@ -16,7 +16,7 @@ from typing import Iterable
 
 from .rdfterms import RDF, XSD
 
-__all__ = ["iri", "literal", "unescape", "parse_literal", "term_value", "language_suffix", "lines_bytes", "parse_lines", "parse_quads", "LINE_END"]
+__all__ = ["iri", "literal", "unescape", "parse_literal", "term_value", "language_suffix", "lines_bytes", "sort_unique", "parse_lines", "parse_quads", "LINE_END"]
 
 LINE_END = " .\n"
 _XSD_STRING = XSD + "string"
@@ -97,6 +97,18 @@ def lines_bytes(lines: Iterable[str]) -> bytes:
     if not lines:
         return b""
     return (LINE_END.join(lines) + LINE_END).encode("utf-8")
+
+
+def sort_unique(lines: list[str]) -> list[str]:
+    """``lines`` sorted in place, repeats dropped: what ``sorted(set(lines))`` gives, without a set
+    of every line besides the list (a new list only when there are repeats)."""
+    from itertools import chain, compress, islice
+    from operator import ne
+
+    lines.sort()
+    if len(lines) > 1 and not all(map(ne, islice(lines, 1, None), lines)):
+        return list(compress(lines, chain((True,), map(ne, islice(lines, 1, None), lines))))
+    return lines
 
 
 def parse_lines(lines: Iterable[str]) -> list:

@@ -155,7 +155,9 @@ def parse_turtle_files(paths: list[Path], what: str):
             raise OntologyError.at(f"cannot read {what}: {exc.strerror or exc}", path) from exc
         for prefix, ns in parser.prefixes.items():
             prefixes.setdefault(prefix, ns)
-        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+        # extend, not bulk_extend: the bulk loader reserves ~200 MB of address space, which counts
+        # against a memory limit (ulimit -v) for the whole build; ontologies are small
+        store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
     return store, prefixes
 
 

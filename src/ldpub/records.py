@@ -50,10 +50,11 @@ __all__ = ["Scalar", "Record", "Value", "load_records", "load_file", "load_files
            "MAX_NESTING", "FILE_RULES"]
 
 RESERVED_KEYS = ("id", "type")
-#: The largest records file read (bytes). Parsing holds the file's text, its YAML nodes and
-#: its records at once (measured: a 29 MiB file of 100k records peaks at 1.1 GB, 37 times its
-#: size), so bigger files are refused with a message naming the file, before any is read:
-#: split them (every ``*.yaml`` below the data folder is read; references work across files).
+#: The largest records file read (bytes). Reading holds the file's text and its records (and
+#: the YAML nodes of one part, see :data:`PART_CHARS`): a 29 MiB file of 100k records peaks at
+#: 0.52 GB, 18 times its size (1.1 GB when its nodes were all made at once), so bigger files
+#: are refused with a message naming the file, before any is read: split them (every ``*.yaml``
+#: below the data folder is read; references work across files).
 MAX_FILE_BYTES = 32 * 2**20
 #: The largest single value (bytes of UTF-8): a quote, a description, any scalar.
 MAX_VALUE_BYTES = 16 * 2**20
@@ -163,12 +164,13 @@ class _Reader:
         # without aliases, the nodes and value characters of a file never exceed its length
         self.budget = 2 * len(text) + 4096
         self.cost = 0
+        self.first_line = 1  # the line YAML's line 0 is (a part of a large file is composed on its own)
 
     def position(self, node) -> tuple[int, int]:
         mark = node.start_mark
         if self.editor is not None:
             return self.editor(mark)
-        return mark.line + 1, mark.column + 1
+        return mark.line + self.first_line, mark.column + 1
 
     def problem(self, node, message: str, record: str | None = None, hint: str | None = None,
                 key: str | None = None, rule: str | None = None) -> None:
@@ -199,7 +201,7 @@ class _Reader:
         if items is node.value and node.tag is not _SEQ and not self.plain(node, parent.top.slug, key):
             return []
         out: list[Value] = []
-        editor = self.editor
+        editor, first_line = self.editor, self.first_line
         for item in items:
             if type(item) is ScalarNode:
                 text = item.value
@@ -214,7 +216,7 @@ class _Reader:
                     self.too_large(item, parent, key, text)
                     continue
                 mark = item.start_mark
-                line, column = (mark.line + 1, mark.column + 1) if editor is None else editor(mark)
+                line, column = (mark.line + first_line, mark.column + 1) if editor is None else editor(mark)
                 out.append(Scalar(text, item.style in _QUOTED, line, column))
             elif type(item) is _YAML.MappingNode:
                 nested = self.record(item, parent, depth + 1)
@@ -250,7 +252,7 @@ class _Reader:
             return None
         line, _ = self.position(node)
         rec = Record(None, [], {}, self.file, line, parent=parent)
-        key_lines, editor, ScalarNode = rec.key_lines, self.editor, yaml.ScalarNode
+        key_lines, editor, ScalarNode, first_line = rec.key_lines, self.editor, yaml.ScalarNode, self.first_line
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode:
                 self.problem(key_node, "keys must be plain names", record, rule="invalid-value")
@@ -263,7 +265,7 @@ class _Reader:
                 self.problem(key_node, f"key {shown(key)} appears twice in one record", record,
                              "list several values under one key instead", key, "duplicate-key")
                 continue
-            key_lines[key] = key_node.start_mark.line + 1 if editor is None else editor(key_node.start_mark)[0]
+            key_lines[key] = key_node.start_mark.line + first_line if editor is None else editor(key_node.start_mark)[0]
             if key == "id":
                 self.read_id(rec, value_node, parent)
                 record = record or rec.slug
@@ -325,12 +327,17 @@ def _parse(text: str, file: str) -> tuple[list[Record], list[Problem]]:
     """The records of one file's text and the problems of its records.
 
     Raises :class:`RecordError` when the file as a whole cannot be read (its records are unknown).
+    A large file is composed a part at a time (:func:`_parse_in_parts`).
     """
     global _YAML
     import yaml
 
     _YAML = yaml
 
+    if len(text) > PART_CHARS:
+        parsed = _parse_in_parts(text, file)
+        if parsed is not None:
+            return parsed
     try:
         root = yaml.compose(text, Loader=_loader())
     except yaml.reader.ReaderError as exc:
@@ -359,22 +366,93 @@ def _parse(text: str, file: str) -> tuple[list[Record], list[Problem]]:
         reader.problem(root, "a records file must be a YAML list of records", hint="start each record with '- id: my-slug'",
                        rule="yaml-syntax")
         raise RecordError(reader.problems)
-    records = []
+    records: list[Record] = []
     try:
-        for item in root.value:
-            rec = reader.record(item)
-            if rec is None:
-                continue
-            if rec.slug is None:
-                reader.problems.append(Problem("record has no 'id'", Location(file, rec.line),
-                                               "add 'id: my-slug' (lower-case, hyphens)", "missing-id"))
-            if not rec.types:
-                reader.problems.append(Problem("record has no 'type'", rec.location(),
-                                               "add 'type: ClassName' from the ontology", "missing-type"))
-            records.append(rec)
+        _records_of(reader, root, records)
     except _Abort:
         raise RecordError(reader.problems) from None
     return records, reader.problems
+
+
+#: A file is composed a part of about this many characters at a time, cut where a top-level
+#: record starts: YAML's node tree of a whole file takes ~25 times its size (a 29 MiB file of
+#: 100k records: 1.1 GB while it is read, 0.4 GB with its records alone), a part's is dropped
+#: once its records are made.
+PART_CHARS = 2**20
+# what rules cutting a file into parts out: other documents or directives, breaks only YAML counts, a BOM
+# inside, anchors (an anchor name may be defined twice in a file, or used in another part)
+_NOT_IN_PARTS = re.compile("^(?:---|\\.\\.\\.|%)|[\x85\u2028\u2029]|(?<=.)\ufeff|(?:\\A|[\\s\\[{,])&[^\\s\\[\\]{},]",
+                           re.MULTILINE | re.DOTALL)
+
+
+def _parts(text: str, size: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of parts of ``text`` of about ``size`` characters, each cut before a line
+    starting with ``- `` (where a record of a top-level list starts)."""
+    start, end = 0, len(text)
+    while end - start > size:
+        cut = text.find("\n- ", start + size)
+        if cut < 0:
+            break
+        yield start, cut + 1
+        start = cut + 1
+    yield start, end
+
+
+def _line_breaks(text: str, start: int, end: int) -> int:
+    """Line breaks as YAML counts them (LF, CR LF, CR) in ``text[start:end]``."""
+    return text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+
+
+def _parse_in_parts(text: str, file: str, size: int = PART_CHARS) -> tuple[list[Record], list[Problem]] | None:
+    """:func:`_parse` of a file that is one block list of records, composing a part at a time.
+
+    Each part is cut before a line starting with ``- ``, so each holds whole records of the
+    top-level list (a cut inside something else makes that part unreadable). None when the
+    file cannot be read that way (a part that YAML refuses, an alias to an anchor of another
+    part, other documents, breaks that only YAML counts): :func:`_parse` then reads the whole
+    file, which gives the same records and the problems YAML finds in the whole text.
+    """
+    yaml = _YAML
+    if _NOT_IN_PARTS.search(text):
+        return None
+    loader = _loader()
+    reader = _Reader(file, text)
+    records: list[Record] = []
+    line = 1
+    at = 0
+    try:
+        for start, end in _parts(text, size):
+            line += _line_breaks(text, at, start)
+            at = start
+            try:
+                root = yaml.compose(text[start:end], Loader=loader)
+            except (yaml.YAMLError, RecursionError):
+                return None
+            if root is None:
+                continue
+            if type(root) is not yaml.SequenceNode or root.tag != _SEQ:
+                return None
+            reader.first_line = line
+            _records_of(reader, root, records)
+    except _Abort:
+        raise RecordError(reader.problems) from None
+    return records, reader.problems
+
+
+def _records_of(reader: _Reader, root, records: list[Record]) -> None:
+    """Append the records of the top-level list ``root`` to ``records`` (their problems go to ``reader``)."""
+    file = reader.file
+    for item in root.value:
+        rec = reader.record(item)
+        if rec is None:
+            continue
+        if rec.slug is None:
+            reader.problems.append(Problem("record has no 'id'", Location(file, rec.line),
+                                           "add 'id: my-slug' (lower-case, hyphens)", "missing-id"))
+        if not rec.types:
+            reader.problems.append(Problem("record has no 'type'", rec.location(),
+                                           "add 'type: ClassName' from the ontology", "missing-type"))
+        records.append(rec)
 
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
@@ -414,7 +492,7 @@ def _read(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     try:
         with open(path, "rb") as stream:
             size = os.fstat(stream.fileno()).st_size
-            data = stream.read(max_bytes + 1) if size <= max_bytes else b""
+            data = _read_at_most(stream, max_bytes + 1, size) if size <= max_bytes else b""
     except OSError as exc:
         raise RecordError.at(f"cannot read records file: {exc.strerror}", display, rule="unreadable-file") from exc
     if size > max_bytes or len(data) > max_bytes:
@@ -424,6 +502,19 @@ def _read(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
             display, hint="split it into several files in the data folder (each a YAML list of records; "
                           "references work across files), or raise the limit in ldpub.toml if the machine has "
                           "the memory", rule="file-too-large")
+    return data
+
+
+def _read_at_most(stream, limit: int, size: int) -> bytes:
+    """Up to ``limit`` bytes of ``stream``, whose size the system gives as ``size``. Never asks
+    for ``limit`` bytes at once: ``read(n)`` allocates ``n`` bytes first, which under a memory
+    limit (``ulimit -v``) fails for a high ``[limits] max_file_bytes`` whatever the file's size."""
+    data = stream.read(min(size + 1, limit)) if size else b""
+    while len(data) < limit:  # a file that grew, or one whose size the system does not give
+        more = stream.read(min(limit - len(data), 2**24))
+        if not more:
+            break
+        data += more
     return data
 
 

@@ -39,9 +39,11 @@ SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
 _INTEGER_TYPES = {XSD + t for t in (
     "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
     "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
-_NUMBER_TYPES = {XSD + t for t in ("decimal", "double", "float")}
 _INTEGER_TEXT = r"^[+-]?[0-9]+$"
-_NUMBER_TEXT = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+# the lexical spaces ldpub.literals checks: a decimal has no exponent, a double or float may be INF or NaN
+_DECIMAL_TEXT = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+_FLOAT_TEXT = r"^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN)$"
+_NUMBER_TEXTS = {XSD + "decimal": _DECIMAL_TEXT, XSD + "double": _FLOAT_TEXT, XSD + "float": _FLOAT_TEXT}
 _TEXT_PATTERNS = {
     XSD + "date": r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?$",
     XSD + "dateTime": r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
@@ -207,8 +209,8 @@ def _one_datatype(term: Term, datatype: str | None) -> dict[str, Any]:
         return {"anyOf": [{"type": "boolean"}, {"enum": ["true", "false", "1", "0", 1, 0]}]}
     if datatype in _INTEGER_TYPES:
         return {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": _INTEGER_TEXT}]}
-    if datatype in _NUMBER_TYPES:
-        return {"anyOf": [{"type": "number"}, {"type": "string", "pattern": _NUMBER_TEXT}]}
+    if datatype in _NUMBER_TEXTS:
+        return {"anyOf": [{"type": "number"}, {"type": "string", "pattern": _NUMBER_TEXTS[datatype]}]}
     if datatype in _TEXT_PATTERNS:
         return {"type": "string", "pattern": _TEXT_PATTERNS[datatype]}
     # text: a number or a boolean written without quotes is still read as its text

@@ -29,9 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LdpubError, RecordError
-from .limits import (Limits, check_headroom, check_record_count, hold_reserve, memory_guard, out_of_memory,
-                     project_limits, release_reserve)
+from .limits import (Limits, check_group_memory, check_headroom, check_record_count, hold_reserve, memory_guard,
+                     out_of_memory, project_limits, release_reserve)
 from .mapping import MappedGraph, map_records
+from .ntriples import sort_unique
 from .records import Record, all_files_read, data_files, duplicate_slugs, load_files, release, slug_entries
 
 __all__ = ["Loaded", "load_and_map", "load_bounded", "default_jobs", "file_entries", "Helper", "PARALLEL_MIN_BYTES",
@@ -99,10 +100,13 @@ def load_and_map(project, vocab, data_path: Path, cache_dir: Path | None, jobs: 
     limits = project_limits(project)
     files = data_files(data_path, project.root)
     sizes = [_size(path) for path, _ in files]
+    from .pipeline import _shown_data
+
+    check_group_memory(_shown_data(project, data_path), sum(sizes), len(files))
     jobs = jobs or default_jobs(sum(sizes))
     counter = _FilesRead(progress, len(files))
     if jobs < 2 or len(files) < 2 or os.name != "posix":
-        return _serial(project, vocab, files, cache_dir, limits, counter)
+        return _serial(project, vocab, files, cache_dir, limits, counter, keep=sum(sizes) < PARALLEL_MIN_BYTES)
     return _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits, data_path, counter)
 
 
@@ -166,21 +170,27 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _serial(project, vocab, files, cache_dir, limits: Limits, counter: _FilesRead) -> Loaded:
+def _serial(project, vocab, files, cache_dir, limits: Limits, counter: _FilesRead, keep: bool = True) -> Loaded:
+    """Load and map in this process; ``keep``: keep the records and the source map (small data),
+    else each record is dropped once mapped (made again only if a finding needs a file and line)."""
     digests: dict[str, str] = {}
     records, problems = load_bounded(files, cache_dir, limits, digests, counter)
-    counter.mapping(len(records))
+    count = len(records)
+    counter.mapping(count)
     entries = slug_entries(records)
     problems.extend(duplicate_slugs(entries))
     try:
         mapped = map_records(records, vocab, project.base_iri, project.language, complete=all_files_read(problems),
-                             track_references=True)
+                             track_sources=keep, track_references=True, consume=not keep)
     except RecordError as exc:
         raise RecordError(problems + exc.problems) from None
     if problems:
         raise RecordError(problems)
     kept, hits = file_entries(files, digests, entries, mapped.references)
-    return Loaded(sorted(set(mapped.lines)), mapped.slugs, len(records), records, mapped, entries=kept, hits=hits)
+    lines = sort_unique(mapped.lines)
+    if not keep:
+        return Loaded(lines, mapped.slugs, count, entries=kept, hits=hits)
+    return Loaded(lines, mapped.slugs, count, records, mapped, entries=kept, hits=hits)
 
 
 def _split(sizes: list[int], share: float) -> int:
@@ -214,12 +224,12 @@ def _parallel(project, vocab, files, sizes, cache_dir, prewrite, limits: Limits,
         try:
             mapped = map_records(records, vocab, project.base_iri, project.language,
                                  [(e[0], e[4]) for e in their_entries], track_sources=False, complete=complete,
-                                 track_references=True)
-            problems, own, references = [], sorted(set(mapped.lines)), mapped.references
+                                 track_references=True)  # consume=True: 60 MB more at this process's peak (measured)
+            problems, own, references = [], sort_unique(mapped.lines), mapped.references
             del mapped  # its source map is made again only if a finding needs it
         except RecordError as exc:
             problems, own = list(exc.problems), []
-        release(records)
+        release(records)  # all at once: fewer half-used memory pools for the validation that follows
         del records
         # ours first, then theirs: one message at a time, so neither side blocks sending
         # while the other is sending too
@@ -404,15 +414,14 @@ def _helper_main(conn, project, files: list, cache_dir: Path | None, report: boo
         step = "mapping records"
         try:
             mapped = map_records(records, vocab, project.base_iri, project.language, message[1], track_sources=False,
-                                 complete=message[2], track_references=True)
+                                 complete=message[2], track_references=True, consume=True)
         except RecordError as exc:
             conn.recv()  # "lines"
             conn.send(("mapped", list(exc.problems), "", {}))
             return
-        release(records)
         del records
         step = "sorting the mapped data"
-        lines = sorted(set(mapped.lines))
+        lines = sort_unique(mapped.lines)
         references = mapped.references
         del mapped
         _, ok, other, prewrite = conn.recv()  # "lines": the main process's, when it wants files written

@@ -44,7 +44,8 @@ def excerpts(ctx: click.Context, data_dir: str | None, sources_dir: str | None, 
             raise ConfigError.at(f"not UTF-8 text (byte {exc.start})", paragraphs_of,
                                  hint="save the source text as UTF-8") from exc
         for n, para in enumerate(paragraphs(text), start=1):
-            click.echo(f"{n:3}  {para[:100]}{'…' if len(para) > 100 else ''}")
+            line = " ".join(para.split())  # one line per paragraph, also for hard-wrapped texts
+            click.echo(f"{n:3}  {line[:100]}{'…' if len(line) > 100 else ''}")
         return
     from ..pipeline import compile_project
 

@@ -48,9 +48,15 @@ def export(ctx: click.Context, fmt: str, data_dir: str | None, output: str | Non
         render_findings(build.report.sorted())
         click.echo(f"export failed: {build.report.count('violation')} violation(s); nothing written", err=True)
         ctx.exit(EXIT_NONCONFORMING)
+    rows = EXPORTS[fmt].rows(data)
     if output:
         write_report(project_path(project, output), data.decode("utf-8"))
         if not quiet:
-            click.echo(f"wrote {EXPORTS[fmt].description} -> {output}", err=True)
+            counted = "" if rows is None else f"{rows} row(s): "
+            click.echo(f"wrote {counted}{EXPORTS[fmt].description} -> {output}", err=True)
     else:
         click.echo(data.decode("utf-8"), nl=False)
+    if rows == 0:
+        click.echo(f"warning: the {fmt} export has no rows, only its header: a record is a row when it has a code "
+                   f"of the layout's scheme, from its own 'code' or its class's skos:exactMatch/broadMatch "
+                   f"(docs/exports.md, 'Where the codes come from')", err=True)

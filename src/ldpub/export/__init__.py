@@ -37,6 +37,15 @@ class ExportFormat:
 
         return getattr(importlib.import_module(self.module), self.function)(build, only_layout=only_layout)
 
+    def rows(self, data: bytes) -> int | None:
+        """The number of data rows of a CSV export (its header excluded); ``None`` for other formats."""
+        if self.extension != "csv":
+            return None
+        import csv
+        import io
+
+        return max(sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8")))) - 1, 0)
+
 
 EXPORTS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("ucdp", "events in the column layout of the UCDP Georeferenced Event Dataset (GED)", "csv", "text/csv",
