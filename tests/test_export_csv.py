@@ -135,8 +135,10 @@ def test_pandas_reads_the_generated_10k_projects_export(generated_exports, name)
         assert str(typed["fatalities"].dtype) == "float64"  # empty numbers read as NaN, not as text
 
 
+@pytest.fixture(scope="module")
 def generated_acled_rows(generated_build, generated_exports) -> list[tuple[dict, dict]]:
-    """(record as its YAML says, ACLED row) for every row of the generated project's ACLED export."""
+    """(record as its YAML says, ACLED row) for every row of the generated project's ACLED export
+    (PyYAML reads the 10k records once for the tests below: 6 s of CPU)."""
     import yaml
 
     records = {}
@@ -148,12 +150,12 @@ def generated_acled_rows(generated_build, generated_exports) -> list[tuple[dict,
 WINTER = re.compile(r"\d{4}-24")  # EDTF season 24
 
 
-def test_the_generated_projects_acled_rows_say_only_what_its_records_say(generated_build, generated_exports):
+def test_the_generated_projects_acled_rows_say_only_what_its_records_say(generated_acled_rows):
     """Each filled cell traced back to the record's YAML, read here with PyYAML and regular expressions
     (not ldpub's EDTF code): a day gives event_date and precision 1, a month precision 3 only, a
     season no precision, one calendar year the year; no count, no fatalities; no target, no actor2.
     Winters are the next test's (the edtf library narrows them to December)."""
-    pairs = generated_acled_rows(generated_build, generated_exports)
+    pairs = generated_acled_rows
     assert len(pairs) > 500
     wrong = []
     for record, row in pairs:
@@ -178,9 +180,8 @@ def test_the_generated_projects_acled_rows_say_only_what_its_records_say(generat
     assert not wrong, "\n".join(wrong[:20])
 
 
-def test_a_winter_is_not_exported_as_a_month(generated_build, generated_exports):
-    winters = [(record, row) for record, row in generated_acled_rows(generated_build, generated_exports)
-               if WINTER.fullmatch(str(record.get("date", "")))]
+def test_a_winter_is_not_exported_as_a_month(generated_acled_rows):
+    winters = [(record, row) for record, row in generated_acled_rows if WINTER.fullmatch(str(record.get("date", "")))]
     assert winters, "the generated project has winter dates"
     assert all(row["time_precision"] == "" for _, row in winters), "a season has no ACLED time precision"
 

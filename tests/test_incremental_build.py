@@ -8,6 +8,8 @@ shapes, then builds twice: incrementally, from the snapshot the previous builds 
 Two projects nobody wrote for this: the article's (with extra shapes that use what incremental
 validation must treat with care: inverse and sequence paths, sh:closed, targetObjectsOf, sh:node,
 sh:or, qualified shapes, a SPARQL constraint that looks backwards) and the Python governance example.
+CI draws 15 edit sequences per project (derandomized); a developer's ``make test`` draws 4
+(``tests/_sampling.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _sampling import examples
 from ldpub.config import load_project
 from ldpub.errors import LdpubError
 from ldpub.pipeline import DATASET_FILES, build_project
@@ -243,7 +246,7 @@ def _restore_incremental_setting():
 
 
 @pytest.mark.parametrize("name", sorted(PROJECTS))
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=examples(15, 4), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(data=st.data())
 def test_random_edit_sequences_build_as_a_clean_build_does(name, data, monkeypatch):

@@ -1,7 +1,8 @@
 """ldpub's lexical checks against an independent implementation (the xmlschema package, XSD 1.1).
 
 Hypothesis mutates valid and invalid examples of every datatype (and draws short strings from
-the characters these grammars use); ldpub and xmlschema must agree, except where a documented
+the characters these grammars use: 200 per datatype in CI, 50 in a developer's run, see
+``tests/_sampling.py``); ldpub and xmlschema must agree, except where a documented
 rule explains the difference. Each rule is decided by the XSD 1.1 spec (Part 2) or is a
 limit ldpub sets on purpose (docs/curation.md, "Literal values"):
 
@@ -28,6 +29,7 @@ import struct
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from _sampling import examples
 from ldpub.literals import DATATYPES, MAX_LEXICAL_CHARS, InvalidLiteral, check_literal
 from ldpub.rdfterms import XSD
 from test_literals import TABLE
@@ -128,7 +130,7 @@ def test_ldpub_agrees_with_xmlschema_or_a_documented_rule_explains_why(xsd_types
     xsd_type = xsd_types[name]
     seen: dict[str, int] = {}
 
-    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+    @settings(max_examples=examples(200, 50), deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
     @given(candidates(name))
     def agree(text):
         try:

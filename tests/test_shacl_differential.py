@@ -7,7 +7,8 @@ it, and their reports must agree: the same ``conforms`` flag and the same multis
 constraint, messages), compared as ``tests/shacl_compare.py`` and ``tests/shacl_reports.py`` describe.
 
 In CI the examples are derandomized (the same every run) and bounded: ``LDPUB_DIFF_EXAMPLES``
-examples (default 200: about 8 s of CPU, 20-40 s on a busy 2-core machine). Longer runs by hand, with
+examples (default 200 in CI, where ``LDPUB_FULL_TESTS=1``: about 10 s of CPU; 50 in a developer's
+``make test``). Longer runs by hand, with
 fresh random examples each time::
 
     LDPUB_DIFF_EXAMPLES=5000 LDPUB_DIFF_RANDOM=1 .venv/bin/pytest tests/test_shacl_differential.py -q
@@ -31,10 +32,11 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import HealthCheck, given, reject, settings
 
+from _sampling import examples
 from shacl_compare import compare
 from shacl_strategies import cases
 
-EXAMPLES = int(os.environ.get("LDPUB_DIFF_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("LDPUB_DIFF_EXAMPLES", examples(200, 50)))
 RANDOM = os.environ.get("LDPUB_DIFF_RANDOM", "") not in ("", "0")
 
 

@@ -10,6 +10,8 @@ parser reads with exit 0, and ``_`` a JSON-LD that parses to half the triples;
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -102,14 +104,17 @@ def test_build_out_on_the_command_line_still_writes_elsewhere(built_project, run
     assert (tmp_path / "chosen" / "dataset.nt").read_bytes() == before["dataset.nt"]
 
 
-def test_an_input_outside_the_project_is_read_with_a_warning(built_project, run_cli, tmp_path):
+def test_an_input_outside_the_project_is_read_with_a_warning(built_project, run_cli):
     project, _ = built_project
-    (project / "data").rename(tmp_path / "shared-data")
-    _set(project, "paths", "data", f'"{tmp_path / "shared-data"}"')
-    code, _, err = build(run_cli, project)
+    # a short folder of its own: the warning shows a value of up to 80 characters whole, and
+    # pytest's temporary paths grow longer under pytest-xdist (.../popen-gw0/...)
+    with tempfile.TemporaryDirectory(prefix="ldpub-") as outside:
+        shared = Path(outside) / "shared-data"
+        (project / "data").rename(shared)
+        _set(project, "paths", "data", f'"{shared}"')
+        code, _, err = build(run_cli, project)
     assert code == 0, err
-    assert (f"warning: ldpub.toml: [paths] data = '{tmp_path / 'shared-data'}' is outside the project folder: "
-            f"ldpub reads {tmp_path / 'shared-data'}") in err
+    assert f"warning: ldpub.toml: [paths] data = '{shared}' is outside the project folder: ldpub reads {shared}" in err
 
 
 def test_sources_outside_the_project_need_no_warning(built_project, run_cli):
