@@ -96,7 +96,7 @@ def current_inputs(project, data_path: Path, known: Inputs | None = None) -> Inp
     import time
 
     from .ontology import _turtle_files
-    from .records import content_digest, data_files
+    from .records import data_files
     from .snapshot import data_salt
 
     taken = time.time_ns()
@@ -111,11 +111,20 @@ def current_inputs(project, data_path: Path, known: Inputs | None = None) -> Inp
         if before is not None and before[:4] == stamp and max(stat.st_mtime_ns, stat.st_ctime_ns) < limit:
             files[display] = before
         else:
-            files[display] = stamp + [content_digest(Path(path).read_bytes())]
+            files[display] = stamp + [_file_digest(Path(path))]
     key = hashlib.sha256(salt.encode())
     for display, entry in files.items():
         key.update(f"\0{display}\0{entry[4]}".encode())
     return Inputs(key.hexdigest(), salt, files, taken)
+
+
+def _file_digest(path: Path) -> str:
+    """:func:`ldpub.records.content_digest` of a file, read a block at a time (a huge or hostile
+    records file is refused by the build; digesting it must not hold it in memory)."""
+    import hashlib
+
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 # ---------------------------------------------------------------------------------- reading
