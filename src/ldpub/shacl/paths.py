@@ -8,6 +8,8 @@ its SPARQL syntax (``$PATH`` substitution) and its RDF form for ``sh:resultPath`
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from dataclasses import dataclass
 from typing import Callable
 
@@ -19,24 +21,24 @@ __all__ = ["Path", "PredicatePath", "InversePath", "SequencePath", "AlternativeP
            "OneOrMorePath", "ZeroOrOnePath", "parse_path"]
 
 
-class Path:
+class Path(ABC):
     """A SHACL property path."""
 
+    @abstractmethod
     def values(self, graph: DataGraph, node: str) -> list[str]:
         """The distinct nodes reached from ``node``, in a stable order."""
-        raise NotImplementedError
 
+    @abstractmethod
     def inverse_values(self, graph: DataGraph, node: str) -> list[str]:
         """The distinct nodes from which the path reaches ``node``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def sparql(self) -> str:
         """The path in SPARQL property path syntax."""
-        raise NotImplementedError
 
+    @abstractmethod
     def to_rdf(self, new_blank: Callable[[], str]) -> tuple[str, list[tuple[str, str, str]]]:
         """(node, triples) of the path as the shapes graph writes it (fresh blank nodes)."""
-        raise NotImplementedError
 
 
 @dataclass(frozen=True)

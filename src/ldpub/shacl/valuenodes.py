@@ -15,6 +15,8 @@ a value failing a test, and so on. Three implementations answer the same questio
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from collections import Counter
 from typing import Callable, Collection, Iterable, Iterator
 
@@ -23,21 +25,22 @@ from .graph import Predicate
 __all__ = ["ValueNodes", "SelfValues", "MappedValues", "PredicateValues"]
 
 
-class ValueNodes:
+class ValueNodes(ABC):
     """The value nodes of each focus node of a batch."""
 
     focus: Collection[str]
 
+    @abstractmethod
     def items(self) -> Iterator[tuple[str, list[str]]]:
         """(focus node, its distinct value nodes) for every focus node."""
-        raise NotImplementedError
 
+    @abstractmethod
     def of(self, focus: str) -> list[str]:
-        raise NotImplementedError
+        """The distinct value nodes of one focus node."""
 
+    @abstractmethod
     def value_set(self) -> set[str]:
         """Every distinct value node of the batch."""
-        raise NotImplementedError
 
     def candidates(self) -> Collection[str]:
         """A superset of :meth:`value_set` that is cheap to get; for tests without side effects."""
