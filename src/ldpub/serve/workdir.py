@@ -20,7 +20,7 @@ LOCK_NAME = ".lock"
 
 
 class WorkFolder:
-    """A fresh locked folder ``ldpub-serve-XXXX`` in the temporary folder (``path``); :meth:`cleanup` removes it."""
+    """A fresh locked folder ``ldpub-serve-<random suffix>`` in the temporary folder (``path``); :meth:`cleanup` removes it."""
 
     def __init__(self) -> None:
         self.removed = remove_abandoned()
