@@ -197,7 +197,7 @@ def test_a_store_that_cannot_be_written_leaves_the_previous_one(project_copy, ca
     def fail(self, *args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(querystore.StoreWriter, "add_triples", fail)  # a clean build
+    monkeypatch.setattr(querystore.StoreWriter, "add_ontology", fail)  # a clean build
     monkeypatch.setattr(querystore.StoreWriter, "apply", fail)  # an incremental one
     path = next(p for p in sorted((project_copy / "data").rglob("*.yaml")) if "label: Mullah Omar" in p.read_text())
     path.write_text(path.read_text().replace("label: Mullah Omar", "label: Mullah Omar (edited)"))

@@ -434,9 +434,12 @@ def _query_store_inputs(project: Project, data_path: Path):
     if cache is None or not querystore.enabled():
         return None
     try:
-        return querystore.current_inputs(project, data_path)
+        inputs = querystore.current_inputs(project, data_path)
+        # a build keeps its store only when its data conforms: validated against these shapes
+        inputs.validated = querystore.validation_digest(project, inputs.salt)
     except Exception:  # the build itself reports what is wrong with them
         return None
+    return inputs
 
 
 def _keep_query_store(build: Build, inputs, out: Path, progress) -> None:

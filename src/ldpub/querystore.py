@@ -18,11 +18,22 @@ folder, never in the project)::
     query-store/
         current              the name of the store in use (replaced in one step)
         store-PID-HEX/       a store, complete before ``current`` names it
-            db/              the pyoxigraph (RocksDB) store: data and ontology in the default graph
+            db/              the pyoxigraph (RocksDB) store: data and ontology in the default graph,
+                             the ontology also in a named graph (see "Graphs" below)
             meta.json        the key, the records files' stamps, the terms queries need, db/'s file stamps
             slugs, slug-aliases.json   the records' slugs (read only when a parameter names a record)
             lock             readers hold a shared lock on it while the store is open
         .tmp-PID-HEX/        a store being made (renamed to store-PID-HEX when complete)
+
+Graphs (one layout, shared by ``ldpub query`` and ``ldpub serve``): the default graph holds the
+data and the ontology (what ``ldpub query`` reads, evaluated on one graph: the fastest); the
+named graph of the ontology's IRI (``urn:ldpub:ontology`` if it declares none) holds the
+ontology, as ``ldpub serve`` and a pushed store offer it; :data:`ONTOLOGY_BEYOND_DATA` holds the
+ontology's triples that the data does not have (so the server can show the data alone: entity
+pages, dumps, counts). ``meta.json`` says whether the data was validated, and against which
+shapes (``validated``: ``ldpub build`` keeps a store only for data that conforms; a store
+``ldpub query`` makes for itself is not validated): :func:`open_validated` opens a store only
+when it is current *and* was validated against the current shapes (``ldpub serve``).
 
 Never half-written: a store is made in a temporary folder on the same file system, renamed,
 and only then named by ``current``. A store whose ``meta.json`` does not read, whose ``db/``
@@ -41,9 +52,14 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 __all__ = ["Inputs", "OpenStore", "StoreWriter", "store_folder", "current_inputs", "open_store", "ensure_store",
-           "save_build", "in_memory", "enabled", "room_for", "RACY_NS"]
+           "save_build", "in_memory", "enabled", "room_for", "RACY_NS", "ONTOLOGY_BEYOND_DATA", "ontology_graph",
+           "add_ontology", "validation_digest", "open_validated"]
 
-_FORMAT = 1  # bumped when the layout of a store changes
+_FORMAT = 2  # bumped when the layout of a store changes (2: the ontology's named graphs, the validated flag)
+#: A named graph: the ontology's triples that are not in the data (see "Graphs" above).
+ONTOLOGY_BEYOND_DATA = "urn:ldpub:serve:ontology-beyond-data"
+_OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RACY_NS = 2_000_000_000  # a file modified this close to when its stamp was taken is digested again
 # address space pyoxigraph's RocksDB takes beyond the process's (measured: ~0.3 GB to open a
 # store, ~0.5 GB to make one, its bulk loader allocating 200 MB at once, which aborts the
@@ -72,6 +88,7 @@ class Inputs:
     salt: str
     files: dict[str, list]  # display -> [size, mtime_ns, ctime_ns, inode, digest]
     taken_ns: int  # when the stamps were taken (wall clock, ns)
+    validated: str | None = None  # the store's data conforms to the shapes of this digest (:func:`validation_digest`)
 
 
 def room_for(needed: int) -> bool:
@@ -116,6 +133,15 @@ def current_inputs(project, data_path: Path, known: Inputs | None = None) -> Inp
     for display, entry in files.items():
         key.update(f"\0{display}\0{entry[4]}".encode())
     return Inputs(key.hexdigest(), salt, files, taken)
+
+
+def validation_digest(project, salt: str) -> str:
+    """What a verdict of validation depends on besides the records: the data salt (ldpub, the
+    ontology, the settings that map records) and the shapes files."""
+    from .ontology import _turtle_files
+    from .snapshot import shapes_salt
+
+    return shapes_salt(salt, _turtle_files(project.shapes_path, "shapes"), "any")
 
 
 def _file_digest(path: Path) -> str:
@@ -289,6 +315,55 @@ def open_store(project, data_path: Path, cache_dir: Path, inputs: Inputs | None 
     return OpenStore(store, folder, meta, _Slugs(folder, meta.get("base_iri", "")), fd), inputs
 
 
+def open_validated(project, data_path: Path, cache_dir: Path) -> tuple[OpenStore | None, str | None]:
+    """The current store of ``data_path`` opened read-only when it was made from the current
+    inputs *and* its data was validated against the current shapes (a store ``ldpub build``
+    left); else None and why not, in words (``ldpub serve`` then builds and validates itself)."""
+    from .errors import LdpubError
+
+    opened, inputs = open_store(project, data_path, cache_dir)
+    if opened is None:
+        if _current(store_folder(cache_dir, data_path)) is None:
+            return None, "no query store of these records yet (ldpub build leaves one)"
+        return None, ("the query store is not that of the current records, ontology, settings and ldpub "
+                      "(or is damaged; ldpub build makes it again)")
+    try:
+        current = validation_digest(project, inputs.salt)
+    except (LdpubError, OSError):
+        current = None
+    if current is None or opened.meta.get("validated") != current:
+        made_by_query = not opened.meta.get("validated")
+        opened.close()
+        return None, ("the query store was made by ldpub query from records that were not validated"
+                      if made_by_query else "the shapes changed since the query store's data was validated")
+    return opened, None
+
+
+def ontology_graph(ontology) -> tuple[str | None, str]:
+    """The ontology's IRI (the first, in IRI order, of its ``owl:Ontology`` nodes; None if it
+    declares none) and the name of the named graph that holds it."""
+    import pyoxigraph as ox
+
+    nodes = sorted(t.subject.value for t in ontology
+                   if t.predicate.value == _RDF_TYPE and isinstance(t.subject, ox.NamedNode)
+                   and isinstance(t.object, ox.NamedNode) and t.object.value == _OWL_ONTOLOGY)
+    return (nodes[0] if nodes else None), (nodes[0] if nodes else "urn:ldpub:ontology")
+
+
+def add_ontology(store, ontology) -> None:
+    """Add the ontology (pyoxigraph Triples) to a store that holds the data alone, in the
+    layout described above: to the default graph, to its named graph, and the triples the data
+    lacks to :data:`ONTOLOGY_BEYOND_DATA`."""
+    import pyoxigraph as ox
+
+    ontology = list(ontology)
+    beyond = [t for t in ontology if ox.Quad(t.subject, t.predicate, t.object) not in store]
+    named, rest = ox.NamedNode(ontology_graph(ontology)[1]), ox.NamedNode(ONTOLOGY_BEYOND_DATA)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, named) for t in ontology)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, rest) for t in beyond)
+
+
 # ---------------------------------------------------------------------------------- writing
 class StoreWriter:
     """Makes a new store in a temporary folder; :meth:`commit` makes it the current one in one step."""
@@ -348,23 +423,32 @@ class StoreWriter:
                 self.store.bulk_load(lines_bytes(lines[start:start + step]), format=fmt)
 
     def apply(self, removed: list[str], added: list[str], ontology) -> None:
-        """Remove the N-Triples lines ``removed``, then add ``added`` and the ontology's triples
-        again (a line removed may also be a triple of the ontology, which stays)."""
+        """Remove the N-Triples lines ``removed`` and add ``added``. The ontology (the same: an
+        incremental build needs the same one) stays as it is: a line removed that is also a
+        triple of the ontology stays in the default graph, and joins :data:`ONTOLOGY_BEYOND_DATA`;
+        a line added that is one leaves it. (Nothing else is written: rewriting the ontology
+        would also bring its blank nodes twice, read again with other labels.)"""
         import pyoxigraph as ox
 
         from .ntriples import lines_bytes
 
+        beyond = ox.NamedNode(ONTOLOGY_BEYOND_DATA)
+        kept = {q.triple for g in list(self.store.named_graphs()) if g != beyond
+                for q in self.store.quads_for_pattern(None, None, None, g)}  # the ontology (small)
         for triple in ox.parse(lines_bytes(removed), format=ox.RdfFormat.N_TRIPLES):
-            self.store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
-        self.store.extend(ox.Quad(t.subject, t.predicate, t.object)
-                          for t in ox.parse(lines_bytes(added), format=ox.RdfFormat.N_TRIPLES))
-        self.store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology)
+            if triple in kept:
+                self.store.add(ox.Quad(triple.subject, triple.predicate, triple.object, beyond))
+            else:
+                self.store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
+        added_triples = list(ox.parse(lines_bytes(added), format=ox.RdfFormat.N_TRIPLES))
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in added_triples)
+        for triple in added_triples:
+            if triple in kept:
+                self.store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, beyond))
 
-    def add_triples(self, triples) -> None:
-        """Add pyoxigraph Triples to the default graph."""
-        import pyoxigraph as ox
-
-        self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    def add_ontology(self, ontology) -> None:
+        """Add the ontology (pyoxigraph Triples) to the data loaded (:func:`add_ontology`)."""
+        add_ontology(self.store, ontology)
 
     def commit(self, inputs: Inputs, *, base_iri: str, prefixes: Mapping[str, str], context: dict,
                slugs: Mapping[str, str], triples: int) -> Path:
@@ -375,7 +459,7 @@ class StoreWriter:
         (self.tmp / "lock").write_bytes(b"")
         meta = {"format": _FORMAT, "key": inputs.key, "salt": inputs.salt, "taken_ns": inputs.taken_ns,
                 "files": inputs.files, "base_iri": base_iri, "prefixes": dict(prefixes), "context": context, "triples": triples,
-                "db": _db_stamps(self.tmp / "db")}
+                "validated": inputs.validated, "db": _db_stamps(self.tmp / "db")}
         (self.tmp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         folder = self.root / f"store-{self.name}"
         os.rename(self.tmp, folder)
@@ -477,7 +561,7 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
                 writer.load_ntriples(path=nt_path)
             else:
                 writer.load_ntriples(lines=build.lines)
-            writer.add_triples(build.ontology_triples)
+            writer.add_ontology(build.ontology_triples)
             writer.store.optimize()  # one compaction: queries then read about half as much (docs/performance.md)
         return writer.commit(inputs, base_iri=build.project.base_iri, prefixes=build.prefixes, context=build.context,
                              slugs=build.slugs,
@@ -555,11 +639,9 @@ def ensure_store(project, data_path: Path, cache_dir: Path, *, notify: Callable[
 
 def in_memory(build) -> OpenStore:
     """The build's data and ontology in an in-memory store (when none can be kept on disk)."""
-    import pyoxigraph as ox
-
     from .graphstore import store_from_lines
 
     store = store_from_lines(build.lines)  # in their (sorted) order, then the ontology
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in build.ontology_triples)
+    add_ontology(store, build.ontology_triples)
     meta = {"prefixes": build.prefixes, "context": build.context, "triples": build.triple_count}
     return OpenStore(store, None, meta, build.slugs, rebuilt=True)

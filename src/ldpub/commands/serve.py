@@ -28,7 +28,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, source: str | 
 
     Entity IRIs resolve under the path of the project's base_iri (303 to their page, Turtle or
     JSON-LD by Accept). Limits (time, result size, request size) come from [serve] in ldpub.toml.
-    Access logs are JSON lines on stderr (or [serve] access_log). Federated queries (SERVICE)
+    After ``ldpub build``, the query store it left is served as it is (nothing is built again)
+    while it matches the records, ontology, settings and shapes; otherwise the project is built
+    and validated first (a note says why). Access logs are JSON lines on stderr (or [serve] access_log). Federated queries (SERVICE)
     are refused: the server never calls another address for a visitor (see SECURITY.md).
     SIGTERM or Ctrl-C stops it and removes its working copy of the data (exit 143 or 130).
 
@@ -39,23 +41,30 @@ def serve(ctx: click.Context, host: str | None, port: int | None, source: str | 
         http://127.0.0.1:8080/sparql
     """
     from ..errors import EXIT_NONCONFORMING
-    from ..serve import open_server, serve_settings
+    from ..serve import open_built_store, open_server, serve_settings
     from .progress import progress_shown
 
     with _sigterm_unwinds():  # SIGTERM unwinds like Ctrl-C: the temporary store is removed
         project = project_from(ctx)
         folder = project_path(project, source)
         settings = serve_settings(project, host=host, port=port, query_timeout=query_timeout, workers=workers)
-        build = None
+        build = store = None
+        if folder is None:
+            store, why_not = open_built_store(project)
+            if store is not None:
+                click.echo(f"note: serving the query store of the last build ({store.triples} data triples, "
+                           "validated): nothing to build", err=True)
+            elif why_not:
+                click.echo(f"note: {why_not}: building and validating the project to serve it", err=True)
         with progress_shown(quiet) as progress:
-            if folder is None:
+            if folder is None and store is None:
                 from ..pipeline import compile_project
 
                 build = compile_project(project, progress=progress)
             if build is None or build.report.conforms:
-                if progress is not None:
+                if progress is not None and store is None:
                     progress("loading the store", None, build.triple_count if build is not None else None)
-                server = open_server(project, settings, folder, build)
+                server = open_server(project, settings, folder, build, store)
         if build is not None and not build.report.conforms:
             render_findings(build.report.sorted())
             click.echo(f"not serving: {build.report.count('violation')} violation(s); fix them (ldpub validate)", err=True)

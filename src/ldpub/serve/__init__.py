@@ -15,6 +15,14 @@ Modules, one job each::
     app          the Starlette application (routes)
 
 :func:`open_server` prepares everything; :meth:`Server.run` serves until interrupted.
+
+Serving the project's current records (no ``--from``), the server first tries the persistent
+query store ``ldpub build`` left (:func:`open_built_store`): when it was made from the current
+records, ontology, settings and ldpub *and* its data was validated against the current shapes,
+it is served as it is (opened read-only by the server and every worker, its shared lock held
+until the server stops, so a build meanwhile leaves it in place); nothing is compiled, validated
+or copied. Otherwise the server builds and validates the project and copies the data into its
+work folder, as it always did, and says why.
 """
 
 from __future__ import annotations
@@ -29,15 +37,35 @@ from ..errors import LdpubError
 from .settings import ServeSettings, serve_settings
 from .workdir import WorkFolder
 
-__all__ = ["Server", "open_server", "ServeSettings", "serve_settings", "open_dataset"]
+__all__ = ["Server", "open_server", "ServeSettings", "serve_settings", "open_dataset", "open_built_store"]
 
 
-def open_dataset(project: Project, workdir: Path, source: Path | None = None, build=None):
+def open_built_store(project: Project):
+    """The project's persistent query store, opened read-only, when it can be served as it is
+    (:func:`ldpub.querystore.open_validated`); else None and why not, in words."""
+    from .. import querystore
+    from ..config import cache_dir
+
+    cache = cache_dir(project)
+    if cache is None or not querystore.enabled():
+        return None, None  # no stores are kept: nothing to say
+    return querystore.open_validated(project, project.data_path, cache)
+
+
+def _title(project: Project) -> str:
+    return str(project.settings.get("project", {}).get("title") or project.name)
+
+
+def open_dataset(project: Project, workdir: Path, source: Path | None = None, build=None, store=None):
     """Put the project's dataset into a store: from a build or release folder (``source``),
-    from an already compiled :class:`ldpub.pipeline.Build`, or built now."""
-    from .dataset import folder_files, prepare, prepare_from_files, publish_meta
+    from an already compiled :class:`ldpub.pipeline.Build`, or built now; or serve the query
+    store ``store`` (an :class:`ldpub.querystore.OpenStore` from :func:`open_built_store`) as it is."""
+    from .dataset import folder_files, from_query_store, prepare, prepare_from_files, publish_meta
 
-    title = str(project.settings.get("project", {}).get("title") or project.name)
+    title = _title(project)
+    if store is not None:
+        return from_query_store(store, base_iri=project.base_iri, title=title, vocab=_vocabulary(project, None),
+                                meta=publish_meta(project))
     if source is not None:
         dataset, ontology, context = folder_files(source)
         prefixes = _turtle_prefixes(Path(source) / "dataset.ttl")
@@ -98,6 +126,7 @@ class Server:
     workdir: WorkFolder
     settings: ServeSettings
     triples: int
+    store: object = None  # the query store served (ldpub.querystore.OpenStore), held until the server stops
 
     def run(self) -> None:
         """Serve until interrupted (Ctrl-C / SIGTERM), then stop the workers and clean up."""
@@ -114,6 +143,8 @@ class Server:
         finally:
             self.sock.close()
             self.workdir.cleanup()
+            if self.store is not None:
+                self.store.close()
 
 
 def _listening_url(host: str, port: int) -> str:
@@ -123,21 +154,23 @@ def _listening_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def open_server(project: Project, settings: ServeSettings, source: Path | None = None, build=None) -> Server:
+def open_server(project: Project, settings: ServeSettings, source: Path | None = None, build=None,
+                store=None) -> Server:
     """Load the data, bind the socket (port 0 picks a free one) and build the app.
 
     The data comes from ``source`` (a build or release folder), ``build`` (a compiled build),
-    or, when neither is given, the project built now."""
+    ``store`` (the query store, from :func:`open_built_store`: the server closes it when it
+    stops, or here if it cannot start) or, when none is given, the project built now."""
     from .accesslog import open_log
     from .app import AppState, create_app
     from .engine import QueryPool
 
     workdir = WorkFolder()  # also removes the folders of servers that were killed
     try:
-        data = open_dataset(project, Path(workdir.name), source, build)
+        data = open_dataset(project, Path(workdir.name), source, build, store)
         config = Path(workdir.name) / "worker.json"
         config.write_text(json.dumps({"store": str(data.store_path), "prefixes": data.prefixes,
-                                      "context": data.context}), encoding="utf-8")
+                                      "context": data.context, "merged": data.merged}), encoding="utf-8")
         pool = QueryPool(config, settings.workers, settings.query_timeout, settings.max_results)
         try:
             sock = socket.create_server((settings.host, settings.port), reuse_port=False)
@@ -152,7 +185,9 @@ def open_server(project: Project, settings: ServeSettings, source: Path | None =
             sock.close()
             raise LdpubError(f"cannot open the access log {settings.access_log}: {exc.strerror}") from exc
         app = create_app(AppState(data, settings, pool, project.queries_path, public_url), access_log=log)
-        return Server(f"http://{shown}:{port}/", app, sock, workdir, settings, data.triple_count)
+        return Server(f"http://{shown}:{port}/", app, sock, workdir, settings, data.triple_count, store)
     except BaseException:
         workdir.cleanup()
+        if store is not None:
+            store.close()
         raise

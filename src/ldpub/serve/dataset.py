@@ -2,7 +2,11 @@
 
 :func:`prepare` writes the dataset (default graph) and the ontology (a named graph, the
 ontology's IRI) into a pyoxigraph store in a work folder. The server keeps it open for entity
-pages; query workers open the same folder read-only. Everything a page shows is read from
+pages; query workers open the same folder read-only. :func:`from_query_store` serves the
+persistent query store ``ldpub build`` left instead (:mod:`ldpub.querystore`, nothing copied):
+its default graph holds the dataset *and* the ontology, so the pages see it through
+:class:`DataView` (the default graph without :data:`ONTOLOGY_BEYOND_DATA`'s triples, the
+ontology's that the data lacks): every page, count and dump is the same in both layouts. Everything a page shows is read from
 the store, so serving a build from memory or a release folder from disk looks the same.
 
 What the pages know about the domain comes from the project's profile (:mod:`ldpub.profile`):
@@ -30,9 +34,10 @@ from ..errors import ConfigError
 from ..htmlsafety import safe_href
 from ..iris import doc_path, valid_slug
 from ..paging import Page, cut
+from ..querystore import ONTOLOGY_BEYOND_DATA
 from ..rdfterms import OWL, RDF_TYPE
 
-__all__ = ["ONTOLOGY_BEYOND_DATA", "ServedData", "prepare", "prepare_from_files", "folder_files", "Value", "Row", "Excerpt", "Statement", "EntityView",
+__all__ = ["ONTOLOGY_BEYOND_DATA", "ServedData", "DataView", "from_query_store", "prepare", "prepare_from_files", "folder_files", "Value", "Row", "Excerpt", "Statement", "EntityView",
            "DatasetMeta", "publish_meta"]
 
 FOAF = "http://xmlns.com/foaf/0.1/"
@@ -79,10 +84,31 @@ def publish_meta(project) -> DatasetMeta:
                        home + "#rights" if home and rights else None, rights.strip() if rights else None,
                        project.language)
 
-#: A graph of the served store: the ontology's triples that are not in the dataset (the default
-#: graph). The SPARQL endpoint's default graph is the store's default graph merged with this one
-#: (:mod:`ldpub.serve.worker`): the dataset plus its ontology, as ``ldpub query`` sees them.
-ONTOLOGY_BEYOND_DATA = "urn:ldpub:serve:ontology-beyond-data"
+#: ONTOLOGY_BEYOND_DATA, a graph of the served store: the ontology's triples that are not in the
+#: dataset. In a work folder's store the default graph is the dataset alone, and the SPARQL
+#: endpoint's default graph is it merged with this one (:mod:`ldpub.serve.worker`): the dataset
+#: plus its ontology, as ``ldpub query`` sees them. In the query store the default graph is that
+#: already, and this graph says which of its triples are not the dataset's (:class:`DataView`).
+
+
+class DataView:
+    """A store whose default graph holds the dataset plus ``hidden`` triples, seen as the dataset
+    alone by :meth:`quads_for_pattern` (what the pages, the network picture and the time reader
+    read); anything else is the store's."""
+
+    def __init__(self, store, hidden: frozenset) -> None:
+        self.store = store
+        self.hidden = hidden
+
+    def quads_for_pattern(self, subject, predicate, obj, graph=None):
+        import pyoxigraph as ox
+
+        hidden = self.hidden
+        return (q for q in self.store.quads_for_pattern(subject, predicate, obj, graph)
+                if not (isinstance(q.graph_name, ox.DefaultGraph) and q.triple in hidden))
+
+    def __getattr__(self, name: str):
+        return getattr(self.store, name)
 
 
 @dataclass
@@ -168,11 +194,17 @@ class ServedData:
     """The store plus what pages need: base IRI, prefixes, context, labels, paths."""
 
     def __init__(self, store, store_path: Path, *, base_iri: str, title: str, prefixes: dict[str, str],
-                 context: dict, ontology_iri: str | None, vocab=None, meta: DatasetMeta | None = None) -> None:
+                 context: dict, ontology_iri: str | None, vocab=None, meta: DatasetMeta | None = None,
+                 hidden: frozenset = frozenset(), merged: bool = False) -> None:
+        """``hidden``: triples of the store's default graph that are not the dataset's (the query
+        store's layout: see :class:`DataView`); ``merged``: its default graph already holds the
+        ontology (the query workers then query it alone)."""
         import pyoxigraph as ox
 
         self.ox = ox
-        self.store = store
+        self.hidden = hidden
+        self.merged = merged
+        self.store = DataView(store, hidden) if hidden else store
         self.store_path = store_path
         self.base_iri = base_iri
         self.title = title
@@ -184,10 +216,10 @@ class ServedData:
         from ..temporal import TimeReader
 
         self.profile = read_profile(vocab)
-        self.times = TimeReader(store, self.profile)
+        self.times = TimeReader(self.store, self.profile)
         self.doc_path = doc_path(base_iri)
         self.labels = self._labels()
-        self.triple_count = int(next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+        self.triple_count = int(next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value) - len(hidden)
         self._dumps: dict[str, bytes] = {}
         self.meta = self._meta_in_data() or meta or DatasetMeta()
 
@@ -195,7 +227,9 @@ class ServedData:
         """The licence header of a release's data (:mod:`ldpub.release.header`), if the data has one."""
         rows = self.select(
             f"SELECT ?d ?license ?rights ?text WHERE {{ ?d a <{VOID}Dataset> ; <{DCT}license> ?license . "
-            f"OPTIONAL {{ ?d <{DCT}rights> ?rights . OPTIONAL {{ ?rights <{RDFS_LABEL}> ?text }} }} "
+            f"{self._not_hidden(f'?d a <{VOID}Dataset>')} {self._not_hidden(f'?d <{DCT}license> ?license')} "
+            f"OPTIONAL {{ ?d <{DCT}rights> ?rights . {self._not_hidden(f'?d <{DCT}rights> ?rights')} "
+            f"OPTIONAL {{ ?rights <{RDFS_LABEL}> ?text {self._not_hidden(f'?rights <{RDFS_LABEL}> ?text')} }} }} "
             f"FILTER(isIRI(?d) && isIRI(?license) && !STRSTARTS(STR(?d), {json.dumps(self.base_iri)})) }} "
             "ORDER BY ?d ?license ?rights ?text LIMIT 1")
         if not rows:
@@ -225,6 +259,11 @@ class ServedData:
             if meta.rights:
                 head.append(ox.Triple(rights, ox.NamedNode(RDFS_LABEL), ox.Literal(meta.rights, language=meta.language or None)))
         return head + self.description(slug)
+
+    def _not_hidden(self, pattern: str) -> str:
+        """A ``MINUS`` that takes the hidden triples matching ``pattern`` out of a page's query
+        (nothing when none are hidden)."""
+        return f"MINUS {{ GRAPH <{ONTOLOGY_BEYOND_DATA}> {{ {pattern} }} }}" if self.hidden else ""
 
     # ------------------------------------------------------------------ basics
     def _labels(self) -> dict[str, str]:
@@ -457,7 +496,7 @@ class ServedData:
 
     def classes(self) -> list[tuple[Value, int]]:
         rows = self.select(
-            f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?class . "
+            f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?class . {self._not_hidden('?s a ?class')} "
             f"FILTER(STRSTARTS(STR(?s), {json.dumps(self.base_iri)}) && !CONTAINS(STR(?s), '#')) }} "
             "GROUP BY ?class ORDER BY DESC(?n) ?class"
         )
@@ -479,7 +518,8 @@ class ServedData:
         if not props:
             return []
         path = "|".join(f"<{p}>" for p in props)
-        rows = self.select(f"SELECT ?status (COUNT(?c) AS ?n) WHERE {{ ?c {path} ?status }} GROUP BY ?status ORDER BY ?status")
+        rows = self.select(f"SELECT ?status (COUNT(?c) AS ?n) WHERE {{ ?c {path} ?status {self._not_hidden(f'?c {path} ?status')} }} "
+                           "GROUP BY ?status ORDER BY ?status")
         return [(self.label(r["status"].value), int(r["n"].value)) for r in rows]
 
     def dump(self, fmt: str) -> bytes:
@@ -560,3 +600,18 @@ def prepare_from_files(workdir: Path, dataset: Path, ontology: Path | None, *, b
     store.flush()
     return ServedData(store, store_path, base_iri=base_iri, title=title, prefixes=prefixes,
                       context=context, ontology_iri=ontology_iri, vocab=vocab, meta=meta)
+
+
+def from_query_store(opened, *, base_iri: str, title: str, vocab=None, meta: DatasetMeta | None = None) -> ServedData:
+    """The dataset of a persistent query store (:class:`ldpub.querystore.OpenStore`, opened
+    read-only; its lock is the caller's to hold while serving): nothing is copied."""
+    import pyoxigraph as ox
+
+    store = opened.store
+    beyond = ox.NamedNode(ONTOLOGY_BEYOND_DATA)
+    hidden = frozenset(q.triple for q in store.quads_for_pattern(None, None, None, beyond))
+    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g != beyond)
+    ontology_iri = next((g for g in graphs if g != "urn:ldpub:ontology"), None)
+    return ServedData(store, opened.folder / "db", base_iri=base_iri, title=title, prefixes=opened.prefixes,
+                      context=opened.context, ontology_iri=ontology_iri, vocab=vocab, meta=meta, hidden=hidden,
+                      merged=True)

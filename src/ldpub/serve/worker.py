@@ -16,6 +16,9 @@ The default graph of a query is the dataset plus its ontology, as ``ldpub query`
 embedded: the store's default graph merged with :data:`ldpub.serve.dataset.ONTOLOGY_BEYOND_DATA`
 (the ontology's triples the dataset lacks, so none is counted twice); the ontology is the one
 named graph (its IRI). A query that names its own dataset (FROM, FROM NAMED) gets exactly that.
+Served from the persistent query store (``"merged": true`` in the config), the store's default
+graph is the dataset plus its ontology already (:mod:`ldpub.querystore`): queries read it alone,
+with the same named graph.
 
 Every query passes :func:`ldpub.sparqlguard.check_query` first (no SERVICE, bounded size and
 nesting: ``refused``). As a second wall, on Linux the worker leaves the host's network before it
@@ -83,18 +86,20 @@ class QueryDataset:
         return store.query(text, prefixes=prefixes, default_graph=self.default_graph, named_graphs=self.named_graphs)
 
 
-def query_dataset(store) -> QueryDataset:
+def query_dataset(store, merged: bool = False) -> QueryDataset:
     """The dataset of the served store: its default graph plus the ontology's other triples
-    (:data:`ldpub.serve.dataset.ONTOLOGY_BEYOND_DATA`), and every other named graph."""
+    (:data:`ldpub.serve.dataset.ONTOLOGY_BEYOND_DATA`; with ``merged``, the default graph
+    alone: it holds them already), and every other named graph."""
     import pyoxigraph as ox
 
-    from .dataset import ONTOLOGY_BEYOND_DATA
+    from ..querystore import ONTOLOGY_BEYOND_DATA
 
     graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
     beyond = [g for g in graphs if g.value == ONTOLOGY_BEYOND_DATA]
     if not beyond:
         return QueryDataset([], None)
-    return QueryDataset([ox.DefaultGraph(), *beyond], sorted((g for g in graphs if g not in beyond), key=str))
+    default = [ox.DefaultGraph()] if merged else [ox.DefaultGraph(), *beyond]
+    return QueryDataset(default, sorted((g for g in graphs if g not in beyond), key=str))
 
 
 def run_job(store, job: dict, prefixes: dict, context: dict, dataset: QueryDataset | None = None) -> tuple[dict, bytes]:
@@ -192,7 +197,7 @@ def main(argv: list[str] | None = None) -> None:
         config = json.load(handle)
     store = ox.Store.read_only(config["store"])
     prefixes, context = config.get("prefixes", {}), config.get("context", {})
-    dataset = query_dataset(store)
+    dataset = query_dataset(store, bool(config.get("merged")))
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     _reply(stdout, {"ready": True, "network": "none" if isolated else "host"})
     for line in stdin:
