@@ -174,6 +174,21 @@ def test_records_that_do_not_conform_are_not_served_from_a_query_store(tmp_path,
     assert code == 1 and "not serving" in stderr and "made by ldpub query" in stderr
 
 
+def test_a_store_validated_against_other_shapes_is_not_served(tmp_path, run_cli, monkeypatch):
+    project = copy_project(tmp_path / "project")
+    assert run_cli("--project", project, "build", "-q")[0] == 0
+    shapes = sorted((project / "shapes").glob("*.ttl"))[0]
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# a constraint may have changed here\n", encoding="utf-8")
+    server = _serve(project, tmp_path / "serve.log", monkeypatch)
+    try:
+        log = server.log.read_text()
+        assert "the shapes changed since the query store's data was validated" in log
+        assert NOTE_USED not in log
+        assert "Mullah Omar" in _omar_labels(server)
+    finally:
+        server.stop()
+
+
 def test_a_build_while_serving_leaves_the_served_store_in_place(tmp_path, run_cli, monkeypatch):
     project = copy_project(tmp_path / "project")
     assert run_cli("--project", project, "build", "-q")[0] == 0

@@ -330,8 +330,9 @@ def open_validated(project, data_path: Path, cache_dir: Path) -> tuple[OpenStore
     try:
         current = validation_digest(project, inputs.salt)
     except (LdpubError, OSError):
-        current = None
-    if current is None or opened.meta.get("validated") != current:
+        opened.close()
+        return None, "the shapes cannot be read"
+    if opened.meta.get("validated") != current:
         made_by_query = not opened.meta.get("validated")
         opened.close()
         return None, ("the query store was made by ldpub query from records that were not validated"
