@@ -30,8 +30,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, source: str | 
     JSON-LD by Accept). Limits (time, result size, request size) come from [serve] in ldpub.toml.
     After ``ldpub build``, the query store it left is served as it is (nothing is built again)
     while it matches the records, ontology, settings and shapes; otherwise the project is built
-    and validated first (a note says why). Access logs are JSON lines on stderr (or [serve] access_log). Federated queries (SERVICE)
-    are refused: the server never calls another address for a visitor (see SECURITY.md).
+    and validated first (a note says why). Access logs are JSON lines on stderr (or [serve]
+    access_log). Federated queries (SERVICE) are refused: the server never calls another
+    address for a visitor (see SECURITY.md).
     SIGTERM or Ctrl-C stops it and removes its working copy of the data (exit 143 or 130).
 
     \b
