@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
@@ -58,9 +59,23 @@ _ALIASES = "slug-aliases.json"
 Progress = Callable[..., None]
 
 
+MODES = ("background", "foreground", "off")
+
+
+def mode(override: str | None = None) -> str:
+    """How ``ldpub build`` leaves the query store: ``background`` (the default: a detached process
+    makes it after the build returns, :mod:`ldpub.storemaker`), ``foreground`` (before the build
+    returns) or ``off``. ``override`` (``ldpub build --query-store``) wins over ``LDPUB_QUERY_STORE``
+    (``0``/``no``/``false``/``off``: off, as ``LDPUB_CACHE=0`` does; ``foreground``; anything else: background)."""
+    value = (override or os.environ.get("LDPUB_QUERY_STORE", "background")).strip().lower()
+    if value in ("0", "no", "false", "off"):
+        return "off"
+    return "foreground" if value == "foreground" else "background"
+
+
 def enabled() -> bool:
     """Whether query stores are kept (``LDPUB_QUERY_STORE=0`` turns it off, as ``LDPUB_CACHE=0`` does)."""
-    return os.environ.get("LDPUB_QUERY_STORE", "1").lower() not in ("0", "no", "false", "off")
+    return mode() != "off"
 
 
 # ---------------------------------------------------------------------------------- inputs
@@ -72,6 +87,7 @@ class Inputs:
     salt: str
     files: dict[str, list]  # display -> [size, mtime_ns, ctime_ns, inode, digest]
     taken_ns: int  # when the stamps were taken (wall clock, ns)
+    generation: int = 0  # the order of the stores of a data folder (:func:`next_generation`): a newer one is never replaced by an older
 
 
 def room_for(needed: int) -> bool:
@@ -217,7 +233,8 @@ def _read_meta(folder: Path) -> dict | None:
 
 def _known_inputs(meta: dict) -> Inputs | None:
     try:
-        return Inputs(meta["key"], meta["salt"], {k: list(v) for k, v in meta["files"].items()}, int(meta["taken_ns"]))
+        return Inputs(meta["key"], meta["salt"], {k: list(v) for k, v in meta["files"].items()}, int(meta["taken_ns"]),
+                      int(meta.get("generation", 0)))
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
@@ -263,10 +280,181 @@ def _lock_shared(folder: Path) -> int | None:
     return fd
 
 
-def open_store(project, data_path: Path, cache_dir: Path, inputs: Inputs | None = None) -> tuple[OpenStore | None, Inputs]:
-    """The current store of ``data_path`` opened read-only if it was made from the current
-    inputs and is intact (else None), and the current inputs (for making a new one)."""
+def lock_within(fd: int, kind: int, timeout: float, on_wait: Callable[[], None] | None = None) -> bool:
+    """Take a ``flock`` of ``kind`` (``fcntl.LOCK_SH`` or ``LOCK_EX``) on ``fd``, waiting at most
+    ``timeout`` seconds (``on_wait`` is called once if it has to wait); whether it was taken."""
+    import fcntl
+    import time
+
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            fcntl.flock(fd, kind | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            pass
+        if on_wait is not None:
+            on_wait()
+            on_wait = None
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, 0.05)
+
+
+class _Locked:
+    """An exclusive ``flock`` on a lock file while the ``with`` block runs (the file is created if needed)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def __enter__(self) -> "_Locked":
+        import fcntl
+
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        os.close(self.fd)
+        self.fd = None
+
+
+_COMMIT_LOCK = "commit.lock"  # held while the current store is changed (and old ones removed)
+_GENERATION = "generation"  # the last generation handed out (:func:`next_generation`)
+_JOB = re.compile(r"job-(\d+)-([0-9a-f]{64})-[0-9a-f]+")  # a store being made by a detached maker
+MAKING = "making"  # in a job folder: its maker holds an exclusive lock on it until it is done
+#: seconds a reader waits for the maker of its store (a hung one: the reader makes the store itself)
+WAIT_S = 300.0
+
+
+def next_generation(cache_dir: Path, data_path: Path) -> int:
+    """A number greater than every store of ``data_path`` made or being made so far: taken by a
+    build (or a query that makes its store) *before* it reads its inputs, so that a store made
+    from older inputs never replaces one made from newer inputs (:meth:`StoreWriter.commit`)."""
     root = store_folder(cache_dir, data_path)
+    root.mkdir(parents=True, exist_ok=True)
+    with _Locked(root / _COMMIT_LOCK):
+        try:
+            last = int((root / _GENERATION).read_text(encoding="ascii").strip() or 0)
+        except (OSError, ValueError):
+            last = 0
+        folder = _current(root)
+        meta = _read_meta(folder) if folder is not None else None
+        current = _generation(meta)
+        number = max(last, current) + 1
+        (root / _GENERATION).write_text(f"{number}\n", encoding="ascii")
+    return number
+
+
+def _generation(meta: dict | None) -> int:
+    try:
+        return int(meta.get("generation", 0)) if meta is not None else 0
+    except (TypeError, ValueError, AttributeError):
+        return 0
+
+
+def jobs(root: Path, key: str | None = None) -> list[tuple[int, Path]]:
+    """The stores being made by detached makers in ``root`` (of inputs ``key``, or all), as (generation, folder)."""
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return []
+    out = []
+    for name in names:
+        match = _JOB.fullmatch(name)
+        if match and (key is None or match.group(2) == key):
+            out.append((int(match.group(1)), root / name))
+    return sorted(out)
+
+
+def maker_running(job: Path) -> bool:
+    """Whether the maker of a job folder is still at work (it holds the lock on its ``making`` file)."""
+    import fcntl
+
+    try:
+        fd = os.open(job / MAKING, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def _wait_for_maker(root: Path, key: str, notify: Callable[[str], None] | None, timeout: float) -> bool:
+    """Wait (at most ``timeout`` seconds) for the detached makers of the store of ``key``; whether there was any."""
+    import time
+
+    found = jobs(root, key)
+    deadline = time.monotonic() + timeout
+    said = []
+
+    def waiting() -> None:
+        if notify is not None and not said:
+            notify("waiting for the query store the last build is making")
+        said.append(True)
+
+    for _, job in found:
+        try:
+            fd = os.open(job / MAKING, os.O_RDONLY)
+        except OSError:
+            continue  # done, and its folder removed
+        try:
+            import fcntl
+
+            lock_within(fd, fcntl.LOCK_SH, max(0.0, deadline - time.monotonic()), waiting)
+        finally:
+            os.close(fd)
+    return bool(found)
+
+
+def wait_for_makers(cache_dir: Path, data_path: Path, timeout: float = WAIT_S) -> bool:
+    """Wait until no detached maker works on a store of ``data_path`` (at most ``timeout``
+    seconds); whether none does. For scripts and tests that need the store made now."""
+    import fcntl
+    import time
+
+    root = store_folder(cache_dir, data_path)
+    deadline = time.monotonic() + timeout
+    while True:
+        running = [job for _, job in jobs(root) if maker_running(job)]
+        if not running:
+            return True
+        for job in running:
+            try:
+                fd = os.open(job / MAKING, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                if not lock_within(fd, fcntl.LOCK_SH, max(0.0, deadline - time.monotonic())):
+                    return False
+            finally:
+                os.close(fd)
+
+
+def open_store(project, data_path: Path, cache_dir: Path, inputs: Inputs | None = None, *,
+               notify: Callable[[str], None] | None = None, wait: float = WAIT_S) -> tuple[OpenStore | None, Inputs]:
+    """The current store of ``data_path`` opened read-only if it was made from the current
+    inputs and is intact (else None), and the current inputs (for making a new one).
+
+    When a detached maker (:mod:`ldpub.storemaker`) is making the store of the current inputs,
+    this waits for it (at most ``wait`` seconds; ``notify`` hears once that it waits), then
+    opens it; a maker that died leaves no store: None, as for any missing store."""
+    root = store_folder(cache_dir, data_path)
+    opened, inputs = _open_current(root, project, data_path, inputs)
+    if opened is None and wait > 0 and _wait_for_maker(root, inputs.key, notify, wait):
+        opened, inputs = _open_current(root, project, data_path, inputs)
+    return opened, inputs
+
+
+def _open_current(root: Path, project, data_path: Path, inputs: Inputs | None) -> tuple[OpenStore | None, Inputs]:
     folder = _current(root)
     meta = _read_meta(folder) if folder is not None else None
     known = _known_inputs(meta) if meta is not None else None
@@ -367,23 +555,30 @@ class StoreWriter:
         self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
 
     def commit(self, inputs: Inputs, *, base_iri: str, prefixes: Mapping[str, str], context: dict,
-               slugs: Mapping[str, str], triples: int) -> Path:
-        """Close the store, describe it, and make it the current one (old ones no reader uses are removed)."""
+               slugs: Mapping[str, str], triples: int) -> Path | None:
+        """Close the store, describe it, and make it the current one (old ones no reader uses are
+        removed); None, and the store discarded, when the current one is of a later generation
+        (made from newer inputs, :func:`next_generation`)."""
         self.store.flush()
         self.store = None  # closes the database (pyoxigraph closes it when the Store is dropped)
         _write_slugs(self.tmp, slugs, base_iri)
         (self.tmp / "lock").write_bytes(b"")
         meta = {"format": _FORMAT, "key": inputs.key, "salt": inputs.salt, "taken_ns": inputs.taken_ns,
-                "files": inputs.files, "base_iri": base_iri, "prefixes": dict(prefixes), "context": context, "triples": triples,
-                "db": _db_stamps(self.tmp / "db")}
+                "generation": inputs.generation, "files": inputs.files, "base_iri": base_iri,
+                "prefixes": dict(prefixes), "context": context, "triples": triples, "db": _db_stamps(self.tmp / "db")}
         (self.tmp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        folder = self.root / f"store-{self.name}"
-        os.rename(self.tmp, folder)
-        self.tmp = None
-        pointer = self.root / f".current.tmp-{self.name}"
-        pointer.write_text(folder.name + "\n", encoding="utf-8")
-        os.replace(pointer, self.root / "current")
-        _remove_unused(self.root, folder.name)
+        with _Locked(self.root / _COMMIT_LOCK):
+            current = _current(self.root)
+            if _generation(_read_meta(current) if current is not None else None) > inputs.generation:
+                self.discard()  # a newer build's store is current: never go back to older inputs
+                return None
+            folder = self.root / f"store-{self.name}"
+            os.rename(self.tmp, folder)
+            self.tmp = None
+            pointer = self.root / f".current.tmp-{self.name}"
+            pointer.write_text(folder.name + "\n", encoding="utf-8")
+            os.replace(pointer, self.root / "current")
+            _remove_unused(self.root, folder.name)  # under the lock: another writer's new store is never taken for an old one
         return folder
 
     def discard(self) -> None:
@@ -397,15 +592,18 @@ class StoreWriter:
 
 
 def _remove_unused(root: Path, current: str) -> None:
-    """Remove stores other than ``current`` that no reader holds, and what dead writers left."""
+    """Remove stores other than ``current`` that no reader holds, and what dead writers left:
+    their temporary folders, and the job folders of detached makers that died (or never started)."""
     import fcntl
-    import re
     import shutil
 
     from .output import _pid_alive
 
     for entry in os.scandir(root):
-        if entry.name.startswith("store-") and entry.name != current:
+        if _JOB.fullmatch(entry.name):
+            if not maker_running(Path(entry.path)):
+                shutil.rmtree(entry.path, ignore_errors=True)
+        elif entry.name.startswith("store-") and entry.name != current:
             try:
                 fd = os.open(os.path.join(entry.path, "lock"), os.O_RDONLY)
             except OSError:
@@ -452,7 +650,12 @@ def _copy_db(source: Path, target: Path) -> None:
 def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None = None,
                progress: Progress | None = None) -> Path | None:
     """Make the store of a build (its data: ``nt_path`` or its lines, and its ontology) and make it
-    current; None if it could not be written (the cache is a convenience: never an error).
+    current; None if it could not be written (the cache is a convenience: never an error) or a
+    store of newer inputs became current meanwhile (``inputs.generation``).
+
+    ``ldpub build`` calls it in a detached process (:mod:`ldpub.storemaker`, with a ``build``
+    read back from what the build left for it), or in its own with ``--query-store foreground``;
+    a query calls it when it makes the store itself.
 
     An incremental build (``build.data_changes``) whose last build left the current store
     changes a copy of that store (:meth:`StoreWriter.apply`) instead of loading everything."""
@@ -531,7 +734,7 @@ def ensure_store(project, data_path: Path, cache_dir: Path, *, notify: Callable[
         from .pipeline import compile_project
 
         return in_memory(compile_project(project, data_path, validate=False, progress=progress))
-    opened, inputs = open_store(project, data_path, cache_dir)
+    opened, inputs = open_store(project, data_path, cache_dir, notify=notify)
     if opened is not None:
         return opened
     from .pipeline import compile_project
@@ -544,12 +747,18 @@ def ensure_store(project, data_path: Path, cache_dir: Path, *, notify: Callable[
         else:
             notify(f"the query store of {project.name} is not that of the current records, ontology, settings "
                    "and ldpub (or is damaged): making it again (ldpub build keeps it current)")
+    try:  # a generation before the inputs are read again (cheaply: their digests are known)
+        generation = next_generation(cache_dir, data_path)
+        inputs = current_inputs(project, data_path, inputs)
+        inputs.generation = generation
+    except OSError:
+        pass  # the store cannot be written: save_build says so by returning None
     build = compile_project(project, data_path, validate=False, progress=progress)
-    if save_build(build, inputs, cache_dir, progress=progress) is not None:
-        again, _ = open_store(project, data_path, cache_dir, inputs)
-        if again is not None:
-            again.rebuilt = True
-            return again
+    save_build(build, inputs, cache_dir, progress=progress)
+    again, _ = open_store(project, data_path, cache_dir, inputs, wait=0)  # ours, or a newer build's of the same inputs
+    if again is not None:
+        again.rebuilt = True
+        return again
     return in_memory(build)
 
 
