@@ -23,19 +23,10 @@ from pathlib import Path
 import pytest
 
 from _makers import makers
+from test_query_store import cache  # noqa: F401  (the fixture: a cache of the test's own, the store made in the background)
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITED = "Mullah Omar (edited)"
-
-
-@pytest.fixture
-def cache(tmp_path, monkeypatch) -> Path:
-    """A cache folder of this test's own, and the default way of making the store (in the background)."""
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("LDPUB_CACHE_DIR", str(folder))
-    monkeypatch.delenv("LDPUB_CACHE", raising=False)
-    monkeypatch.delenv("LDPUB_QUERY_STORE", raising=False)
-    return folder
 
 
 def _root(project_dir: Path) -> Path:

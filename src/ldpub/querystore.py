@@ -1,8 +1,11 @@
 """The persistent query store: the last build's data and ontology in an on-disk pyoxigraph store.
 
-``ldpub build`` leaves one; ``ldpub query`` and :func:`ldpub.query.connect` open it read-only
-when it was made from the current inputs, and make it again (from the records, in memory, then
-on disk) only when it was not. It is a cache: deleting it changes no answer.
+``ldpub build`` leaves one: once its files are written it hands the store to a detached process
+(:mod:`ldpub.storemaker`, which runs :func:`save_build` as a build in the foreground does) and
+returns. ``ldpub query`` and :func:`ldpub.query.connect` open it read-only when it was made from
+the current inputs, and make it again (from the records, in memory, then on disk) only when it
+was not; when a detached maker is making the store of the current inputs, they wait for it
+(:func:`open_store`). It is a cache: deleting it changes no answer.
 
 Its **key** is the content of what the data depends on: :func:`ldpub.snapshot.data_salt` (ldpub's
 code, the ontology, the settings that map records) and the digest of each records file
@@ -19,17 +22,23 @@ folder, never in the project)::
         current              the name of the store in use (replaced in one step)
         store-PID-HEX/       a store, complete before ``current`` names it
             db/              the pyoxigraph (RocksDB) store: data and ontology in the default graph
-            meta.json        the key, the records files' stamps, the terms queries need, db/'s file stamps
+            meta.json        the key, generation, the records files' stamps, the terms queries need, db/'s file stamps
             slugs, slug-aliases.json   the records' slugs (read only when a parameter names a record)
             lock             readers hold a shared lock on it while the store is open
         .tmp-PID-HEX/        a store being made (renamed to store-PID-HEX when complete)
+        job-GEN-KEY-HEX/     what a detached maker makes a store from (:mod:`ldpub.storemaker`)
+        generation           the last generation handed out (:func:`next_generation`)
+        commit.lock          held while ``current`` changes and old stores are removed
+        maker.lock, maker.log   detached makers take turns on it; what the last one had to say
 
 Never half-written: a store is made in a temporary folder on the same file system, renamed,
 and only then named by ``current``. A store whose ``meta.json`` does not read, whose ``db/``
 files are not those recorded (size, modification time, inode), or that pyoxigraph refuses to
-open is not trusted: it is made again. Old stores are removed by the next writer, but only
-when no reader holds their lock (``flock``), so concurrent readers and builds do not break each
-other.
+open is not trusted: it is made again. Never older: each store has the generation its build (or
+query) took before reading its inputs, and :meth:`StoreWriter.commit` does not replace a current
+store of a later generation. Old stores are removed by the next writer, but only when no reader
+holds their lock (``flock``), so concurrent readers and builds do not break each other; so are the
+temporary folders of dead writers and the job folders of dead makers.
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ def detach(build, inputs, cache_dir: Path, nt_path: Path) -> Path | None:
 
     from .ntriples import lines_bytes
     from .querystore import MAKE_BYTES, MAKING, room_for, store_folder
+    from .snapshot import _link_or_copy
 
     if not room_for(MAKE_BYTES):
         return None
@@ -85,7 +86,7 @@ def detach(build, inputs, cache_dir: Path, nt_path: Path) -> Path | None:
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, cwd="/",
                          env=_maker_env(), start_new_session=True, close_fds=True, pass_fds=(lock,))
         return job
-    except (OSError, ValueError, pickle.PicklingError, subprocess.SubprocessError):
+    except (OSError, ValueError, TypeError, pickle.PicklingError, subprocess.SubprocessError):
         import shutil
 
         for folder in (tmp, job):
@@ -97,15 +98,6 @@ def detach(build, inputs, cache_dir: Path, nt_path: Path) -> Path | None:
             log.close()
         if lock is not None:
             os.close(lock)  # the maker's copy of it keeps the lock
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        import shutil
-
-        shutil.copyfile(source, target)
 
 
 def _maker_env() -> dict[str, str]:
