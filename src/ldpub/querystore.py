@@ -51,7 +51,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 __all__ = ["Inputs", "OpenStore", "StoreWriter", "store_folder", "current_inputs", "open_store", "ensure_store",
-           "save_build", "in_memory", "enabled", "room_for", "RACY_NS"]
+           "save_build", "in_memory", "enabled", "mode", "MODES", "room_for", "next_generation", "jobs",
+           "maker_running", "wait_for_makers", "lock_within", "RACY_NS", "WAIT_S", "MAKING"]
 
 _FORMAT = 1  # bumped when the layout of a store changes
 RACY_NS = 2_000_000_000  # a file modified this close to when its stamp was taken is digested again
@@ -68,7 +69,7 @@ _ALIASES = "slug-aliases.json"
 Progress = Callable[..., None]
 
 
-MODES = ("background", "foreground", "off")
+MODES = ("background", "foreground", "off")  # how ``ldpub build`` leaves the query store (:func:`mode`)
 
 
 def mode(override: str | None = None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_NONCONFORMING
+from ..querystore import MODES
 from .common import data_option, note, project_from, project_path, render_findings
 
 
@@ -17,7 +18,7 @@ from .common import data_option, note, project_from, project_path, render_findin
                    "(owl:inverseOf) to the output. Refuses to build inconsistent data.")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print nothing on success (and no progress: on a terminal, a build shows its phases on standard error).")
-@click.option("--query-store", "query_store", type=click.Choice(["background", "foreground", "off"]), default=None,
+@click.option("--query-store", "query_store", type=click.Choice(MODES), default=None,
               help="How the query store that `ldpub query` opens is made once the files are written: by a "
                    "detached process after the build returns (background; queries started meanwhile wait for "
                    "it), before the build returns (foreground: for scripts that need or cache it), or not at "
