@@ -232,6 +232,15 @@ def test_two_builds_in_a_row_leave_the_newer_inputs_store(project_copy, cache, r
     assert _query(run_cli, project_copy, *sparql) == (out, "")
 
 
+def test_a_build_that_changes_nothing_starts_no_maker(project_copy, cache, run_cli, tmp_path):
+    _build(run_cli, project_copy, tmp_path / "out")
+    _eventually(lambda: makers(tmp_path) == [])
+    made = _current_meta(project_copy)
+    _build(run_cli, project_copy, tmp_path / "out")  # incremental, nothing edited: the store is current already
+    assert not [p for p in _root(project_copy).iterdir() if p.name.startswith("job-")]
+    assert _current_meta(project_copy) == made
+
+
 def test_an_older_store_never_replaces_a_newer_one(project_copy, cache):
     """The store a build of older inputs makes (a lower generation) is discarded at commit when
     a newer build's store is current; a newer one replaces it."""

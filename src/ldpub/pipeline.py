@@ -364,8 +364,8 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
     Each build is kept in the user's cache (:mod:`ldpub.snapshot`), so that the next one
     maps, writes and validates again only what an edit changed (:mod:`ldpub.incremental`),
     with the same files and findings as a clean build. ``progress(phase, done, total)`` hears
-    how far the build is (phases: reading records, mapping records, validating, writing,
-    loading the query store).
+    how far the build is (phases: reading records, mapping records, validating, writing, and
+    loading the query store when it is made in the foreground).
 
     A build that writes its files also leaves the query store that ``ldpub query`` opens
     (:mod:`ldpub.querystore`), keyed by the inputs as they were when the build started:

@@ -58,6 +58,8 @@ def detach(build, inputs, cache_dir: Path, nt_path: Path) -> Path | None:
     if not room_for(MAKE_BYTES):
         return None
     root = store_folder(cache_dir, build.data_path)
+    if _made_already(root, inputs.key):
+        return None  # an edit undone, or a build that changed nothing: its store is current, and no maker is at work
     suffix = os.urandom(4).hex()
     tmp = root / f".tmp-{os.getpid()}-{suffix}"  # a writer alive: the next writer leaves it alone
     job = root / f"job-{inputs.generation}-{inputs.key}-{suffix}"
@@ -107,6 +109,16 @@ def _maker_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = here + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
+
+
+def _made_already(root: Path, key: str) -> bool:
+    """Whether the current store is of the inputs ``key`` and no maker is at work (one that is
+    might make the store of other inputs current after it)."""
+    from .querystore import _current, _read_meta, jobs
+
+    folder = _current(root)
+    meta = _read_meta(folder) if folder is not None else None
+    return meta is not None and meta.get("key") == key and not jobs(root)
 
 
 # ---------------------------------------------------------------------------------- the maker
