@@ -209,6 +209,26 @@ def test_a_maker_killed_while_it_loads_leaves_nothing_half_made(project_copy, ca
         assert not [p for p in root.iterdir() if p.name.startswith((f".tmp-{pid}-", "job-"))]
 
 
+@pytest.mark.parametrize("damage", ["ontology", "dataset written in place"])
+def test_a_maker_given_damaged_inputs_makes_no_store_says_why_in_its_log_and_the_query_makes_it(
+        project_copy, cache, run_cli, tmp_path, monkeypatch, damage):
+    expected = _reference_answer(run_cli, project_copy, tmp_path, monkeypatch, "leaders")
+    with _makers_wait_their_turn(project_copy) as root:
+        _build(run_cli, project_copy, tmp_path / "out")
+        [job] = [p for p in root.iterdir() if p.name.startswith("job-")]
+        if damage == "ontology":
+            (job / "ontology.nt").write_text("<not> <an> N-Triples line\n")
+        else:  # through dist/dataset.nt, which the job's copy is a hard link of
+            with open(tmp_path / "out" / "dataset.nt", "ab") as handle:
+                handle.write(b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n")
+    _eventually(lambda: makers(tmp_path) == [])
+    assert _current_meta(project_copy) is None
+    log = (root / "maker.log").read_text()
+    assert ("SyntaxError" in log) if damage == "ontology" else ("written to in place" in log), log
+    out, err = _query(run_cli, project_copy, "leaders")
+    assert "making it from the records" in err and out == expected
+
+
 # ------------------------------------------------------------------------------ builds in a row
 @pytest.mark.parametrize("makers_held", [False, True], ids=["as they come", "both makers waiting"])
 def test_two_builds_in_a_row_leave_the_newer_inputs_store(project_copy, cache, run_cli, tmp_path, monkeypatch,

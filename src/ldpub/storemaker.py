@@ -14,7 +14,8 @@ foreground does, on a build read back from the job folder::
             job.pickle      the build's inputs (key, stamps, generation), project, prefixes,
                             context, slugs, triple count; an incremental build's starting digests
             dataset.nt      a hard link to the build's dataset.nt (a copy across file systems):
-                            the next build replaces dist/ by renames, so this keeps this build's
+                            the next build replaces dist/ by renames, so this keeps this build's;
+                            written to in place since (its stamp differs), it is not loaded
             ontology.nt     the ontology's triples
             removed.nt, added.nt   an incremental build's changed lines
             maker.log       the maker's standard error
@@ -68,6 +69,7 @@ def detach(build, inputs, cache_dir: Path, nt_path: Path) -> Path | None:
         root.mkdir(parents=True, exist_ok=True)
         tmp.mkdir()
         _link_or_copy(nt_path, tmp / "dataset.nt")
+        linked = os.stat(tmp / "dataset.nt")
         (tmp / "ontology.nt").write_bytes(lines_bytes([str(t) for t in build.ontology_triples]))
         changes = getattr(build, "data_changes", None)
         if changes:
@@ -76,7 +78,8 @@ def detach(build, inputs, cache_dir: Path, nt_path: Path) -> Path | None:
         description = {"inputs": inputs, "project": build.project, "data_path": Path(build.data_path),
                        "cache_dir": Path(cache_dir), "prefixes": dict(build.prefixes), "context": build.context,
                        "slugs": dict(build.slugs), "record_count": build.record_count,
-                       "triples": build.triple_count, "made_from": dict(changes[2]) if changes else None}
+                       "triples": build.triple_count, "made_from": dict(changes[2]) if changes else None,
+                       "dataset_stamp": _stamp(linked)}
         with open(tmp / _JOB, "wb") as handle:
             pickle.dump(description, handle, protocol=pickle.HIGHEST_PROTOCOL)
         lock = os.open(tmp / MAKING, os.O_RDWR | os.O_CREAT, 0o600)
@@ -109,6 +112,12 @@ def _maker_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = here + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
+
+
+def _stamp(stat: os.stat_result) -> list[int]:
+    """Size and modification time: a write into the file (through any of its links) changes them
+    (not the change time, which the next build's replacing dist/dataset.nt changes too)."""
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def _made_already(root: Path, key: str) -> bool:
@@ -166,6 +175,10 @@ def _make(job: Path) -> None:
             return
         if _superseded(root, job, inputs) or not (job / "dataset.nt").exists():
             return  # not needed any more, or the cache folder went away meanwhile: never make it again
+        if _stamp(os.stat(job / "dataset.nt")) != description["dataset_stamp"]:
+            print("dataset.nt was written to in place since the build: no store made (a query makes it "
+                  "from the records)", file=sys.stderr)
+            return
         build = _read_build(job, description)
         if save_build(build, inputs, description["cache_dir"], nt_path=job / "dataset.nt") is None:
             print("no store made: no room under the memory limit, the cache cannot be written, "
