@@ -479,6 +479,9 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
                 writer.load_ntriples(lines=build.lines)
             writer.add_triples(build.ontology_triples)
             writer.store.optimize()  # one compaction: queries then read about half as much (docs/performance.md)
+        from .answercache import precompute
+
+        precompute(writer.store, writer.tmp, build)  # the named queries' answers, kept in the store's folder
         return writer.commit(inputs, base_iri=build.project.base_iri, prefixes=build.prefixes, context=build.context,
                              slugs=build.slugs,
                              triples=build.triple_count)
