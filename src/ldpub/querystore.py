@@ -481,7 +481,7 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
             writer.store.optimize()  # one compaction: queries then read about half as much (docs/performance.md)
         from .answercache import precompute
 
-        precompute(writer.store, writer.tmp, build)  # the named queries' answers, kept in the store's folder
+        precompute(writer.store, writer.tmp, build, changed=previous is not None, progress=progress)  # named queries' answers
         return writer.commit(inputs, base_iri=build.project.base_iri, prefixes=build.prefixes, context=build.context,
                              slugs=build.slugs,
                              triples=build.triple_count)
