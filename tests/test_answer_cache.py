@@ -453,3 +453,14 @@ def test_a_store_made_in_memory_keeps_no_answers(project_copy, cache, monkeypatc
     target = query.connect(project_copy)
     assert target.opened.folder is None and target.answers is None
     assert query.run("pledges", target=target, project=project_copy).total > 0
+
+
+def test_a_store_made_for_one_query_keeps_only_the_answers_asked_for(project_copy, cache):
+    from ldpub import query
+
+    target = query.connect(project_copy)  # no build yet: the store is made for this query
+    assert target.opened.rebuilt and target.answers is not None
+    for name in ("pledges", "estimates", "contested"):
+        assert target.answers.read(_text(target, project_copy, name, {})) is None
+    assert query.run("pledges", target=target, project=project_copy).total > 0
+    target.opened.close()

@@ -16,7 +16,9 @@ differently) or ``SERVICE`` (another server's data); answers larger than :data:`
 first use, answers evaluated in less than :data:`MIN_SECONDS` (reading them back would save
 nothing). ``ldpub build`` keeps, while it makes the store (:func:`precompute`), the answer of each
 named query that needs no parameter value (parameters with defaults take them), each within the
-project's query time limit (``[serve] query_timeout``).
+project's query time limit (``[serve] query_timeout``); a store changed by an incremental build
+gets them on first use instead (evaluating them all would cost more than the rest of the edit's
+build). What it costs and saves is measured in ``docs/performance.md`` ("Kept answers").
 
 One file per answer, ``answers/KEY``: a header line, then the answer as SPARQL TSV results (a
 line of variables, one line per row, terms in N-Triples syntax, which pyoxigraph writes and

@@ -450,9 +450,11 @@ def _copy_db(source: Path, target: Path) -> None:
 
 
 def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None = None,
-               progress: Progress | None = None) -> Path | None:
+               progress: Progress | None = None, named_answers: bool = True) -> Path | None:
     """Make the store of a build (its data: ``nt_path`` or its lines, and its ontology) and make it
     current; None if it could not be written (the cache is a convenience: never an error).
+    With ``named_answers``, the answers of the named queries are kept in it
+    (:func:`ldpub.answercache.precompute`).
 
     An incremental build (``build.data_changes``) whose last build left the current store
     changes a copy of that store (:meth:`StoreWriter.apply`) instead of loading everything."""
@@ -481,7 +483,8 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
             writer.store.optimize()  # one compaction: queries then read about half as much (docs/performance.md)
         from .answercache import precompute
 
-        precompute(writer.store, writer.tmp, build, changed=previous is not None, progress=progress)  # named queries' answers
+        if named_answers:
+            precompute(writer.store, writer.tmp, build, changed=previous is not None, progress=progress)
         return writer.commit(inputs, base_iri=build.project.base_iri, prefixes=build.prefixes, context=build.context,
                              slugs=build.slugs,
                              triples=build.triple_count)
@@ -548,7 +551,8 @@ def ensure_store(project, data_path: Path, cache_dir: Path, *, notify: Callable[
             notify(f"the query store of {project.name} is not that of the current records, ontology, settings "
                    "and ldpub (or is damaged): making it again (ldpub build keeps it current)")
     build = compile_project(project, data_path, validate=False, progress=progress)
-    if save_build(build, inputs, cache_dir, progress=progress) is not None:
+    # made for one query: the named queries' answers are kept as they are asked, not all now
+    if save_build(build, inputs, cache_dir, progress=progress, named_answers=False) is not None:
         again, _ = open_store(project, data_path, cache_dir, inputs)
         if again is not None:
             again.rebuilt = True
