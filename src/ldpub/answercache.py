@@ -25,8 +25,8 @@ line of variables, one line per row, terms in N-Triples syntax, which pyoxigraph
 reads back in Rust), or N-Triples for CONSTRUCT/DESCRIBE::
 
     ldpub-answer 1 CRC32 {"key": ..., "kind": "solutions", "variables": [...], "rows": 56210,
-                          "body": BYTES, "blocks": [[first row, start, end, crc32], ...]}
-    ?pledge\\t?label ...
+                          "body": BYTES, "blocks": [[first row, start, end, crc32, rows], ...]}
+    ?item\\t?label ...
     <https://...>\\t"..."@en ...
 
 The header says how many rows there are in all and where each block of about
