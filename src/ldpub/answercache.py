@@ -365,13 +365,15 @@ def _parse_rows(tsv: bytes) -> tuple[list[str], list[tuple]]:
 
 
 # ---------------------------------------------------------------------------------- wiring
-def for_store(opened) -> Answers | None:
+def for_store(opened, options: str = "") -> Answers | None:
     """The kept answers of an opened query store (:class:`ldpub.querystore.OpenStore`); None for
-    one made in memory (nothing to keep into) or when answers are not kept (``LDPUB_ANSWER_CACHE=0``)."""
+    one made in memory (nothing to keep into) or when answers are not kept (``LDPUB_ANSWER_CACHE=0``).
+    ``options`` names how its queries are evaluated when that is not ``store.query(text)`` alone
+    (e.g. ``"union"`` for ``use_default_graph_as_union=True``): answers of other options are others."""
     folder = getattr(opened, "folder", None)
     if folder is None or not enabled():
         return None
-    return Answers(Path(folder) / FOLDER)
+    return Answers(Path(folder) / FOLDER, options)
 
 
 def attach(target, opened) -> None:
