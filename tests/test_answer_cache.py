@@ -464,3 +464,19 @@ def test_a_store_made_for_one_query_keeps_only_the_answers_asked_for(project_cop
         assert target.answers.read(_text(target, project_copy, name, {})) is None
     assert query.run("pledges", target=target, project=project_copy).total > 0
     target.opened.close()
+
+
+def test_answers_evaluated_with_other_options_are_other_answers(tmp_path):
+    import pyoxigraph as ox
+
+    from ldpub.answercache import Answers
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode(_IRIS[0]), ox.NamedNode(_PREDICATES[0]), ox.Literal("in a graph"),
+                      ox.NamedNode("http://example.org/graph")))
+    text = "SELECT ?o WHERE { ?s ?p ?o }"
+    union = Answers(tmp_path, {"use_default_graph_as_union": True}, min_seconds=0.0)
+    default = Answers(tmp_path, min_seconds=0.0)
+    assert union.answer(store, text).rows == [(ox.Literal("in a graph"),)]
+    assert default.answer(store, text).rows == []
+    assert union.read(text).rows == [(ox.Literal("in a graph"),)] and default.read(text).rows == []

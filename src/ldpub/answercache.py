@@ -52,9 +52,9 @@ import json
 import os
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:
     from .paging import Page
@@ -79,14 +79,16 @@ def enabled() -> bool:
     return os.environ.get("LDPUB_ANSWER_CACHE", "1").lower() not in ("0", "no", "false", "off")
 
 
-def answer_key(text: str, options: str = "") -> str:
-    """The name of the answer of ``text`` evaluated with ``options``: a digest of both, of this
-    format's version and of pyoxigraph's (another engine may answer in another order)."""
+def answer_key(text: str, options: Mapping[str, Any] | None = None) -> str:
+    """The name of the answer of ``text`` evaluated with ``options`` (keyword arguments of
+    pyoxigraph's ``Store.query``): a digest of both, of this format's version and of
+    pyoxigraph's (another engine may answer in another order)."""
     import hashlib
 
     import pyoxigraph as ox
 
-    return hashlib.sha256(f"{FORMAT}\0{ox.__version__}\0{options}\0{text}".encode()).hexdigest()
+    settings = ";".join(f"{name}={value!r}" for name, value in sorted((options or {}).items()))
+    return hashlib.sha256(f"{FORMAT}\0{ox.__version__}\0{settings}\0{text}".encode()).hexdigest()
 
 
 def keepable(text: str) -> bool:
@@ -129,10 +131,12 @@ class _Bounded:
 
 @dataclass
 class Answers:
-    """The kept answers of one persistent store (its ``answers/`` folder), evaluated with ``options``."""
+    """The kept answers of one persistent store (its ``answers/`` folder), its queries evaluated
+    with ``options`` (keyword arguments of pyoxigraph's ``Store.query``, e.g.
+    ``{"use_default_graph_as_union": True}``; part of each answer's key)."""
 
     folder: Path
-    options: str = ""
+    options: dict = field(default_factory=dict)
     min_seconds: float = MIN_SECONDS  # 0: keep every answer (as the build does for named queries)
     max_bytes: int = MAX_BYTES
 
@@ -200,7 +204,7 @@ class Answers:
 
         page = page or Page()
         if not enabled():
-            return _evaluate_plain(store, text, page)
+            return _evaluate_plain(store, text, page, self.options)
         kept = self.read(text, page)
         if kept is not None:
             return kept
@@ -212,7 +216,7 @@ class Answers:
         from .query import QueryResult
 
         began = time.perf_counter()
-        answer = store.query(text)
+        answer = store.query(text, **self.options)
         if isinstance(answer, ox.QueryBoolean):
             result = QueryResult("boolean", boolean=bool(answer), query=text)
             if time.perf_counter() - began >= min_seconds and keepable(text):
@@ -228,7 +232,7 @@ class Answers:
         finally:
             del answer  # pyoxigraph's answers must be dropped on the thread that made them
         if sink is None:
-            return _evaluate_plain(store, text, page)
+            return _evaluate_plain(store, text, page, self.options)
         body = sink.getvalue()
         lines = body.split(b"\n")[:-1]
         head, rows_lines = lines[0] + b"\n", lines[1:]
@@ -307,11 +311,11 @@ class Answers:
             return False
 
 
-def _evaluate_plain(store, text: str, page: "Page") -> "QueryResult":
+def _evaluate_plain(store, text: str, page: "Page", options: Mapping[str, Any]) -> "QueryResult":
     """The answer of ``text`` on ``store``, paged as it streams (nothing kept)."""
     from .query import _solutions
 
-    return _solutions(store.query(text), text, page)
+    return _solutions(store.query(text, **options), text, page)
 
 
 def _parse_header(line: bytes, key: str) -> dict | None:
@@ -365,15 +369,15 @@ def _parse_rows(tsv: bytes) -> tuple[list[str], list[tuple]]:
 
 
 # ---------------------------------------------------------------------------------- wiring
-def for_store(opened, options: str = "") -> Answers | None:
-    """The kept answers of an opened query store (:class:`ldpub.querystore.OpenStore`); None for
-    one made in memory (nothing to keep into) or when answers are not kept (``LDPUB_ANSWER_CACHE=0``).
-    ``options`` names how its queries are evaluated when that is not ``store.query(text)`` alone
-    (e.g. ``"union"`` for ``use_default_graph_as_union=True``): answers of other options are others."""
+def for_store(opened, **options: Any) -> Answers | None:
+    """The kept answers of an opened query store (:class:`ldpub.querystore.OpenStore`), its
+    queries evaluated with ``options`` (keyword arguments of pyoxigraph's ``Store.query``, e.g.
+    ``use_default_graph_as_union=True``); None for a store made in memory (nothing to keep into)
+    or when answers are not kept (``LDPUB_ANSWER_CACHE=0``)."""
     folder = getattr(opened, "folder", None)
     if folder is None or not enabled():
         return None
-    return Answers(Path(folder) / FOLDER, options)
+    return Answers(Path(folder) / FOLDER, dict(options))
 
 
 def attach(target, opened) -> None:
