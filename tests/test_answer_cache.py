@@ -329,8 +329,8 @@ def _kept_files(project_dir: Path) -> list[Path]:
 
     project = load_project(project_dir)
     root = store_folder(cache_dir(project), project.data_path)
-    current = root / (root / "current").read_text(encoding="utf-8").strip()
-    return sorted(p for p in (current / "answers").iterdir() if not p.name.startswith("."))
+    answers = root / (root / "current").read_text(encoding="utf-8").strip() / "answers"
+    return sorted(p for p in answers.iterdir() if not p.name.startswith(".")) if answers.is_dir() else []
 
 
 @pytest.mark.parametrize("rebuild", [True, False], ids=["rebuilt", "not-rebuilt"])
@@ -480,3 +480,17 @@ def test_answers_evaluated_with_other_options_are_other_answers(tmp_path):
     assert union.answer(store, text).rows == [(ox.Literal("in a graph"),)]
     assert default.answer(store, text).rows == []
     assert union.read(text).rows == [(ox.Literal("in a graph"),)] and default.read(text).rows == []
+
+
+def test_a_rebuild_that_changes_no_triple_keeps_the_answers_and_an_edit_drops_them(project_copy, cache, run_cli, tmp_path):
+    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    kept = [p.name for p in _kept_files(project_copy)]
+    path = next(p for p in sorted((project_copy / "data").rglob("*.yaml")) if "label: Mullah Omar" in p.read_text())
+    path.write_text(path.read_text() + "\n")  # the file changes, its triples do not
+    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    assert [p.name for p in _kept_files(project_copy)] == kept
+    path.write_text(path.read_text().replace("label: Mullah Omar", "label: Mullah Omar Edited"))
+    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    assert _kept_files(project_copy) == []  # kept again as they are asked
+    code, out, _ = run_cli("--project", project_copy, "query", "pledges", "--format", "csv")
+    assert code == 0 and "Mullah Omar Edited" in out

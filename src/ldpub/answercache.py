@@ -385,6 +385,28 @@ def attach(target, opened) -> None:
     target.answers = for_store(opened)
 
 
+def _carry_over(source: Path, target: Path) -> list[str]:
+    """Hard-link (or copy) the answer files of ``source`` into ``target``; the names carried over."""
+    import shutil
+
+    carried = []
+    try:
+        entries = [entry for entry in os.scandir(source) if not entry.name.startswith(".") and entry.is_file()]
+        target.mkdir(exist_ok=True)
+    except OSError:
+        return carried
+    for entry in entries:
+        try:
+            try:
+                os.link(entry.path, target / entry.name)
+            except OSError:
+                shutil.copyfile(entry.path, target / entry.name)
+            carried.append(entry.name)
+        except OSError:
+            continue
+    return carried
+
+
 def _query_timeout(project) -> float:
     """The project's query time limit (``[serve] query_timeout``; its default if the settings do not read)."""
     from .errors import LdpubError
@@ -399,20 +421,30 @@ def _query_timeout(project) -> float:
 PRECOMPUTE_CHANGED = False  # whether a store changed by an incremental build gets its answers made too
 
 
-def precompute(store, store_folder: Path, build, *, changed: bool = False, progress=None) -> dict[str, bool]:
+def precompute(store, store_folder: Path, build, *, changed_from: Path | None = None, progress=None) -> dict[str, bool]:
     """Keep, in a store being made (``store_folder``), the answer of each named query of the
     build's project that needs no parameter value (optional ones unbound, the others with their
     defaults), each evaluated within the project's query time limit, as many at a time as there
-    are cores (pyoxigraph evaluates without the GIL). Which were kept, by name. Called by
+    are cores (pyoxigraph evaluates without the GIL). Which were kept, by name (the answer files
+    carried over, by key). Called by
     :func:`ldpub.querystore.save_build` before the store is made current.
 
-    A store ``changed`` by an incremental build (a copy of the last one, changed in about a
-    second) gets none unless :data:`PRECOMPUTE_CHANGED`: evaluating every named query again
-    would cost an edit's rebuild more than the rest of it (18 s CPU at 100k records, against
-    1.5 s); its answers are kept on first use instead. A query over the time limit goes on in
-    the background until it ends (pyoxigraph cannot stop one) and is not waited for."""
-    if not enabled() or (changed and not PRECOMPUTE_CHANGED):
+    A store changed by an incremental build from the store ``changed_from`` (a copy of it,
+    changed in about a second) keeps that store's answers when no triple changed (the records
+    files were edited but map to the same triples, with the same ontology, settings and ldpub:
+    the same answers), and otherwise gets none unless
+    :data:`PRECOMPUTE_CHANGED`: evaluating every named query again would cost an edit's rebuild
+    more than the rest of it (18 s CPU at 100k records, against 1.5 s); its answers are kept on
+    first use instead. A query over the time limit goes on in the background until it ends
+    (pyoxigraph cannot stop one) and is not waited for."""
+    if not enabled():
         return {}
+    if changed_from is not None:
+        removed, added = build.data_changes[:2]
+        if set(removed) == set(added):  # every triple taken out is put back: the same store
+            return {name: True for name in _carry_over(Path(changed_from) / FOLDER, Path(store_folder) / FOLDER)}
+        if not PRECOMPUTE_CHANGED:
+            return {}
     from concurrent.futures import ThreadPoolExecutor
 
     from .errors import LdpubError

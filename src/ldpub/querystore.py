@@ -484,7 +484,7 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
         from .answercache import precompute
 
         if named_answers:
-            precompute(writer.store, writer.tmp, build, changed=previous is not None, progress=progress)
+            precompute(writer.store, writer.tmp, build, changed_from=previous[0] if previous else None, progress=progress)
         return writer.commit(inputs, base_iri=build.project.base_iri, prefixes=build.prefixes, context=build.context,
                              slugs=build.slugs,
                              triples=build.triple_count)
