@@ -457,20 +457,20 @@ def precompute(store, store_folder: Path, build, *, changed_from: Path | None = 
     target = EmbeddedTarget(store, terms, timeout=_query_timeout(project))
     target.answers = Answers(Path(store_folder) / FOLDER, min_seconds=0.0)  # every answer kept, however fast
     wanted = [(name, named) for name, named in queries.items() if not any(param.required for param in named.params)]
-    done: list[str] = []
 
     def keep(item) -> tuple[str, bool]:
         name, named = item
         try:
             text = prepare(named, {}, terms)
             target.execute(text, Page(0))  # evaluated and kept; no row read back
-            kept = (target.answers.folder / answer_key(text)).is_file()
+            return name, (target.answers.folder / answer_key(text)).is_file()
         except (LdpubError, OSError, ValueError, RuntimeError, SyntaxError):
-            kept = False  # a default naming no record, a query over the time limit: not kept, never an error
-        done.append(name)
-        if progress is not None:
-            progress("keeping the named queries' answers", len(done), len(wanted))
-        return name, kept
+            return name, False  # a default naming no record, a query over the time limit: not kept, never an error
 
+    kept: dict[str, bool] = {}
     with ThreadPoolExecutor(max_workers=max(1, min(len(wanted), os.cpu_count() or 1))) as pool:
-        return dict(pool.map(keep, wanted))
+        for name, done in pool.map(keep, wanted):  # in this thread: progress is drawn from one thread
+            kept[name] = done
+            if progress is not None:
+                progress("keeping the named queries' answers", len(kept), len(wanted))
+    return kept
