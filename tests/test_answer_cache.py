@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 
 from _answers import CASES, EXAMPLE, ROOT
 from _sampling import examples
-from conftest import invoke_cli
 
 ADVISORIES = ROOT / "examples" / "security-advisories"
 PROJECTS = {"article": ROOT, "governance": EXAMPLE, "advisories": ADVISORIES}
@@ -45,7 +44,7 @@ def _copy_project(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built_projects(tmp_path_factory):
+def built_projects(tmp_path_factory, cli):
     """A copy of each project, built (so its query store and the named queries' answers are
     kept), in a cache folder of this module's own."""
     work = tmp_path_factory.mktemp("answer-cache")
@@ -56,7 +55,7 @@ def built_projects(tmp_path_factory):
         projects = {}
         for name, source in PROJECTS.items():
             folder = _copy_project(source, work / name)
-            code, _, err = invoke_cli("--project", folder, "build", "--out", work / f"{name}-out", "-q")
+            code, _, err = cli("--project", folder, "build", "--out", work / f"{name}-out", "-q")
             assert code == 0, err
             projects[name] = folder
         yield projects
@@ -142,12 +141,12 @@ def test_a_kept_answer_is_the_fresh_answer_in_every_format_and_page(built_projec
 
 @pytest.mark.parametrize("args", [("--format", "csv"), ("--format", "table"), ("--format", "json"),
                                   ("--format", "md", "--limit", "2", "--offset", "1"), ("--format", "tsv", "--all")])
-def test_ldpub_query_prints_the_same_from_a_kept_answer(built_projects, monkeypatch, args):
+def test_ldpub_query_prints_the_same_from_a_kept_answer(built_projects, run_cli, monkeypatch, args):
     folder = built_projects["article"]
     for name in ("pledges", "events"):
-        code, kept, kept_err = invoke_cli("--project", folder, "query", name, *args, "--no-pager")
+        code, kept, kept_err = run_cli("--project", folder, "query", name, *args, "--no-pager")
         monkeypatch.setenv("LDPUB_ANSWER_CACHE", "0")
-        fresh_code, fresh, fresh_err = invoke_cli("--project", folder, "query", name, *args, "--no-pager")
+        fresh_code, fresh, fresh_err = run_cli("--project", folder, "query", name, *args, "--no-pager")
         monkeypatch.delenv("LDPUB_ANSWER_CACHE")
         assert code == fresh_code == 0, kept_err
         assert kept == fresh and kept_err == fresh_err
