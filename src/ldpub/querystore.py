@@ -658,7 +658,7 @@ def _copy_db(source: Path, target: Path) -> None:
 
 
 def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None = None,
-               progress: Progress | None = None) -> Path | None:
+               progress: Progress | None = None, named_answers: bool = True) -> Path | None:
     """Make the store of a build (its data: ``nt_path`` or its lines, and its ontology) and make it
     current; None if it could not be written (the cache is a convenience: never an error) or a
     store of newer inputs became current meanwhile (``inputs.generation``).
@@ -666,6 +666,8 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
     ``ldpub build`` calls it in a detached process (:mod:`ldpub.storemaker`, with a ``build``
     read back from what the build left for it), or in its own with ``--query-store foreground``;
     a query calls it when it makes the store itself.
+    With ``named_answers``, the answers of the named queries are kept in it
+    (:func:`ldpub.answercache.precompute`).
 
     An incremental build (``build.data_changes``) whose last build left the current store
     changes a copy of that store (:meth:`StoreWriter.apply`) instead of loading everything."""
@@ -692,6 +694,10 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
                 writer.load_ntriples(lines=build.lines)
             writer.add_triples(build.ontology_triples)
             writer.store.optimize()  # one compaction: queries then read about half as much (docs/performance.md)
+        from .answercache import precompute
+
+        if named_answers:
+            precompute(writer.store, writer.tmp, build, changed_from=previous[0] if previous else None, progress=progress)
         return writer.commit(inputs, base_iri=build.project.base_iri, prefixes=build.prefixes, context=build.context,
                              slugs=build.slugs,
                              triples=build.triple_count)
@@ -764,7 +770,8 @@ def ensure_store(project, data_path: Path, cache_dir: Path, *, notify: Callable[
     except OSError:
         pass  # the store cannot be written: save_build says so by returning None
     build = compile_project(project, data_path, validate=False, progress=progress)
-    save_build(build, inputs, cache_dir, progress=progress)
+    # made for one query: the named queries' answers are kept as they are asked, not all now
+    save_build(build, inputs, cache_dir, progress=progress, named_answers=False)
     again, _ = open_store(project, data_path, cache_dir, inputs, wait=0)  # ours, or a newer build's of the same inputs
     if again is not None:
         again.rebuilt = True
