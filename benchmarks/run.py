@@ -12,10 +12,14 @@ processes (so peak memory is per size):
   graph with the real shapes, rdflib's serializers. It is slow (pySHACL runs SPARQL constraints
   once per focus node), so above ``--naive-max`` records it is not run but extrapolated
   linearly from the largest size measured, and labelled so; ``--naive-timeout`` stops a run;
-* ``ldpub query pledges --format csv`` and ``ldpub query timeline entity=...`` after the build (on
-  the query store it left, :mod:`ldpub.querystore`), after the edits (the store updated by the
-  incremental builds), and once with no store yet (made first): wall and CPU time including
-  interpreter start, as a fraction of the clean build B;
+* ``ldpub query pledges --format csv`` and ``ldpub query timeline entity=...`` right after a clean
+  build (waiting for the query store its detached maker makes, :mod:`ldpub.storemaker`), once that
+  store is ready, after the edits (the store updated by the incremental builds' makers), and once
+  with no store yet (made first): wall and CPU time including interpreter start, as a fraction of
+  the clean build B (until ``ldpub build`` returns); when the store was ready, and its maker's CPU;
+* on that query store, with the answers its maker kept beside it (:mod:`ldpub.answercache`): the
+  first page of every named query, its first call and warm (CPU), next to the in-memory first
+  pages above; and the CPU that keeping the named queries' answers adds to making the store;
 * ``ldpub validate`` and ``ldpub publish`` on the repository's article data, wall time including
   interpreter start (median of several runs).
 
@@ -196,6 +200,57 @@ def _first_page_timer(store):
     return measure
 
 
+def _kept_answers_child(project_dir: Path) -> dict:
+    """On the query store ``ldpub build`` left (and the answers it kept, :mod:`ldpub.answercache`),
+    in this fresh process: the first page of every named query (same parameter values as the
+    in-memory first pages), its first call (read from the build's answer, or evaluated and kept)
+    and then warm (median CPU of repeated calls); and what keeping the named queries' answers costs
+    the making of the store (:func:`ldpub.answercache.precompute` run again into a scratch folder)."""
+    import shutil
+    from types import SimpleNamespace
+
+    from ldpub import answercache, query
+    from ldpub.config import load_project
+    from ldpub.paging import Page
+
+    project = load_project(project_dir)
+    target = query.connect(project)
+    if target.answers is None:
+        return {"first_pages": [], "precompute": None}
+    scratch = Path(tempfile.mkdtemp(prefix="ldpub-answers-"))
+    try:
+        opened = target.opened
+        build = SimpleNamespace(project=project, prefixes=opened.prefixes, slugs=opened.slugs)
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        kept = answercache.precompute(target.store, scratch, build)
+        precompute = {"cpu_s": round(time.process_time() - cpu0, 3), "wall_s": round(time.perf_counter() - wall0, 3),
+                      "kept": sorted(name for name, done in kept.items() if done),
+                      "not_kept": sorted(name for name, done in kept.items() if not done)}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    pages = []
+    for name, named in sorted(query.load_named_queries(project.queries_path).items()):
+        values = {p.name: SYNTHETIC_PARAMS[p.name] for p in named.params if p.name in SYNTHETIC_PARAMS}
+        try:
+            text = query.prepare(named, values, target.terms)
+        except query.QueryError as exc:
+            pages.append({"query": name, "params": values, "error": exc.problems[0].message})
+            continue
+        from_build = target.answers.read(text, Page(0)) is not None
+        t0 = time.process_time()
+        result = target.execute(text, Page(PAGE_ROWS))
+        first = (time.process_time() - t0) * 1000
+        runs = []
+        while len(runs) < 20 and (len(runs) < 3 or sum(runs) < 2000):
+            t0 = time.process_time()
+            result = target.execute(text, Page(PAGE_ROWS))
+            runs.append((time.process_time() - t0) * 1000)
+        pages.append({"query": name, "params": values, "kept_by_build": from_build, "first_call_cpu_ms": round(first, 3),
+                      "warm_cpu_ms": round(statistics.median(runs), 3), "rows": len(result.rows), "total_rows": result.total})
+    target.opened.close()
+    return {"first_pages": pages, "precompute": precompute}
+
+
 def _naive_child(project_dir: Path) -> dict:
     """The naive pipeline: rdflib Graph, pyshacl.validate of the whole graph, rdflib serializers."""
     import pyshacl
@@ -300,8 +355,8 @@ def _timed(cmd: list[str], timeout: float | None = None, env: dict | None = None
                 "stdout": out.read().decode(errors="replace"), "stderr": err.read().decode(errors="replace")}
 
 
-def _child(kind: str, project_dir: Path, timeout: float | None = None) -> dict:
-    run = _timed([sys.executable, str(Path(__file__).resolve()), "--child", kind, str(project_dir)], timeout)
+def _child(kind: str, project_dir: Path, timeout: float | None = None, env: dict | None = None) -> dict:
+    run = _timed([sys.executable, str(Path(__file__).resolve()), "--child", kind, str(project_dir)], timeout, env)
     if run["timed_out"]:
         return {"timed_out": True, "wall_s": run["wall_s"]}
     if run["code"] != 0:
@@ -325,10 +380,17 @@ def _ldpub_build(project_dir: Path, baseline: Path | None = None) -> dict:
     """``ldpub build`` cold (empty record cache: the clean build B), warm (record cache, clean), then
     an edit of one record file built again incrementally (:mod:`ldpub.incremental`), each checked
     byte for byte against a clean build of the same data. ``baseline``: another checkout's ``src``,
-    whose cold build is timed right after ours (the clean build must not get slower)."""
+    whose cold build is timed right after ours (the clean build must not get slower).
+
+    ``ldpub build`` returns before its query store is made (:mod:`ldpub.storemaker`): B is until the
+    build returns; "store ready" until its detached maker is done (its CPU is reported beside B's).
+    Every timed run starts once the makers before it are done. The queries are timed right after a
+    clean build (waiting for its store: one run each, after a clean build of its own with the store
+    removed first) and once the store is ready (median of 3)."""
     import shutil
 
     work = Path(tempfile.mkdtemp(prefix="ldpub-bench-"))
+    _adopt_orphans()
     try:
         project = work / "project"
         for name in ("ontology", "shapes", "data"):
@@ -338,34 +400,118 @@ def _ldpub_build(project_dir: Path, baseline: Path | None = None) -> dict:
         # the caches live in the user's cache folder: give the runs an empty one of their own,
         # so "cold" is cold whatever earlier runs left there
         cache = work / "cache"
-        out = {}
-        for kind, env in (("cold", {}), ("warm", {"LDPUB_INCREMENTAL": "0"})):
-            run = _build_run(project, work / kind, {"LDPUB_CACHE_DIR": str(cache), **env})
-            out[kind] = {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "tree_peak_rss_mb")}
+        env = {"LDPUB_CACHE_DIR": str(cache)}
+        cold = _build_run(project, work / "cold", env)
+        out = {"cold": _build_row(cold)}
+        out["queries"] = _queries(project, env, cold["wall_s"], "after the clean build, its store ready")
+        for number, query in enumerate(QUERIES):
+            _remove_query_store(project, cache)  # so that this clean build's maker makes it again
+            run = _build_run(project, work / f"warm-{number}", {**env, "LDPUB_INCREMENTAL": "0"}, then=[query])
+            if number == 0:
+                out["warm"] = _build_row(run)
+            out["queries"] += run["then"]
         if baseline is not None:
             run = _build_run(project, work / "baseline", {"LDPUB_CACHE_DIR": str(work / "cache-baseline")},
                              src=baseline)
-            out["baseline"] = {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "tree_peak_rss_mb")}
-        out["queries"] = _queries(project, {"LDPUB_CACHE_DIR": str(cache)}, out["cold"]["wall_s"], "after the clean build")
-        out["edits"] = _edits(project, work, {"LDPUB_CACHE_DIR": str(cache)}, out["cold"]["wall_s"])
-        out["queries"] += _queries(project, {"LDPUB_CACHE_DIR": str(cache)}, out["cold"]["wall_s"], "after the edits")
-        stale = _queries(project, {"LDPUB_CACHE_DIR": str(work / "cache-empty")}, out["cold"]["wall_s"],
+            out["baseline"] = _build_row(run)
+        out["kept_answers"] = _child("kept-answers", project, env=env)
+        out["edits"] = _edits(project, work, env, cold["wall_s"])
+        out["queries"] += _queries(project, env, cold["wall_s"], "after the edits, the store ready")
+        stale = _queries(project, {"LDPUB_CACHE_DIR": str(work / "cache-empty")}, cold["wall_s"],
                          "no store yet (made first)", runs=1, only=QUERIES[:1])
         out["queries"] += stale
+        for q in out["queries"]:
+            if q["ratio_to_cold"] is None:
+                q["ratio_to_cold"] = round(q["wall_s"] / cold["wall_s"], 4)
         return {**out["cold"], **{k: v for k, v in out.items() if k != "cold"}}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _build_run(project: Path, target: Path, env: dict, src: Path | None = None) -> dict:
-    """One ``ldpub build -q`` in a fresh process (``src``: the ldpub sources to run, default ours)."""
+def _build_row(run: dict) -> dict:
+    return {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "tree_peak_rss_mb", "store_ready_s", "maker_cpu_s",
+                                "maker_peak_rss_mb") if k in run}
+
+
+def _adopt_orphans() -> None:
+    """Become the child subreaper (Linux ``prctl``): a query-store maker that ``ldpub build`` left
+    running becomes this process's child when the build exits, so it can be waited for and its CPU
+    time read (:func:`_reap_makers`)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _reap_makers(started: float) -> dict:
+    """Wait for the makers the last build left (now children of this process); when the last one
+    ended (seconds after ``started``), their CPU time and largest RSS."""
+    me = os.getpid()
+    try:
+        with open(f"/proc/{me}/task/{me}/children") as f:
+            children = [int(c) for c in f.read().split()]
+    except OSError:
+        children = []
+    cpu, peak = 0.0, 0
+    for pid in children:
+        try:
+            _, _, usage = os.wait4(pid, 0)
+        except ChildProcessError:
+            continue
+        cpu += usage.ru_utime + usage.ru_stime
+        peak = max(peak, round(usage.ru_maxrss / 1024))
+    return {"store_ready_s": round(time.perf_counter() - started, 3), "maker_cpu_s": round(cpu, 3),
+            "maker_peak_rss_mb": peak, "makers": len(children)}
+
+
+def _remove_query_store(project: Path, cache: Path) -> None:
+    import shutil
+
+    from ldpub.config import cache_dir, load_project
+    from ldpub.querystore import store_folder
+
+    loaded = load_project(project)
+    with _cache_env(cache):
+        shutil.rmtree(store_folder(cache_dir(loaded), loaded.data_path), ignore_errors=True)
+
+
+class _cache_env:
+    """``LDPUB_CACHE_DIR`` set in this process while the block runs."""
+
+    def __init__(self, cache: Path) -> None:
+        self.cache, self.old = str(cache), None
+
+    def __enter__(self):
+        self.old = os.environ.get("LDPUB_CACHE_DIR")
+        os.environ["LDPUB_CACHE_DIR"] = self.cache
+
+    def __exit__(self, *exc):
+        if self.old is None:
+            del os.environ["LDPUB_CACHE_DIR"]
+        else:
+            os.environ["LDPUB_CACHE_DIR"] = self.old
+
+
+def _build_run(project: Path, target: Path, env: dict, src: Path | None = None, then: list | None = None) -> dict:
+    """One ``ldpub build -q`` in a fresh process (``src``: the ldpub sources to run, default ours);
+    ``then``: queries (of :data:`QUERIES`) run right after it returns, once each. Then waits for the
+    query store's maker and reports when the store was ready."""
     environment = dict(env)
     if src is not None:
         environment["PYTHONPATH"] = str(src)
     run = _timed([sys.executable, "-m", "ldpub", "--project", str(project), "build", "--out", str(target), "-q"],
                  env=environment)
+    returned = time.perf_counter()
     if run["code"] != 0:
         raise SystemExit(f"ldpub build failed:\n{run['stderr'][-3000:]}")
+    if then:
+        run["then"] = _queries(project, env, None, "right after a clean build (waits for its store)", runs=1, only=then)
+    run.update(_reap_makers(returned))
+    if then:
+        for q in run["then"]:
+            q["store_ready_s"] = run["store_ready_s"]
     return run
 
 
@@ -389,7 +535,7 @@ def _edits(project: Path, work: Path, env: dict, cold_s: float) -> list[dict]:
     out = []
     for number, (name, edit) in enumerate(EDITS):
         target.write_text(edit(target.read_text(encoding="utf-8")), encoding="utf-8")
-        run = _build_run(project, work / f"edit-{number}", env)
+        run = _build_run(project, work / f"edit-{number}", env)  # and waits for its store (a changed copy)
         clean = _build_run(project, work / f"edit-{number}-clean", {**env, "LDPUB_INCREMENTAL": "0",
                                                                      "LDPUB_QUERY_STORE": "0"})  # leaves the edited store
         same = all((work / f"edit-{number}" / f).read_bytes() == (work / f"edit-{number}-clean" / f).read_bytes()
@@ -397,6 +543,7 @@ def _edits(project: Path, work: Path, env: dict, cold_s: float) -> list[dict]:
                              "shapes.ttl"))
         out.append({"edit": name, "file": target.name, "wall_s": run["wall_s"], "cpu_s": run["cpu_s"],
                     "tree_peak_rss_mb": run["tree_peak_rss_mb"], "ratio_to_cold": round(run["wall_s"] / cold_s, 3),
+                    "store_ready_s": run["store_ready_s"], "maker_cpu_s": run["maker_cpu_s"],
                     "clean_wall_s": clean["wall_s"], "byte_identical": same})
     return out
 
@@ -415,9 +562,10 @@ def _first_person(project: Path) -> str:
     raise SystemExit("no person record in the benchmark project")
 
 
-def _queries(project: Path, env: dict, cold_s: float, when: str, runs: int = 3, only=None) -> list[dict]:
+def _queries(project: Path, env: dict, cold_s: float | None, when: str, runs: int = 3, only=None) -> list[dict]:
     """Each ``ldpub query`` of :data:`QUERIES` in a fresh process (interpreter start included), on the
-    query store the last build left (:mod:`ldpub.querystore`); median of ``runs``."""
+    query store the last build left (:mod:`ldpub.querystore`, waiting for it if its maker is still at
+    work); median of ``runs``. ``cold_s`` None: the ratio to B is filled in later."""
     person = _first_person(project)
     out = []
     for name, args, target in only or QUERIES:
@@ -431,8 +579,9 @@ def _queries(project: Path, env: dict, cold_s: float, when: str, runs: int = 3, 
             cpus.append(run["cpu_s"])
         wall = statistics.median(walls)
         out.append({"query": name, "when": when, "runs_s": walls, "wall_s": wall, "cpu_s": statistics.median(cpus),
-                    "rows": max(run["stdout"].count("\n") - 1, 0), "ratio_to_cold": round(wall / cold_s, 4),
-                    "target_ratio": target, "made_store": "query store" in run["stderr"]})
+                    "rows": max(run["stdout"].count("\n") - 1, 0),
+                    "ratio_to_cold": round(wall / cold_s, 4) if cold_s else None, "target_ratio": target,
+                    "made_store": "making it" in run["stderr"], "waited": "waiting for the query store" in run["stderr"]})
     return out
 
 
@@ -538,6 +687,10 @@ def render(result: dict) -> str:
                      f"peak RSS {b.get('tree_peak_rss_mb', b['peak_rss_mb'])} MB (all processes; largest one "
                      f"{b['peak_rss_mb']} MB); warm record cache: {b['warm']['wall_s']:.2f} s wall, "
                      f"{b['warm']['cpu_s']:.2f} s CPU")
+        if "store_ready_s" in b:
+            lines.append(f"query store ready {b['store_ready_s']:.2f} s after the cold build returned (B + store = "
+                         f"{b['wall_s'] + b['store_ready_s']:.2f} s wall); its detached maker: {b['maker_cpu_s']:.2f} s "
+                         f"CPU, peak RSS {b['maker_peak_rss_mb']} MB")
         if b.get("baseline"):
             base = b["baseline"]
             lines.append(f"baseline code (--baseline-src), cold: {base['wall_s']:.2f} s wall, {base['cpu_s']:.2f} s CPU, "
@@ -547,11 +700,28 @@ def render(result: dict) -> str:
             lines.append(f"edit {e['edit']} ({e['file']}), `ldpub build` again: {e['wall_s']:.2f} s wall = "
                          f"{e['ratio_to_cold']:.3f} B, {e['cpu_s']:.2f} s CPU, peak RSS {e['tree_peak_rss_mb']} MB; "
                          f"byte-identical to a clean build ({e['clean_wall_s']:.2f} s): "
-                         f"{'yes' if e['byte_identical'] else 'NO'}")
+                         f"{'yes' if e['byte_identical'] else 'NO'}"
+                         + (f"; its store ready {e['store_ready_s']:.2f} s after it returned ({e['maker_cpu_s']:.2f} s "
+                            "CPU)" if "store_ready_s" in e else ""))
+        kept = b.get("kept_answers") or {}
+        for q in kept.get("first_pages", []):
+            params = " ".join(f"{k}={v}" for k, v in q["params"].items())
+            if "error" in q:
+                lines.append(f"first page of {q['query']} {params} from the query store: {q['error']}")
+                continue
+            lines.append(f"first page of {q['query']} {params} from the query store with kept answers "
+                         f"({q['rows']} of {q['total_rows']} rows; {'kept by the build' if q['kept_by_build'] else 'kept on first use'}): "
+                         f"first call {q['first_call_cpu_ms']:.1f} ms CPU, warm {q['warm_cpu_ms']:.2f} ms CPU")
+        if kept.get("precompute"):
+            pre = kept["precompute"]
+            lines.append(f"keeping the named queries' answers while making the store: {pre['cpu_s']:.2f} s CPU, "
+                         f"{pre['wall_s']:.2f} s wall (kept: {', '.join(pre['kept']) or 'none'}; "
+                         f"not kept: {', '.join(pre['not_kept']) or 'none'})")
         for q in b.get("queries", []):
             lines.append(f"`ldpub query {q['query']}` {q['when']}: {q['wall_s']:.2f} s wall = {q['ratio_to_cold']:.3f} B "
                          f"(target {q['target_ratio']} B), {q['cpu_s']:.2f} s CPU, {q['rows']} rows"
-                         + (" (made the query store first)" if q["made_store"] else ""))
+                         + (" (made the query store first)" if q["made_store"] else "")
+                         + (" (waited for the build's store)" if q.get("waited") else ""))
         nv = s.get("naive")
         if nv and nv.get("timed_out"):
             lines.append(f"naive pipeline: stopped after {nv['wall_s']:.0f} s (timeout)")
@@ -588,9 +758,9 @@ def _targets(result: dict) -> list[dict]:
                     "measured": ", ".join(f"{e['edit']}: {e['ratio_to_cold']:.3f} B ({e['wall_s']:.2f} s of "
                                           f"{b['wall_s']:.2f} s)" for e in edits)})
     for q in b.get("queries", []):
-        if q["when"] != "after the clean build":
+        if not q["when"].startswith(("after the clean build", "right after a clean build")):
             continue
-        out.append({"what": f"`ldpub query {q['query']}` at {big} records after a build <= {q['target_ratio']} B "
+        out.append({"what": f"`ldpub query {q['query']}` at {big} records {q['when']} <= {q['target_ratio']} B "
                             "(wall, interpreter start included)",
                     "met": q["ratio_to_cold"] <= q["target_ratio"],
                     "measured": f"{q['ratio_to_cold']:.3f} B ({q['wall_s']:.2f} s of {b['wall_s']:.2f} s; "
@@ -600,7 +770,14 @@ def _targets(result: dict) -> list[dict]:
         out.append({"what": f"the clean build at {big} records is not slower than the baseline code",
                     "met": b["cpu_s"] <= base["cpu_s"] * 1.05,
                     "measured": f"{b['wall_s']:.2f} s / {b['cpu_s']:.2f} s CPU against {base['wall_s']:.2f} s / "
-                                f"{base['cpu_s']:.2f} s CPU"})
+                                f"{base['cpu_s']:.2f} s CPU"
+                                + (f" (then its query store, detached: ready {b['store_ready_s']:.2f} s later, "
+                                   f"{b['maker_cpu_s']:.2f} s CPU)" if "store_ready_s" in b else "")})
+    warm = [q for q in (b.get("kept_answers") or {}).get("first_pages", []) if "warm_cpu_ms" in q]
+    if warm:
+        first_calls = max(q["first_call_cpu_ms"] for q in warm)
+        out.append(_first_page_target(warm, "warm_cpu_ms", f"{big}, from the query store with kept answers (warm)",
+                                      f"; first calls (kept by the build, or evaluated and kept): up to {first_calls:.0f} ms"))
     r = runs[big].get("ratio")
     if r:
         label = " (naive extrapolated)" if runs[big]["naive"].get("extrapolated_from") else ""
@@ -625,13 +802,7 @@ def _targets(result: dict) -> list[dict]:
         out.append({"what": "every named query <= 20 ms median", "met": False, "measured": "no queries/*.rq in this checkout"})
     paged = [q for q in queries if "first_page_cpu_ms" in q]
     if paged:
-        slow = [q for q in paged if q["first_page_cpu_ms"] > TARGETS["first_page_ms"]]
-        worst = max(paged, key=lambda q: q["first_page_cpu_ms"])
-        out.append({"what": f"first page ({PAGE_ROWS} rows, with the total) of every named query <= "
-                            f"{TARGETS['first_page_ms']:g} ms CPU at {big}",
-                    "met": not slow,
-                    "measured": f"slowest {worst['query']} {worst['first_page_cpu_ms']:.1f} ms; over the target: "
-                                + (", ".join(f"{q['query']} {q['first_page_cpu_ms']:.0f} ms" for q in slow) or "none")})
+        out.append(_first_page_target(paged, "first_page_cpu_ms", f"{big}"))
     v = result["validate_article"]
     out.append({"what": "ldpub validate on the article data <= 1.5 s incl. interpreter start", "met": v["median_s"] <= 1.5,
                 "measured": f"{v['median_s']:.2f} s median of {len(v['runs_s'])}"})
@@ -640,6 +811,17 @@ def _targets(result: dict) -> list[dict]:
         out.append({"what": "ldpub publish of the article data <= 2 s incl. interpreter start", "met": pub["median_s"] <= 2.0,
                     "measured": f"{pub['median_s']:.2f} s median of {len(pub['runs_s'])}, {pub['peak_rss_mb']:.0f} MB"})
     return out
+
+
+def _first_page_target(rows: list[dict], key: str, where: str, more: str = "") -> dict:
+    """The first-page target over ``rows`` (their CPU ms under ``key``)."""
+    slow = [q for q in rows if q[key] > TARGETS["first_page_ms"]]
+    worst = max(rows, key=lambda q: q[key])
+    return {"what": f"first page ({PAGE_ROWS} rows, with the total) of every named query <= "
+                    f"{TARGETS['first_page_ms']:g} ms CPU at {where}",
+            "met": not slow,
+            "measured": f"slowest {worst['query']} {worst[key]:.1f} ms; over the target: "
+                        + (", ".join(f"{q['query']} {q[key]:.0f} ms" for q in slow) or "none") + more}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -663,7 +845,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.child:
         kind, folder = args.child
-        print(json.dumps((_fast_child if kind == "fast" else _naive_child)(Path(folder))))
+        children = {"fast": _fast_child, "naive": _naive_child, "kept-answers": _kept_answers_child}
+        print(json.dumps(children[kind](Path(folder))))
         return
 
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]

@@ -23,6 +23,19 @@ def _record_cache_in_tmp(tmp_path_factory):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _query_store_in_the_foreground(tmp_path_factory):
+    """``ldpub build`` makes its query store before it returns (``LDPUB_QUERY_STORE=foreground``):
+    tests of something else see it made, and leave no detached maker behind. The tests of the
+    background maker (tests/test_query_store*.py) unset it; any maker still running in this
+    session's temporary folders at the end is given a little time, then killed."""
+    os.environ.setdefault("LDPUB_QUERY_STORE", "foreground")
+    yield
+    from _makers import stop_makers
+
+    stop_makers(tmp_path_factory.getbasetemp(), wait=10.0)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _release_date():
     """Releases made by the tests are dated 2026-11-25 (SOURCE_DATE_EPOCH), as CI would date them;
     tests of the other date sources pass their own environment."""

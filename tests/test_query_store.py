@@ -42,6 +42,18 @@ def _current(project_dir: Path) -> Path | None:
         return None
 
 
+def _build(run_cli, project_dir: Path, out: Path, *args) -> tuple[str, str]:
+    """``ldpub build`` (its query store made by a detached process), then wait until that store is made."""
+    from ldpub.config import cache_dir, load_project
+    from ldpub.querystore import wait_for_makers
+
+    code, stdout, err = run_cli("--project", project_dir, "build", "--out", out, *args)
+    assert code == 0, err
+    project = load_project(project_dir)
+    assert wait_for_makers(cache_dir(project), project.data_path, timeout=120)
+    return stdout, err
+
+
 def _query(run_cli, project_dir: Path, *args) -> tuple[str, str]:
     code, out, err = run_cli("--project", project_dir, "query", *args, "--format", "csv")
     assert code == 0, err
@@ -56,17 +68,18 @@ def _label_query() -> str:
 def test_build_leaves_a_store_that_query_opens_without_making_it_again(project_copy, cache, run_cli, tmp_path):
     code, _, err = run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")
     assert code == 0, err
+    out, err = _query(run_cli, project_copy, "leaders")  # right away: waits for the store the build's maker makes
+    assert "making it" not in err  # opened, not made again
+    assert "Mullah Omar" in out
     left = _current(project_copy)
     assert left is not None and (left / "db").is_dir()
-    out, err = _query(run_cli, project_copy, "leaders")
-    assert "query store" not in err  # opened, not made again
-    assert "Mullah Omar" in out
-    assert _current(project_copy) == left
+    again, err = _query(run_cli, project_copy, "leaders")
+    assert (again, err) == (out, "") and _current(project_copy) == left
 
 
 @pytest.mark.parametrize("edit", ["record", "ontology", "settings"])
 def test_an_edit_makes_the_store_again_and_changes_the_answer(project_copy, cache, run_cli, tmp_path, edit):
-    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    _build(run_cli, project_copy, tmp_path / "out", "-q")
     left = _current(project_copy)
     if edit == "record":
         path = next(p for p in sorted((project_copy / "data").rglob("*.yaml")) if "label: Mullah Omar" in p.read_text())
@@ -95,7 +108,7 @@ def test_an_edit_makes_the_store_again_and_changes_the_answer(project_copy, cach
 
 
 def test_a_file_touched_but_unchanged_keeps_the_store(project_copy, cache, run_cli, tmp_path):
-    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    _build(run_cli, project_copy, tmp_path / "out", "-q")
     left = _current(project_copy)
     path = sorted((project_copy / "data").rglob("*.yaml"))[0]
     path.write_bytes(path.read_bytes())  # a new modification time, the same content
@@ -106,7 +119,7 @@ def test_a_file_touched_but_unchanged_keeps_the_store(project_copy, cache, run_c
 def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(project_copy, cache, run_cli, tmp_path):
     """An edit in place that keeps the file's size and sets its modification time back is
     seen: its change time (which cannot be set back) differs, so it is digested again."""
-    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    _build(run_cli, project_copy, tmp_path / "out", "-q")
     path = next(p for p in sorted((project_copy / "data").rglob("*.yaml")) if "label: Mullah Omar" in p.read_text())
     stat = path.stat()
     path.write_text(path.read_text().replace("label: Mullah Omar", "label: Mullah Omaz"))
@@ -142,7 +155,7 @@ def _all_answers(project_dir: Path, run_cli) -> dict[str, str]:
 
 
 def test_deleting_the_store_changes_no_answer(project_copy, cache, run_cli, tmp_path):
-    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    _build(run_cli, project_copy, tmp_path / "out", "-q")
     expected = _all_answers(project_copy, run_cli)
     shutil.rmtree(cache)
     assert _all_answers(project_copy, run_cli) == expected
@@ -150,7 +163,7 @@ def test_deleting_the_store_changes_no_answer(project_copy, cache, run_cli, tmp_
 
 @pytest.mark.parametrize("damage", ["truncated table", "rewritten table", "meta", "pointer", "missing file"])
 def test_a_damaged_store_is_made_again_not_trusted(project_copy, cache, run_cli, tmp_path, damage):
-    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    _build(run_cli, project_copy, tmp_path / "out", "-q")
     expected = _all_answers(project_copy, run_cli)
     folder = _current(project_copy)
     tables = sorted((folder / "db").glob("*.sst"), key=lambda p: p.stat().st_size)
@@ -173,7 +186,7 @@ def test_a_damaged_store_is_made_again_not_trusted(project_copy, cache, run_cli,
 
 
 def test_a_failed_build_leaves_the_previous_store_as_it_was(project_copy, cache, run_cli, tmp_path):
-    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    _build(run_cli, project_copy, tmp_path / "out", "-q")
     left = _current(project_copy)
     files = {p.name: p.read_bytes() for p in (left / "db").iterdir() if not p.name.startswith("LOG")}
     path = sorted((project_copy / "data").rglob("*.yaml"))[0]
@@ -190,6 +203,7 @@ def test_a_store_that_cannot_be_written_leaves_the_previous_one(project_copy, ca
     from ldpub.config import load_project
     from ldpub.pipeline import build_project
 
+    monkeypatch.setenv("LDPUB_QUERY_STORE", "foreground")  # in this process, where the failure is planted
     project = load_project(project_copy)
     build_project(project, out_dir=tmp_path / "out")
     left = _current(project_copy)
@@ -210,24 +224,24 @@ def test_a_store_that_cannot_be_written_leaves_the_previous_one(project_copy, ca
 def test_a_reader_keeps_its_store_while_a_build_replaces_it(project_copy, cache, run_cli, tmp_path):
     from ldpub import query
 
-    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    _build(run_cli, project_copy, tmp_path / "out", "-q")
     reader = query.connect(project_copy)
     old = _current(project_copy)
     before = query.run("leaders", project=project_copy, target=reader).to_dicts()
     path = next(p for p in sorted((project_copy / "data").rglob("*.yaml")) if "label: Mullah Omar" in p.read_text())
     path.write_text(path.read_text().replace("label: Mullah Omar", "label: Mullah Omar (edited)"))
-    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    _build(run_cli, project_copy, tmp_path / "out", "-q")
     assert _current(project_copy) != old and old.is_dir()  # still read: not removed
     assert query.run("leaders", project=project_copy, target=reader).to_dicts() == before
     reader.opened.close()
     path.write_text(path.read_text().replace("(edited)", "(edited twice)"))
-    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    _build(run_cli, project_copy, tmp_path / "out", "-q")
     assert not old.exists()  # no reader any more: the next build removed it
 
 
 def test_no_store_is_kept_when_the_cache_is_off(project_copy, cache, run_cli, monkeypatch, tmp_path):
     monkeypatch.setenv("LDPUB_QUERY_STORE", "0")
-    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    _build(run_cli, project_copy, tmp_path / "out", "-q")
     out, err = _query(run_cli, project_copy, "leaders")
     assert "Mullah Omar" in out and "query store" not in err
     assert not cache.exists() or not list(cache.rglob("query-store"))
@@ -290,14 +304,13 @@ def test_an_incremental_build_changes_a_copy_of_the_store_to_what_a_clean_one_ho
     from ldpub.pipeline import compile_project
     from ldpub.query import EmbeddedTarget, Terms
 
-    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    _build(run_cli, project_copy, tmp_path / "out", "-q")
     old = _current(project_copy)
     tables = {p.stat().st_ino for p in (old / "db").glob("*.sst")}
     path = next(p for p in sorted((project_copy / "data").rglob("*.yaml")) if "label: Mullah Omar" in p.read_text())
     path.write_text(path.read_text().replace("label: Mullah Omar", "label: Mullah Omar (edited)")
                     + "\n- id: added-by-the-test\n  type: Person\n  label: Added by the test\n")
-    code, out, err = run_cli("--project", project_copy, "build", "--out", tmp_path / "out")
-    assert code == 0, err
+    _build(run_cli, project_copy, tmp_path / "out")
     new = _current(project_copy)
     assert new != old
     assert tables & {p.stat().st_ino for p in (new / "db").glob("*.sst")}, "the old tables are shared, not loaded again"
@@ -361,6 +374,7 @@ def test_a_store_loaded_in_parts_holds_what_one_load_holds(project_copy, cache, 
     from ldpub.query import EmbeddedTarget, Terms
 
     monkeypatch.setattr(querystore, "CHUNK_BYTES", part_bytes)
+    monkeypatch.setenv("LDPUB_QUERY_STORE", "foreground")  # in this process, in parts of part_bytes
     project = load_project(project_copy)
     build_project(project, out_dir=tmp_path / "out")
     persistent = query.connect(project_copy, notify=pytest.fail)
@@ -375,14 +389,14 @@ def test_the_store_is_changed_after_a_clean_build_elsewhere_too(project_copy, ca
     """What tells the store holds the data the incremental build starts from is the records
     files' digests, not which build wrote it: a clean build into another folder in between
     (which leaves a store of the same data) does not make the next edit load everything."""
-    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    _build(run_cli, project_copy, tmp_path / "out", "-q")
     monkeypatch.setenv("LDPUB_INCREMENTAL", "0")
-    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "elsewhere", "-q")[0] == 0
+    _build(run_cli, project_copy, tmp_path / "elsewhere", "-q")
     monkeypatch.delenv("LDPUB_INCREMENTAL")
     tables = {p.stat().st_ino for p in (_current(project_copy) / "db").glob("*.sst")}
     path = next(p for p in sorted((project_copy / "data").rglob("*.yaml")) if "label: Mullah Omar" in p.read_text())
     path.write_text(path.read_text().replace("label: Mullah Omar", "label: Mullah Omar (edited)"))
-    assert run_cli("--project", project_copy, "build", "--out", tmp_path / "out", "-q")[0] == 0
+    _build(run_cli, project_copy, tmp_path / "out", "-q")
     assert tables & {p.stat().st_ino for p in (_current(project_copy) / "db").glob("*.sst")}
     out, err = _query(run_cli, project_copy, "--sparql", 'SELECT ?l WHERE { ?s skos:prefLabel ?l FILTER (STRSTARTS(?l, "Mullah")) }')
     assert "Mullah Omar (edited)" in out and "query store" not in err

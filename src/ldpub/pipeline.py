@@ -351,7 +351,7 @@ def _write_staged(build: Build, folder: Path, helper, out: Path):
 
 def build_project(project: Project, data_dir: Path | None = None, out_dir: Path | None = None, *,
                   engine: str = "ldpub", jobs: int | None = None, notify=None,
-                  progress=None) -> tuple[Build, list[Path]]:
+                  progress=None, query_store: str | None = None) -> tuple[Build, list[Path]]:
     """Compile, validate and, when the data conforms, write the files: ``ldpub build``.
 
     Returns the build and the paths written (none when validation failed: the previous
@@ -364,16 +364,22 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
     Each build is kept in the user's cache (:mod:`ldpub.snapshot`), so that the next one
     maps, writes and validates again only what an edit changed (:mod:`ldpub.incremental`),
     with the same files and findings as a clean build. ``progress(phase, done, total)`` hears
-    how far the build is (phases: reading records, mapping records, validating, writing,
-    loading the query store).
+    how far the build is (phases: reading records, mapping records, validating, writing, and
+    loading the query store when it is made in the foreground).
 
     A build that writes its files also leaves the query store that ``ldpub query`` opens
-    (:mod:`ldpub.querystore`), keyed by the inputs as they were when the build started.
+    (:mod:`ldpub.querystore`), keyed by the inputs as they were when the build started:
+    ``query_store`` (default ``LDPUB_QUERY_STORE``, :func:`ldpub.querystore.mode`) says how:
+    ``background`` hands it to a detached process once the files are written (queries wait for
+    it), ``foreground`` makes it before returning, ``off`` leaves none.
     """
     import gc
 
     from .limits import memory_guard
     from .output import OutputSet
+    from .querystore import mode
+
+    store_mode = mode(query_store)
 
     out = Path(out_dir) if out_dir else project.out_path
     shown = _shown_data(project, data_dir)
@@ -383,7 +389,7 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
     gc.disable()
     try:
         with OutputSet(out, notify=notify) as staging:
-            store_inputs = _query_store_inputs(project, data_path)  # before any input is read
+            store_inputs = _query_store_inputs(project, data_path, store_mode)  # before any input is read
             history = _history(project, data_path, engine)
             if history is not None and history.snapshot is not None:
                 from .incremental import rebuild
@@ -395,7 +401,7 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
                     if not build.report.conforms:
                         return build, []
                     written = staging.commit(list(DATASET_FILES))
-                    _keep_query_store(build, store_inputs, out, report)
+                    _keep_query_store(build, store_inputs, out, report, store_mode)
                     return build, written
             with memory_guard("reading and mapping the records", shown):
                 build, loaded = _compile(project, data_dir, jobs, prewrite=staging.path, progress=progress)
@@ -416,7 +422,7 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
                 if not build.report.conforms:
                     return build, []
                 written = staging.commit(list(DATASET_FILES))
-                _keep_query_store(build, store_inputs, out, report)
+                _keep_query_store(build, store_inputs, out, report, store_mode)
                 return build, written
             finally:
                 if helper is not None:
@@ -426,29 +432,37 @@ def build_project(project: Project, data_dir: Path | None = None, out_dir: Path 
             gc.enable()
 
 
-def _query_store_inputs(project: Project, data_path: Path):
-    """The inputs a query store of this build is keyed by (None: no store is kept)."""
+def _query_store_inputs(project: Project, data_path: Path, store_mode: str):
+    """The inputs a query store of this build is keyed by, with its generation (None: no store is kept)."""
     from . import querystore
 
     cache = _cache_dir(project)
-    if cache is None or not querystore.enabled():
+    if cache is None or store_mode == "off":
         return None
     try:
+        generation = querystore.next_generation(cache, data_path)  # before the inputs are read
         inputs = querystore.current_inputs(project, data_path)
         # a build keeps its store only when its data conforms: validated against these shapes
         inputs.validated = querystore.validation_digest(project, inputs.salt)
-    except Exception:  # the build itself reports what is wrong with them
+    except Exception:  # the build itself reports what is wrong with them (an unwritable cache: no store)
         return None
+    inputs.generation = generation
     return inputs
 
 
-def _keep_query_store(build: Build, inputs, out: Path, progress) -> None:
-    """Leave the query store of a build whose files were written (:mod:`ldpub.querystore`)."""
+def _keep_query_store(build: Build, inputs, out: Path, progress, store_mode: str) -> None:
+    """Leave the query store of a build whose files were written (:mod:`ldpub.querystore`): made by a
+    detached process after this one returns (:mod:`ldpub.storemaker`), or here (``foreground``)."""
     if inputs is None:
         return
-    from .querystore import save_build
+    if store_mode == "foreground":
+        from .querystore import save_build
 
-    save_build(build, inputs, _cache_dir(build.project), nt_path=out / "dataset.nt", progress=progress)
+        save_build(build, inputs, _cache_dir(build.project), nt_path=out / "dataset.nt", progress=progress)
+    else:
+        from .storemaker import detach
+
+        detach(build, inputs, _cache_dir(build.project), out / "dataset.nt")
 
 
 def _history(project: Project, data_path: Path, engine: str):

@@ -643,7 +643,13 @@ class EmbeddedTarget(Target):
     :class:`QueryError`. pyoxigraph releases the GIL while it evaluates but cannot be
     interrupted, so the query goes on in a background thread until it ends: the command line
     exits at once, a long-lived Python program should use a fresh process per untrusted query.
+
+    With ``answers`` (:class:`ldpub.answercache.Answers`: the project's persistent query store,
+    see :meth:`from_project` and :func:`ldpub.answercache.attach`), a query's whole answer is kept
+    beside the store and read back, a page at a time, when the same text is asked again.
     """
+
+    answers = None  # ldpub.answercache.Answers of a persistent store, or None (every query evaluated)
 
     def __init__(self, store, terms: Terms | None = None, description: str = "embedded store",
                  *, allow_service: bool = False, timeout: float | None = None) -> None:
@@ -675,6 +681,9 @@ class EmbeddedTarget(Target):
         target = cls(opened.store, terms, f"{project.name} built from {data_dir or project.data_path}")
         target.jsonld_context = opened.context
         target.opened = opened  # holds the store's read lock while the target lives
+        from .answercache import attach
+
+        attach(target, opened)  # answers kept beside a persistent store (none for one in memory)
         return target
 
     @classmethod
@@ -719,6 +728,8 @@ class EmbeddedTarget(Target):
 
     def _evaluate(self, text: str, page: "Page | None" = None) -> QueryResult:
         try:
+            if self.answers is not None:  # a persistent store: its kept answer, else evaluated and kept
+                return self.answers.answer(self.store, text, page)
             answer = self.store.query(text)
             return _solutions(answer, text, page)  # solutions are computed as they are read
         except SyntaxError as exc:

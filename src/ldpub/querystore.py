@@ -1,8 +1,11 @@
 """The persistent query store: the last build's data and ontology in an on-disk pyoxigraph store.
 
-``ldpub build`` leaves one; ``ldpub query`` and :func:`ldpub.query.connect` open it read-only
-when it was made from the current inputs, and make it again (from the records, in memory, then
-on disk) only when it was not. It is a cache: deleting it changes no answer.
+``ldpub build`` leaves one: once its files are written it hands the store to a detached process
+(:mod:`ldpub.storemaker`, which runs :func:`save_build` as a build in the foreground does) and
+returns. ``ldpub query`` and :func:`ldpub.query.connect` open it read-only when it was made from
+the current inputs, and make it again (from the records, in memory, then on disk) only when it
+was not; when a detached maker is making the store of the current inputs, they wait for it
+(:func:`open_store`). It is a cache: deleting it changes no answer.
 
 Its **key** is the content of what the data depends on: :func:`ldpub.snapshot.data_salt` (ldpub's
 code, the ontology, the settings that map records) and the digest of each records file
@@ -20,10 +23,15 @@ folder, never in the project)::
         store-PID-HEX/       a store, complete before ``current`` names it
             db/              the pyoxigraph (RocksDB) store: data and ontology in the default graph,
                              the ontology also in a named graph (see "Graphs" below)
-            meta.json        the key, the records files' stamps, the terms queries need, db/'s file stamps
+            meta.json        the key, generation, the records files' stamps, the terms queries need,
+                             whether the data was validated, db/'s file stamps
             slugs, slug-aliases.json   the records' slugs (read only when a parameter names a record)
             lock             readers hold a shared lock on it while the store is open
         .tmp-PID-HEX/        a store being made (renamed to store-PID-HEX when complete)
+        job-GEN-KEY-HEX/     what a detached maker makes a store from (:mod:`ldpub.storemaker`)
+        generation           the last generation handed out (:func:`next_generation`)
+        commit.lock          held while ``current`` changes and old stores are removed
+        maker.lock, maker.log   detached makers take turns on it; what the last one had to say
 
 Graphs (one layout, shared by ``ldpub query`` and ``ldpub serve``): the default graph holds the
 data and the ontology (what ``ldpub query`` reads, evaluated on one graph: the fastest); the
@@ -38,22 +46,26 @@ when it is current *and* was validated against the current shapes (``ldpub serve
 Never half-written: a store is made in a temporary folder on the same file system, renamed,
 and only then named by ``current``. A store whose ``meta.json`` does not read, whose ``db/``
 files are not those recorded (size, modification time, inode), or that pyoxigraph refuses to
-open is not trusted: it is made again. Old stores are removed by the next writer, but only
-when no reader holds their lock (``flock``), so concurrent readers and builds do not break each
-other.
+open is not trusted: it is made again. Never older: each store has the generation its build (or
+query) took before reading its inputs, and :meth:`StoreWriter.commit` does not replace a current
+store of a later generation. Old stores are removed by the next writer, but only when no reader
+holds their lock (``flock``), so concurrent readers and builds do not break each other; so are the
+temporary folders of dead writers and the job folders of dead makers.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 __all__ = ["Inputs", "OpenStore", "StoreWriter", "store_folder", "current_inputs", "open_store", "ensure_store",
-           "save_build", "in_memory", "enabled", "room_for", "RACY_NS", "ONTOLOGY_BEYOND_DATA", "ontology_graph",
-           "add_ontology", "validation_digest", "open_validated"]
+           "save_build", "in_memory", "enabled", "mode", "MODES", "room_for", "next_generation", "jobs",
+           "maker_running", "wait_for_makers", "lock_within", "RACY_NS", "WAIT_S", "MAKING",
+           "ONTOLOGY_BEYOND_DATA", "ontology_graph", "add_ontology", "validation_digest", "open_validated"]
 
 _FORMAT = 2  # bumped when the layout of a store changes (2: the ontology's named graphs, the validated flag)
 #: A named graph: the ontology's triples that are not in the data (see "Graphs" above).
@@ -74,9 +86,23 @@ _ALIASES = "slug-aliases.json"
 Progress = Callable[..., None]
 
 
+MODES = ("background", "foreground", "off")  # how ``ldpub build`` leaves the query store (:func:`mode`)
+
+
+def mode(override: str | None = None) -> str:
+    """How ``ldpub build`` leaves the query store: ``background`` (the default: a detached process
+    makes it after the build returns, :mod:`ldpub.storemaker`), ``foreground`` (before the build
+    returns) or ``off``. ``override`` (``ldpub build --query-store``) wins over ``LDPUB_QUERY_STORE``
+    (``0``/``no``/``false``/``off``: off, as ``LDPUB_CACHE=0`` does; ``foreground``; anything else: background)."""
+    value = (override or os.environ.get("LDPUB_QUERY_STORE", "background")).strip().lower()
+    if value in ("0", "no", "false", "off"):
+        return "off"
+    return "foreground" if value == "foreground" else "background"
+
+
 def enabled() -> bool:
     """Whether query stores are kept (``LDPUB_QUERY_STORE=0`` turns it off, as ``LDPUB_CACHE=0`` does)."""
-    return os.environ.get("LDPUB_QUERY_STORE", "1").lower() not in ("0", "no", "false", "off")
+    return mode() != "off"
 
 
 # ---------------------------------------------------------------------------------- inputs
@@ -88,6 +114,7 @@ class Inputs:
     salt: str
     files: dict[str, list]  # display -> [size, mtime_ns, ctime_ns, inode, digest]
     taken_ns: int  # when the stamps were taken (wall clock, ns)
+    generation: int = 0  # the order of the stores of a data folder (:func:`next_generation`): a newer one is never replaced by an older
     validated: str | None = None  # the store's data conforms to the shapes of this digest (:func:`validation_digest`)
 
 
@@ -243,7 +270,8 @@ def _read_meta(folder: Path) -> dict | None:
 
 def _known_inputs(meta: dict) -> Inputs | None:
     try:
-        return Inputs(meta["key"], meta["salt"], {k: list(v) for k, v in meta["files"].items()}, int(meta["taken_ns"]))
+        return Inputs(meta["key"], meta["salt"], {k: list(v) for k, v in meta["files"].items()}, int(meta["taken_ns"]),
+                      int(meta.get("generation", 0)))
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
@@ -289,10 +317,181 @@ def _lock_shared(folder: Path) -> int | None:
     return fd
 
 
-def open_store(project, data_path: Path, cache_dir: Path, inputs: Inputs | None = None) -> tuple[OpenStore | None, Inputs]:
-    """The current store of ``data_path`` opened read-only if it was made from the current
-    inputs and is intact (else None), and the current inputs (for making a new one)."""
+def lock_within(fd: int, kind: int, timeout: float, on_wait: Callable[[], None] | None = None) -> bool:
+    """Take a ``flock`` of ``kind`` (``fcntl.LOCK_SH`` or ``LOCK_EX``) on ``fd``, waiting at most
+    ``timeout`` seconds (``on_wait`` is called once if it has to wait); whether it was taken."""
+    import fcntl
+    import time
+
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            fcntl.flock(fd, kind | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            pass
+        if on_wait is not None:
+            on_wait()
+            on_wait = None
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, 0.05)
+
+
+class _Locked:
+    """An exclusive ``flock`` on a lock file while the ``with`` block runs (the file is created if needed)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def __enter__(self) -> "_Locked":
+        import fcntl
+
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        os.close(self.fd)
+        self.fd = None
+
+
+_COMMIT_LOCK = "commit.lock"  # held while the current store is changed (and old ones removed)
+_GENERATION = "generation"  # the last generation handed out (:func:`next_generation`)
+_JOB = re.compile(r"job-(\d+)-([0-9a-f]{64})-[0-9a-f]+")  # a store being made by a detached maker
+MAKING = "making"  # in a job folder: its maker holds an exclusive lock on it until it is done
+#: seconds a reader waits for the maker of its store (a hung one: the reader makes the store itself)
+WAIT_S = 300.0
+
+
+def next_generation(cache_dir: Path, data_path: Path) -> int:
+    """A number greater than every store of ``data_path`` made or being made so far: taken by a
+    build (or a query that makes its store) *before* it reads its inputs, so that a store made
+    from older inputs never replaces one made from newer inputs (:meth:`StoreWriter.commit`)."""
     root = store_folder(cache_dir, data_path)
+    root.mkdir(parents=True, exist_ok=True)
+    with _Locked(root / _COMMIT_LOCK):
+        try:
+            last = int((root / _GENERATION).read_text(encoding="ascii").strip() or 0)
+        except (OSError, ValueError):
+            last = 0
+        folder = _current(root)
+        meta = _read_meta(folder) if folder is not None else None
+        current = _generation(meta)
+        number = max(last, current) + 1
+        (root / _GENERATION).write_text(f"{number}\n", encoding="ascii")
+    return number
+
+
+def _generation(meta: dict | None) -> int:
+    try:
+        return int(meta.get("generation", 0)) if meta is not None else 0
+    except (TypeError, ValueError, AttributeError):
+        return 0
+
+
+def jobs(root: Path, key: str | None = None) -> list[tuple[int, Path]]:
+    """The stores being made by detached makers in ``root`` (of inputs ``key``, or all), as (generation, folder)."""
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return []
+    out = []
+    for name in names:
+        match = _JOB.fullmatch(name)
+        if match and (key is None or match.group(2) == key):
+            out.append((int(match.group(1)), root / name))
+    return sorted(out)
+
+
+def maker_running(job: Path) -> bool:
+    """Whether the maker of a job folder is still at work (it holds the lock on its ``making`` file)."""
+    import fcntl
+
+    try:
+        fd = os.open(job / MAKING, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def _wait_for_maker(root: Path, key: str, notify: Callable[[str], None] | None, timeout: float) -> bool:
+    """Wait (at most ``timeout`` seconds) for the detached makers of the store of ``key``; whether there was any."""
+    import time
+
+    found = jobs(root, key)
+    deadline = time.monotonic() + timeout
+    said = []
+
+    def waiting() -> None:
+        if notify is not None and not said:
+            notify("waiting for the query store the last build is making")
+        said.append(True)
+
+    for _, job in found:
+        try:
+            fd = os.open(job / MAKING, os.O_RDONLY)
+        except OSError:
+            continue  # done, and its folder removed
+        try:
+            import fcntl
+
+            lock_within(fd, fcntl.LOCK_SH, max(0.0, deadline - time.monotonic()), waiting)
+        finally:
+            os.close(fd)
+    return bool(found)
+
+
+def wait_for_makers(cache_dir: Path, data_path: Path, timeout: float = WAIT_S) -> bool:
+    """Wait until no detached maker works on a store of ``data_path`` (at most ``timeout``
+    seconds); whether none does. For scripts and tests that need the store made now."""
+    import fcntl
+    import time
+
+    root = store_folder(cache_dir, data_path)
+    deadline = time.monotonic() + timeout
+    while True:
+        running = [job for _, job in jobs(root) if maker_running(job)]
+        if not running:
+            return True
+        for job in running:
+            try:
+                fd = os.open(job / MAKING, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                if not lock_within(fd, fcntl.LOCK_SH, max(0.0, deadline - time.monotonic())):
+                    return False
+            finally:
+                os.close(fd)
+
+
+def open_store(project, data_path: Path, cache_dir: Path, inputs: Inputs | None = None, *,
+               notify: Callable[[str], None] | None = None, wait: float = WAIT_S) -> tuple[OpenStore | None, Inputs]:
+    """The current store of ``data_path`` opened read-only if it was made from the current
+    inputs and is intact (else None), and the current inputs (for making a new one).
+
+    When a detached maker (:mod:`ldpub.storemaker`) is making the store of the current inputs,
+    this waits for it (at most ``wait`` seconds; ``notify`` hears once that it waits), then
+    opens it; a maker that died leaves no store: None, as for any missing store."""
+    root = store_folder(cache_dir, data_path)
+    opened, inputs = _open_current(root, project, data_path, inputs)
+    if opened is None and wait > 0 and _wait_for_maker(root, inputs.key, notify, wait):
+        opened, inputs = _open_current(root, project, data_path, inputs)
+    return opened, inputs
+
+
+def _open_current(root: Path, project, data_path: Path, inputs: Inputs | None) -> tuple[OpenStore | None, Inputs]:
     folder = _current(root)
     meta = _read_meta(folder) if folder is not None else None
     known = _known_inputs(meta) if meta is not None else None
@@ -315,13 +514,15 @@ def open_store(project, data_path: Path, cache_dir: Path, inputs: Inputs | None 
     return OpenStore(store, folder, meta, _Slugs(folder, meta.get("base_iri", "")), fd), inputs
 
 
-def open_validated(project, data_path: Path, cache_dir: Path) -> tuple[OpenStore | None, str | None]:
+def open_validated(project, data_path: Path, cache_dir: Path, *,
+                   notify: Callable[[str], None] | None = None) -> tuple[OpenStore | None, str | None]:
     """The current store of ``data_path`` opened read-only when it was made from the current
     inputs *and* its data was validated against the current shapes (a store ``ldpub build``
-    left); else None and why not, in words (``ldpub serve`` then builds and validates itself)."""
+    left; one its detached maker is making is waited for, ``notify`` hears that it is); else
+    None and why not, in words (``ldpub serve`` then builds and validates itself)."""
     from .errors import LdpubError
 
-    opened, inputs = open_store(project, data_path, cache_dir)
+    opened, inputs = open_store(project, data_path, cache_dir, notify=notify)
     if opened is None:
         if _current(store_folder(cache_dir, data_path)) is None:
             return None, "no query store of these records yet (ldpub build leaves one)"
@@ -452,23 +653,31 @@ class StoreWriter:
         add_ontology(self.store, ontology)
 
     def commit(self, inputs: Inputs, *, base_iri: str, prefixes: Mapping[str, str], context: dict,
-               slugs: Mapping[str, str], triples: int) -> Path:
-        """Close the store, describe it, and make it the current one (old ones no reader uses are removed)."""
+               slugs: Mapping[str, str], triples: int) -> Path | None:
+        """Close the store, describe it, and make it the current one (old ones no reader uses are
+        removed); None, and the store discarded, when the current one is of a later generation
+        (made from newer inputs, :func:`next_generation`)."""
         self.store.flush()
         self.store = None  # closes the database (pyoxigraph closes it when the Store is dropped)
         _write_slugs(self.tmp, slugs, base_iri)
         (self.tmp / "lock").write_bytes(b"")
         meta = {"format": _FORMAT, "key": inputs.key, "salt": inputs.salt, "taken_ns": inputs.taken_ns,
-                "files": inputs.files, "base_iri": base_iri, "prefixes": dict(prefixes), "context": context, "triples": triples,
+                "generation": inputs.generation, "files": inputs.files, "base_iri": base_iri,
+                "prefixes": dict(prefixes), "context": context, "triples": triples,
                 "validated": inputs.validated, "db": _db_stamps(self.tmp / "db")}
         (self.tmp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        folder = self.root / f"store-{self.name}"
-        os.rename(self.tmp, folder)
-        self.tmp = None
-        pointer = self.root / f".current.tmp-{self.name}"
-        pointer.write_text(folder.name + "\n", encoding="utf-8")
-        os.replace(pointer, self.root / "current")
-        _remove_unused(self.root, folder.name)
+        with _Locked(self.root / _COMMIT_LOCK):
+            current = _current(self.root)
+            if _generation(_read_meta(current) if current is not None else None) > inputs.generation:
+                self.discard()  # a newer build's store is current: never go back to older inputs
+                return None
+            folder = self.root / f"store-{self.name}"
+            os.rename(self.tmp, folder)
+            self.tmp = None
+            pointer = self.root / f".current.tmp-{self.name}"
+            pointer.write_text(folder.name + "\n", encoding="utf-8")
+            os.replace(pointer, self.root / "current")
+            _remove_unused(self.root, folder.name)  # under the lock: another writer's new store is never taken for an old one
         return folder
 
     def discard(self) -> None:
@@ -482,15 +691,18 @@ class StoreWriter:
 
 
 def _remove_unused(root: Path, current: str) -> None:
-    """Remove stores other than ``current`` that no reader holds, and what dead writers left."""
+    """Remove stores other than ``current`` that no reader holds, and what dead writers left:
+    their temporary folders, and the job folders of detached makers that died (or never started)."""
     import fcntl
-    import re
     import shutil
 
     from .output import _pid_alive
 
     for entry in os.scandir(root):
-        if entry.name.startswith("store-") and entry.name != current:
+        if _JOB.fullmatch(entry.name):
+            if not maker_running(Path(entry.path)):
+                shutil.rmtree(entry.path, ignore_errors=True)
+        elif entry.name.startswith("store-") and entry.name != current:
             try:
                 fd = os.open(os.path.join(entry.path, "lock"), os.O_RDONLY)
             except OSError:
@@ -535,9 +747,16 @@ def _copy_db(source: Path, target: Path) -> None:
 
 
 def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None = None,
-               progress: Progress | None = None) -> Path | None:
+               progress: Progress | None = None, named_answers: bool = True) -> Path | None:
     """Make the store of a build (its data: ``nt_path`` or its lines, and its ontology) and make it
-    current; None if it could not be written (the cache is a convenience: never an error).
+    current; None if it could not be written (the cache is a convenience: never an error) or a
+    store of newer inputs became current meanwhile (``inputs.generation``).
+
+    ``ldpub build`` calls it in a detached process (:mod:`ldpub.storemaker`, with a ``build``
+    read back from what the build left for it), or in its own with ``--query-store foreground``;
+    a query calls it when it makes the store itself.
+    With ``named_answers``, the answers of the named queries are kept in it
+    (:func:`ldpub.answercache.precompute`).
 
     An incremental build (``build.data_changes``) whose last build left the current store
     changes a copy of that store (:meth:`StoreWriter.apply`) instead of loading everything."""
@@ -564,6 +783,10 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
                 writer.load_ntriples(lines=build.lines)
             writer.add_ontology(build.ontology_triples)
             writer.store.optimize()  # one compaction: queries then read about half as much (docs/performance.md)
+        from .answercache import precompute
+
+        if named_answers:
+            precompute(writer.store, writer.tmp, build, changed_from=previous[0] if previous else None, progress=progress)
         return writer.commit(inputs, base_iri=build.project.base_iri, prefixes=build.prefixes, context=build.context,
                              slugs=build.slugs,
                              triples=build.triple_count)
@@ -616,7 +839,7 @@ def ensure_store(project, data_path: Path, cache_dir: Path, *, notify: Callable[
         from .pipeline import compile_project
 
         return in_memory(compile_project(project, data_path, validate=False, progress=progress))
-    opened, inputs = open_store(project, data_path, cache_dir)
+    opened, inputs = open_store(project, data_path, cache_dir, notify=notify)
     if opened is not None:
         return opened
     from .pipeline import compile_project
@@ -629,12 +852,19 @@ def ensure_store(project, data_path: Path, cache_dir: Path, *, notify: Callable[
         else:
             notify(f"the query store of {project.name} is not that of the current records, ontology, settings "
                    "and ldpub (or is damaged): making it again (ldpub build keeps it current)")
+    try:  # a generation before the inputs are read again (cheaply: their digests are known)
+        generation = next_generation(cache_dir, data_path)
+        inputs = current_inputs(project, data_path, inputs)
+        inputs.generation = generation
+    except OSError:
+        pass  # the store cannot be written: save_build says so by returning None
     build = compile_project(project, data_path, validate=False, progress=progress)
-    if save_build(build, inputs, cache_dir, progress=progress) is not None:
-        again, _ = open_store(project, data_path, cache_dir, inputs)
-        if again is not None:
-            again.rebuilt = True
-            return again
+    # made for one query: the named queries' answers are kept as they are asked, not all now
+    save_build(build, inputs, cache_dir, progress=progress, named_answers=False)
+    again, _ = open_store(project, data_path, cache_dir, inputs, wait=0)  # ours, or a newer build's of the same inputs
+    if again is not None:
+        again.rebuilt = True
+        return again
     return in_memory(build)
 
 

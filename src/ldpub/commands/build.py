@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_NONCONFORMING
+from ..querystore import MODES
 from .common import data_option, note, project_from, project_path, render_findings
 
 
@@ -17,15 +18,22 @@ from .common import data_option, note, project_from, project_path, render_findin
                    "(owl:inverseOf) to the output. Refuses to build inconsistent data.")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print nothing on success (and no progress: on a terminal, a build shows its phases on standard error).")
+@click.option("--query-store", "query_store", type=click.Choice(MODES), default=None,
+              help="How the query store that `ldpub query` opens is made once the files are written: by a "
+                   "detached process after the build returns (background; queries started meanwhile wait for "
+                   "it), before the build returns (foreground: for scripts that need or cache it), or not at "
+                   "all (off). Default: LDPUB_QUERY_STORE, else background.")
 @click.pass_context
-def build(ctx: click.Context, data_dir: str | None, out_dir: str | None, reason: bool, quiet: bool) -> None:
+def build(ctx: click.Context, data_dir: str | None, out_dir: str | None, reason: bool, quiet: bool,
+          query_store: str | None) -> None:
     """Build the dataset: records -> validated dataset.ttl, dataset.nt, dataset.jsonld.
 
     Writes into OUT: dataset.ttl, dataset.nt, dataset.jsonld, context.jsonld, ontology.ttl and
     shapes.ttl. Nothing is written unless every check passes; the files then replace the
     previous ones in one step (a failed or interrupted build leaves them as they were). A
     second build into the same OUT is refused while one runs. Relative paths resolve against
-    the project folder.
+    the project folder. The query store that `ldpub query` opens is made after the build
+    returns, by a detached process (see --query-store).
 
     \b
     Example:
@@ -49,7 +57,8 @@ def build(ctx: click.Context, data_dir: str | None, out_dir: str | None, reason:
 
         with progress_shown(quiet) as progress:  # on a terminal only: phases with counts on standard error
             result, written = build_project(project, project_path(project, data_dir), out,
-                                            notify=before_line(progress, note), progress=progress)
+                                            notify=before_line(progress, note), progress=progress,
+                                            query_store=query_store)
     if not result.report.conforms:
         render_findings(result.report.sorted())
         click.echo(f"build failed: {result.report.count('violation')} violation(s); nothing written", err=True)

@@ -27,7 +27,7 @@ __all__ = ["ProgressLine", "progress_for", "progress_shown", "before_line"]
 UNITS = {"reading records": "files", "validating": "triples", "writing": "triples", "mapping records": "records",
          "making the release": "triples", "writing the release": "files", "exporting": "triples",
          "loading the store": "triples", "uploading": "triples",
-         "loading the query store": "triples"}
+         "loading the query store": "triples", "keeping the named queries' answers": "queries"}
 
 
 class ProgressLine:

@@ -51,7 +51,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, source: str | 
         settings = serve_settings(project, host=host, port=port, query_timeout=query_timeout, workers=workers)
         build = store = None
         if folder is None:
-            store, why_not = open_built_store(project)
+            store, why_not = open_built_store(project, notify=lambda text: click.echo(f"note: {text}", err=True))
             if store is not None:
                 click.echo(f"note: serving the query store of the last build ({store.triples} data triples, "
                            "validated): nothing to build", err=True)

@@ -40,16 +40,17 @@ from .workdir import WorkFolder
 __all__ = ["Server", "open_server", "ServeSettings", "serve_settings", "open_dataset", "open_built_store"]
 
 
-def open_built_store(project: Project):
+def open_built_store(project: Project, notify=None):
     """The project's persistent query store, opened read-only, when it can be served as it is
-    (:func:`ldpub.querystore.open_validated`); else None and why not, in words."""
+    (:func:`ldpub.querystore.open_validated`; ``notify`` hears if it waits for the store a
+    build's detached maker is making); else None and why not, in words."""
     from .. import querystore
     from ..config import cache_dir
 
     cache = cache_dir(project)
     if cache is None or not querystore.enabled():
         return None, None  # no stores are kept: nothing to say
-    return querystore.open_validated(project, project.data_path, cache)
+    return querystore.open_validated(project, project.data_path, cache, notify=notify)
 
 
 def _title(project: Project) -> str:
