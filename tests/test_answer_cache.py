@@ -50,8 +50,9 @@ def built_projects(tmp_path_factory, cli):
     work = tmp_path_factory.mktemp("answer-cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LDPUB_CACHE_DIR", str(work / "cache"))
-        for variable in ("LDPUB_CACHE", "LDPUB_QUERY_STORE", "LDPUB_ANSWER_CACHE"):
+        for variable in ("LDPUB_CACHE", "LDPUB_ANSWER_CACHE"):
             patch.delenv(variable, raising=False)
+        patch.setenv("LDPUB_QUERY_STORE", "foreground")  # the store and its answers made before build returns
         projects = {}
         for name, source in PROJECTS.items():
             folder = _copy_project(source, work / name)
@@ -317,8 +318,9 @@ def test_concurrent_writers_leave_one_whole_answer(tmp_path):
 def cache(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("LDPUB_CACHE_DIR", str(folder))
-    for variable in ("LDPUB_CACHE", "LDPUB_QUERY_STORE", "LDPUB_ANSWER_CACHE"):
+    for variable in ("LDPUB_CACHE", "LDPUB_ANSWER_CACHE"):
         monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LDPUB_QUERY_STORE", "foreground")  # the store and its answers made before build returns
     return folder
 
 

@@ -170,6 +170,7 @@ def test_a_reader_started_while_the_maker_works_waits_then_opens_the_store(proje
     assert err.count("waiting for the query store the last build is making") == 1
     assert "making it" not in err  # it opened the maker's store
     assert _current_meta(project_copy)["key"] == _inputs_key(project_copy)
+    _eventually(lambda: not makers(tmp_path))  # then it keeps the named queries' answers, and is done
     assert not [p for p in root.iterdir() if p.name.startswith("job-")]  # the maker cleaned up after itself
 
 
@@ -317,3 +318,23 @@ def test_a_maker_whose_cache_folder_goes_away_exits_quietly(project_copy, cache,
         shutil.rmtree(cache)
     _eventually(lambda: makers(tmp_path) == [])
     assert not cache.exists()  # nothing made again in a folder that was deleted
+
+
+def test_the_maker_keeps_the_named_queries_answers_once_readers_have_the_store(project_copy, cache, run_cli, tmp_path,
+                                                                             monkeypatch):
+    """The maker makes the store current and lets waiting readers go first; then it keeps the
+    answers of the named queries that need no parameter value in the store's folder, where the
+    next query reads the same rows from."""
+    from ldpub.answercache import FOLDER
+
+    expected = _reference_answer(run_cli, project_copy, tmp_path, monkeypatch, "pledges")
+    _build(run_cli, project_copy, tmp_path / "out")
+    out, _ = _query(run_cli, project_copy, "pledges")  # waits for the store if need be, never for the answers
+    assert out == expected
+    _eventually(lambda: not makers(tmp_path))
+    from ldpub.querystore import _current
+
+    kept = sorted((_current(_root(project_copy)) / FOLDER).iterdir())
+    assert len(kept) >= 5  # the repository's parameter-free named queries
+    again, err = _query(run_cli, project_copy, "pledges")
+    assert (again, err) == (expected, "")

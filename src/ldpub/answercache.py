@@ -14,11 +14,12 @@ blank node of a CONSTRUCT template is minted afresh by every evaluation). Not ke
 call ``NOW()``, ``RAND()``, ``UUID()``, ``STRUUID()`` or ``BNODE()`` (each evaluation answers
 differently) or ``SERVICE`` (another server's data); answers larger than :data:`MAX_BYTES`; on
 first use, answers evaluated in less than :data:`MIN_SECONDS` (reading them back would save
-nothing). ``ldpub build`` keeps, while it makes the store (:func:`precompute`), the answer of each
-named query that needs no parameter value (parameters with defaults take them), each within the
-project's query time limit (``[serve] query_timeout``); a store changed by an incremental build
-gets them on first use instead (evaluating them all would cost more than the rest of the edit's
-build). What it costs and saves is measured in ``docs/performance.md`` ("Kept answers").
+nothing). Once the store a build left is current (readers use it meanwhile), its maker keeps
+(:func:`precompute`) the answer of each named query that needs no parameter value (parameters
+with defaults take them), each within the project's query time limit (``[serve] query_timeout``);
+a store changed by an incremental build keeps the last store's answers if no triple changed
+(:func:`carry_over`), else gets them on first use (evaluating them all would cost more than the
+rest of the edit's build). What it costs and saves is measured in ``docs/performance.md`` ("Kept answers").
 
 One file per answer, ``answers/KEY``: a header line, then the answer as SPARQL TSV results (a
 line of variables, one line per row, terms in N-Triples syntax, which pyoxigraph writes and
@@ -60,7 +61,7 @@ if TYPE_CHECKING:
     from .paging import Page
     from .query import QueryResult
 
-__all__ = ["Answers", "answer_key", "keepable", "for_store", "attach", "precompute", "enabled", "FOLDER",
+__all__ = ["Answers", "answer_key", "keepable", "for_store", "attach", "carry_over", "wanted", "precompute", "enabled", "FOLDER",
            "MAX_BYTES", "MIN_SECONDS", "BLOCK_BYTES"]
 
 FORMAT = 1  # bumped when the layout of an answer file changes
@@ -421,30 +422,39 @@ def _query_timeout(project) -> float:
 PRECOMPUTE_CHANGED = False  # whether a store changed by an incremental build gets its answers made too
 
 
-def precompute(store, store_folder: Path, build, *, changed_from: Path | None = None, progress=None) -> dict[str, bool]:
-    """Keep, in a store being made (``store_folder``), the answer of each named query of the
+def carry_over(store_folder: Path, build, changed_from: Path | None) -> dict[str, bool]:
+    """Before a store changed by an incremental build from the store ``changed_from`` (a copy of
+    it, changed in about a second) is made current: keep that store's answers when no triple
+    changed (the records files were edited but map to the same triples, with the same ontology,
+    settings and ldpub: the same answers). Which were carried over (by key)."""
+    if not enabled() or changed_from is None:
+        return {}
+    removed, added = build.data_changes[:2]
+    if set(removed) != set(added):  # some triple changed: the answers may differ
+        return {}
+    return {name: True for name in _carry_over(Path(changed_from) / FOLDER, Path(store_folder) / FOLDER)}
+
+
+def wanted(build) -> bool:
+    """Whether the named queries' answers are evaluated for the store of ``build``: for a store
+    made from all the data, not for one an incremental build changed (unless
+    :data:`PRECOMPUTE_CHANGED`): evaluating every named query again would cost an edit's rebuild
+    more than the rest of it (18 s CPU at 100k records, against 1.5 s); its answers are kept on
+    first use instead."""
+    return enabled() and (PRECOMPUTE_CHANGED or not getattr(build, "data_changes", None))
+
+
+def precompute(store, store_folder: Path, build, *, progress=None) -> dict[str, bool]:
+    """Keep, in the folder of the store ``store`` (made current already: readers use it
+    meanwhile, and keep what they ask themselves), the answer of each named query of the
     build's project that needs no parameter value (optional ones unbound, the others with their
     defaults), each evaluated within the project's query time limit, as many at a time as there
-    are cores (pyoxigraph evaluates without the GIL). Which were kept, by name (the answer files
-    carried over, by key). Called by
-    :func:`ldpub.querystore.save_build` before the store is made current.
-
-    A store changed by an incremental build from the store ``changed_from`` (a copy of it,
-    changed in about a second) keeps that store's answers when no triple changed (the records
-    files were edited but map to the same triples, with the same ontology, settings and ldpub:
-    the same answers), and otherwise gets none unless
-    :data:`PRECOMPUTE_CHANGED`: evaluating every named query again would cost an edit's rebuild
-    more than the rest of it (18 s CPU at 100k records, against 1.5 s); its answers are kept on
-    first use instead. A query over the time limit goes on in the background until it ends
-    (pyoxigraph cannot stop one) and is not waited for."""
+    are cores (pyoxigraph evaluates without the GIL). Which were kept, by name. Called by
+    :func:`ldpub.querystore.keep_named_answers` once the store is current (by the detached
+    maker, :mod:`ldpub.storemaker`, after it has let waiting readers go). A query over the time
+    limit goes on in the background until it ends (pyoxigraph cannot stop one) and is not waited for."""
     if not enabled():
         return {}
-    if changed_from is not None:
-        removed, added = build.data_changes[:2]
-        if set(removed) == set(added):  # every triple taken out is put back: the same store
-            return {name: True for name in _carry_over(Path(changed_from) / FOLDER, Path(store_folder) / FOLDER)}
-        if not PRECOMPUTE_CHANGED:
-            return {}
     from concurrent.futures import ThreadPoolExecutor
 
     from .errors import LdpubError

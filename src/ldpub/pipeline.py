@@ -456,9 +456,10 @@ def _keep_query_store(build: Build, inputs, out: Path, progress, store_mode: str
     if inputs is None:
         return
     if store_mode == "foreground":
-        from .querystore import save_build
+        from .querystore import keep_named_answers, save_build
 
-        save_build(build, inputs, _cache_dir(build.project), nt_path=out / "dataset.nt", progress=progress)
+        folder = save_build(build, inputs, _cache_dir(build.project), nt_path=out / "dataset.nt", progress=progress)
+        keep_named_answers(folder, build, progress)
     else:
         from .storemaker import detach
 

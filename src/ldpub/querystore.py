@@ -63,8 +63,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 __all__ = ["Inputs", "OpenStore", "StoreWriter", "store_folder", "current_inputs", "open_store", "ensure_store",
-           "save_build", "in_memory", "enabled", "mode", "MODES", "room_for", "next_generation", "jobs",
-           "maker_running", "wait_for_makers", "lock_within", "RACY_NS", "WAIT_S", "MAKING",
+           "save_build", "keep_named_answers", "in_memory", "enabled", "mode", "MODES", "room_for", "next_generation", "jobs",
+           "maker_running", "wait_for_makers", "keeping_answers", "lock_within", "RACY_NS", "WAIT_S", "MAKING",
            "ONTOLOGY_BEYOND_DATA", "ontology_graph", "add_ontology", "validation_digest", "open_validated"]
 
 _FORMAT = 2  # bumped when the layout of a store changes (2: the ontology's named graphs, the validated flag)
@@ -363,7 +363,8 @@ class _Locked:
 _COMMIT_LOCK = "commit.lock"  # held while the current store is changed (and old ones removed)
 _GENERATION = "generation"  # the last generation handed out (:func:`next_generation`)
 _JOB = re.compile(r"job-(\d+)-([0-9a-f]{64})-[0-9a-f]+")  # a store being made by a detached maker
-MAKING = "making"  # in a job folder: its maker holds an exclusive lock on it until it is done
+MAKING = "making"  # in a job folder: its maker holds an exclusive lock on it until its store is current (or it gives up)
+ANSWERS_LOCK = "answers.lock"  # beside the stores: makers keeping answers in a store hold a shared lock on it
 #: seconds a reader waits for the maker of its store (a hung one: the reader makes the store itself)
 WAIT_S = 300.0
 
@@ -454,7 +455,8 @@ def _wait_for_maker(root: Path, key: str, notify: Callable[[str], None] | None, 
 
 def wait_for_makers(cache_dir: Path, data_path: Path, timeout: float = WAIT_S) -> bool:
     """Wait until no detached maker works on a store of ``data_path`` (at most ``timeout``
-    seconds); whether none does. For scripts and tests that need the store made now."""
+    seconds): the stores made and the named queries' answers kept; whether none does. For
+    scripts and tests that need the store made now."""
     import fcntl
     import time
 
@@ -463,7 +465,7 @@ def wait_for_makers(cache_dir: Path, data_path: Path, timeout: float = WAIT_S) -
     while True:
         running = [job for _, job in jobs(root) if maker_running(job)]
         if not running:
-            return True
+            return _answers_kept(root, max(0.0, deadline - time.monotonic()))
         for job in running:
             try:
                 fd = os.open(job / MAKING, os.O_RDONLY)
@@ -474,6 +476,34 @@ def wait_for_makers(cache_dir: Path, data_path: Path, timeout: float = WAIT_S) -
                     return False
             finally:
                 os.close(fd)
+
+
+def _answers_kept(root: Path, timeout: float) -> bool:
+    """Wait until no maker keeps answers in a store of ``root`` (at most ``timeout`` seconds)."""
+    import fcntl
+
+    try:
+        fd = os.open(root / ANSWERS_LOCK, os.O_RDONLY)
+    except OSError:
+        return True  # none ever did
+    try:
+        return lock_within(fd, fcntl.LOCK_EX, timeout)
+    finally:
+        os.close(fd)
+
+
+def keeping_answers(root: Path) -> int | None:
+    """A shared lock on ``root``'s answers lock, held by a maker from before it lets readers go
+    until it has kept the named queries' answers (:func:`wait_for_makers` waits for it);
+    None if it cannot be taken (the cache folder went away). Close it to release it."""
+    import fcntl
+
+    try:
+        fd = os.open(root / ANSWERS_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return None
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
 
 
 def open_store(project, data_path: Path, cache_dir: Path, inputs: Inputs | None = None, *,
@@ -747,7 +777,7 @@ def _copy_db(source: Path, target: Path) -> None:
 
 
 def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None = None,
-               progress: Progress | None = None, named_answers: bool = True) -> Path | None:
+               progress: Progress | None = None) -> Path | None:
     """Make the store of a build (its data: ``nt_path`` or its lines, and its ontology) and make it
     current; None if it could not be written (the cache is a convenience: never an error) or a
     store of newer inputs became current meanwhile (``inputs.generation``).
@@ -755,8 +785,9 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
     ``ldpub build`` calls it in a detached process (:mod:`ldpub.storemaker`, with a ``build``
     read back from what the build left for it), or in its own with ``--query-store foreground``;
     a query calls it when it makes the store itself.
-    With ``named_answers``, the answers of the named queries are kept in it
-    (:func:`ldpub.answercache.precompute`).
+    An incremental build's store keeps the last store's answers when no triple changed
+    (:func:`ldpub.answercache.carry_over`); the named queries' answers are evaluated after the
+    store is current (:func:`keep_named_answers`), so that readers need not wait for them.
 
     An incremental build (``build.data_changes``) whose last build left the current store
     changes a copy of that store (:meth:`StoreWriter.apply`) instead of loading everything."""
@@ -783,10 +814,9 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
                 writer.load_ntriples(lines=build.lines)
             writer.add_ontology(build.ontology_triples)
             writer.store.optimize()  # one compaction: queries then read about half as much (docs/performance.md)
-        from .answercache import precompute
+        from .answercache import carry_over
 
-        if named_answers:
-            precompute(writer.store, writer.tmp, build, changed_from=previous[0] if previous else None, progress=progress)
+        carry_over(writer.tmp, build, previous[0] if previous else None)
         return writer.commit(inputs, base_iri=build.project.base_iri, prefixes=build.prefixes, context=build.context,
                              slugs=build.slugs,
                              triples=build.triple_count)
@@ -797,6 +827,31 @@ def save_build(build, inputs: Inputs, cache_dir: Path, *, nt_path: Path | None =
     finally:
         if lock is not None:
             os.close(lock)
+
+
+def keep_named_answers(folder: Path | None, build, progress: Progress | None = None) -> None:
+    """Keep, in the current store ``folder`` that :func:`save_build` made for ``build``, the
+    answers of the project's named queries that need no parameter value
+    (:func:`ldpub.answercache.precompute`), unless ``build`` is an incremental one
+    (:func:`ldpub.answercache.wanted`). The store is opened read-only under a shared lock, as
+    readers open it: a newer build never removes it meanwhile, and readers use it meanwhile
+    (what they ask is kept by them). Never an error: answers are a convenience."""
+    from .answercache import precompute, wanted
+
+    if folder is None or not wanted(build) or not room_for(OPEN_BYTES):
+        return
+    lock = _lock_shared(folder)
+    if lock is None:
+        return
+    try:
+        import pyoxigraph as ox
+
+        store = ox.Store.read_only(str(folder / "db"))
+        precompute(store, folder, build, progress=progress)
+    except (OSError, ValueError, RuntimeError, SyntaxError):
+        pass
+    finally:
+        os.close(lock)
 
 
 def _previous_for(build, inputs: Inputs, cache_dir: Path) -> tuple[Path, int] | None:
@@ -860,7 +915,7 @@ def ensure_store(project, data_path: Path, cache_dir: Path, *, notify: Callable[
         pass  # the store cannot be written: save_build says so by returning None
     build = compile_project(project, data_path, validate=False, progress=progress)
     # made for one query: the named queries' answers are kept as they are asked, not all now
-    save_build(build, inputs, cache_dir, progress=progress, named_answers=False)
+    save_build(build, inputs, cache_dir, progress=progress)
     again, _ = open_store(project, data_path, cache_dir, inputs, wait=0)  # ours, or a newer build's of the same inputs
     if again is not None:
         again.rebuilt = True

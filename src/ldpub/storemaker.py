@@ -10,7 +10,9 @@ foreground does, on a build read back from the job folder::
 
     query-store/
         job-GENERATION-KEY-HEX/   a store being made from the inputs KEY
-            making          the maker holds an exclusive flock on it until it is done (or dies)
+            making          the maker holds an exclusive flock on it until its store is current
+                            (or it gives up, or dies); then it keeps the named queries' answers
+                            in the store, holding a shared flock on ``answers.lock``
             job.pickle      the build's inputs (key, stamps, generation), project, prefixes,
                             context, slugs, triple count; an incremental build's starting digests
             dataset.nt      a hard link to the build's dataset.nt (a copy across file systems):
@@ -20,6 +22,7 @@ foreground does, on a build read back from the job folder::
             removed.nt, added.nt   an incremental build's changed lines
             maker.log       the maker's standard error
         maker.lock      makers take turns on it (one bulk load at a time per data folder)
+        answers.lock    makers keeping answers hold a shared flock on it (``wait_for_makers`` waits)
         maker.log       what the last maker that had something to say said (kept when it is done)
 
 Readers whose inputs have the key of a job wait for its lock (:func:`ldpub.querystore.open_store`),
@@ -137,8 +140,15 @@ def main(argv: list[str]) -> int:
     import shutil
 
     lock, job = int(argv[0]), Path(argv[1])
+    held = [lock]
+
+    def let_readers_go() -> None:
+        """The store is current (or will not be made): readers waiting for it may open it now."""
+        if held:
+            os.close(held.pop())
+
     try:
-        _make(job)
+        _make(job, let_readers_go)
         return 0
     except FileNotFoundError:
         return 0  # the cache folder went away (a temporary one, deleted): nothing to make
@@ -155,14 +165,16 @@ def main(argv: list[str]) -> int:
         except OSError:
             pass
         shutil.rmtree(job, ignore_errors=True)
-        os.close(lock)
+        let_readers_go()
 
 
-def _make(job: Path) -> None:
+def _make(job: Path, let_readers_go) -> None:
+    """Make the job's store and make it current; then, with readers let go and the next maker's
+    turn given, keep the named queries' answers in it (:func:`ldpub.querystore.keep_named_answers`)."""
     import fcntl
     import pickle
 
-    from .querystore import WAIT_S, lock_within, save_build
+    from .querystore import WAIT_S, keep_named_answers, keeping_answers, lock_within, save_build
 
     with open(job / _JOB, "rb") as handle:
         description = pickle.load(handle)
@@ -180,11 +192,21 @@ def _make(job: Path) -> None:
                   "from the records)", file=sys.stderr)
             return
         build = _read_build(job, description)
-        if save_build(build, inputs, description["cache_dir"], nt_path=job / "dataset.nt") is None:
+        folder = save_build(build, inputs, description["cache_dir"], nt_path=job / "dataset.nt")
+        if folder is None:
             print("no store made: no room under the memory limit, the cache cannot be written, "
                   "or a newer store is current", file=sys.stderr)
     finally:
         os.close(turn)
+    if folder is None:
+        return
+    answers = keeping_answers(root)  # taken before readers go: wait_for_makers never sees a gap
+    let_readers_go()
+    try:
+        keep_named_answers(folder, build)
+    finally:
+        if answers is not None:
+            os.close(answers)
 
 
 def _superseded(root: Path, job: Path, inputs) -> bool:
