@@ -400,3 +400,24 @@ def test_the_store_is_changed_after_a_clean_build_elsewhere_too(project_copy, ca
     assert tables & {p.stat().st_ino for p in (_current(project_copy) / "db").glob("*.sst")}
     out, err = _query(run_cli, project_copy, "--sparql", 'SELECT ?l WHERE { ?s skos:prefLabel ?l FILTER (STRSTARTS(?l, "Mullah")) }')
     assert "Mullah Omar (edited)" in out and "query store" not in err
+
+
+GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+
+
+def test_graph_queries_see_the_ontology_graph_and_not_the_servers_bookkeeping(project_copy, cache, run_cli, tmp_path,
+                                                                                monkeypatch):
+    """The store's layout is shared with ``ldpub serve``, whose graph of the ontology's triples
+    beyond the data is no graph of the project's: ``GRAPH ?g`` finds the ontology's graph alone,
+    from the store as from the records built in memory."""
+    from ldpub.querystore import ONTOLOGY_BEYOND_DATA
+
+    _build(run_cli, project_copy, tmp_path / "out", "-q")
+    on_disk, err = _query(run_cli, project_copy, "--sparql", GRAPHS)
+    assert err == ""
+    monkeypatch.setenv("LDPUB_QUERY_STORE", "0")
+    in_memory, _ = _query(run_cli, project_copy, "--sparql", GRAPHS)
+    assert on_disk == in_memory
+    rows = on_disk.splitlines()[1:]
+    assert len(rows) == 1 and ONTOLOGY_BEYOND_DATA not in on_disk
+    assert rows[0].split(",")[0] == "https://w3id.org/ldpub/ontology/armed-groups"

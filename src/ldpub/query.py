@@ -650,6 +650,7 @@ class EmbeddedTarget(Target):
     """
 
     answers = None  # ldpub.answercache.Answers of a persistent store, or None (every query evaluated)
+    options: dict = {}  # keyword arguments of pyoxigraph's Store.query (the query's dataset)
 
     def __init__(self, store, terms: Terms | None = None, description: str = "embedded store",
                  *, allow_service: bool = False, timeout: float | None = None) -> None:
@@ -683,7 +684,7 @@ class EmbeddedTarget(Target):
         target.opened = opened  # holds the store's read lock while the target lives
         from .answercache import attach
 
-        attach(target, opened)  # answers kept beside a persistent store (none for one in memory)
+        attach(target, opened)  # the project's graphs; answers kept beside a persistent store (none in memory)
         return target
 
     @classmethod
@@ -730,7 +731,7 @@ class EmbeddedTarget(Target):
         try:
             if self.answers is not None:  # a persistent store: its kept answer, else evaluated and kept
                 return self.answers.answer(self.store, text, page)
-            answer = self.store.query(text)
+            answer = self.store.query(text, **self.options)
             return _solutions(answer, text, page)  # solutions are computed as they are read
         except SyntaxError as exc:
             from .sparqltext import syntax_problem

@@ -65,7 +65,7 @@ from typing import Callable, Iterator, Mapping
 __all__ = ["Inputs", "OpenStore", "StoreWriter", "store_folder", "current_inputs", "open_store", "ensure_store",
            "save_build", "keep_named_answers", "in_memory", "enabled", "mode", "MODES", "room_for", "next_generation", "jobs",
            "maker_running", "wait_for_makers", "keeping_answers", "lock_within", "RACY_NS", "WAIT_S", "MAKING",
-           "ONTOLOGY_BEYOND_DATA", "ontology_graph", "add_ontology", "validation_digest", "open_validated"]
+           "ONTOLOGY_BEYOND_DATA", "ontology_graph", "query_dataset", "add_ontology", "validation_digest", "open_validated"]
 
 _FORMAT = 2  # bumped when the layout of a store changes (2: the ontology's named graphs, the validated flag)
 #: A named graph: the ontology's triples that are not in the data (see "Graphs" above).
@@ -580,6 +580,18 @@ def ontology_graph(ontology) -> tuple[str | None, str]:
                    if t.predicate.value == _RDF_TYPE and isinstance(t.subject, ox.NamedNode)
                    and isinstance(t.object, ox.NamedNode) and t.object.value == _OWL_ONTOLOGY)
     return (nodes[0] if nodes else None), (nodes[0] if nodes else "urn:ldpub:ontology")
+
+
+def query_dataset(store) -> dict:
+    """The options (``Store.query`` keyword arguments) of a project's query on its store: the
+    default graph, and the named graphs but :data:`ONTOLOGY_BEYOND_DATA` (the server's
+    bookkeeping, not a graph of the project's): ``GRAPH ?g`` finds the ontology's graph only."""
+    import pyoxigraph as ox
+
+    graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+    if not any(g.value == ONTOLOGY_BEYOND_DATA for g in graphs):
+        return {}
+    return {"named_graphs": sorted((g for g in graphs if g.value != ONTOLOGY_BEYOND_DATA), key=str)}
 
 
 def add_ontology(store, ontology) -> None:
