@@ -565,7 +565,9 @@ def _first_person(project: Path) -> str:
 def _queries(project: Path, env: dict, cold_s: float | None, when: str, runs: int = 3, only=None) -> list[dict]:
     """Each ``ldpub query`` of :data:`QUERIES` in a fresh process (interpreter start included), on the
     query store the last build left (:mod:`ldpub.querystore`, waiting for it if its maker is still at
-    work); median of ``runs``. ``cold_s`` None: the ratio to B is filled in later."""
+    work). The measure is the first run (the question asked for the first time: its answer may not
+    be kept yet, :mod:`ldpub.answercache`); ``again_s`` is the median of the others (asked again).
+    ``cold_s`` None: the ratio to B is filled in later."""
     person = _first_person(project)
     out = []
     for name, args, target in only or QUERIES:
@@ -577,8 +579,9 @@ def _queries(project: Path, env: dict, cold_s: float | None, when: str, runs: in
                 raise SystemExit(f"ldpub query failed:\n{run['stderr'][-3000:]}")
             walls.append(run["wall_s"])
             cpus.append(run["cpu_s"])
-        wall = statistics.median(walls)
-        out.append({"query": name, "when": when, "runs_s": walls, "wall_s": wall, "cpu_s": statistics.median(cpus),
+        wall = walls[0]
+        again = round(statistics.median(walls[1:]), 3) if len(walls) > 1 else None
+        out.append({"query": name, "when": when, "runs_s": walls, "wall_s": wall, "cpu_s": cpus[0], "again_s": again,
                     "rows": max(run["stdout"].count("\n") - 1, 0),
                     "ratio_to_cold": round(wall / cold_s, 4) if cold_s else None, "target_ratio": target,
                     "made_store": "making it" in run["stderr"], "waited": "waiting for the query store" in run["stderr"]})
@@ -719,7 +722,9 @@ def render(result: dict) -> str:
                          f"not kept: {', '.join(pre['not_kept']) or 'none'})")
         for q in b.get("queries", []):
             lines.append(f"`ldpub query {q['query']}` {q['when']}: {q['wall_s']:.2f} s wall = {q['ratio_to_cold']:.3f} B "
-                         f"(target {q['target_ratio']} B), {q['cpu_s']:.2f} s CPU, {q['rows']} rows"
+                         f"(target {q['target_ratio']} B), {q['cpu_s']:.2f} s CPU, {q['rows']} rows, the first time"
+                         + (f"; asked again {q['again_s']:.2f} s = {q['again_s'] / b['wall_s']:.3f} B"
+                            if q.get("again_s") is not None else "")
                          + (" (made the query store first)" if q["made_store"] else "")
                          + (" (waited for the build's store)" if q.get("waited") else ""))
         nv = s.get("naive")
@@ -758,13 +763,14 @@ def _targets(result: dict) -> list[dict]:
                     "measured": ", ".join(f"{e['edit']}: {e['ratio_to_cold']:.3f} B ({e['wall_s']:.2f} s of "
                                           f"{b['wall_s']:.2f} s)" for e in edits)})
     for q in b.get("queries", []):
-        if not q["when"].startswith(("after the clean build", "right after a clean build")):
+        if q["when"].startswith("no store yet"):
             continue
         out.append({"what": f"`ldpub query {q['query']}` at {big} records {q['when']} <= {q['target_ratio']} B "
                             "(wall, interpreter start included)",
                     "met": q["ratio_to_cold"] <= q["target_ratio"],
-                    "measured": f"{q['ratio_to_cold']:.3f} B ({q['wall_s']:.2f} s of {b['wall_s']:.2f} s; "
-                                f"{q['cpu_s']:.2f} s CPU of {b['cpu_s']:.2f} s)"})
+                    "measured": f"{q['ratio_to_cold']:.3f} B the first time ({q['wall_s']:.2f} s of {b['wall_s']:.2f} s; "
+                                f"{q['cpu_s']:.2f} s CPU of {b['cpu_s']:.2f} s)"
+                                + (f"; asked again {q['again_s'] / b['wall_s']:.3f} B" if q.get("again_s") is not None else "")})
     if b.get("baseline"):
         base = b["baseline"]
         out.append({"what": f"the clean build at {big} records is not slower than the baseline code",

@@ -110,6 +110,21 @@ def test_the_store_of_a_build_holds_the_answers_of_the_named_queries_that_need_n
             assert kept is not None, f"{project} {name}: not kept by the build"
 
 
+def test_keeping_the_named_queries_answers_says_which_it_kept(built_projects, targets, tmp_path):
+    """What the maker reports (and the benchmark shows) is what a query then reads back."""
+    from ldpub.answercache import Answers, precompute
+    from ldpub.config import load_project
+    from ldpub.pipeline import compile_project
+
+    folder, target = built_projects["article"], targets["article"]
+    build = compile_project(load_project(folder), validate=False)
+    kept = precompute(target.store, tmp_path, build)
+    assert kept and all(kept.values()), kept
+    answers = Answers(tmp_path / "answers", target.options)
+    for name in kept:
+        assert answers.read(_text(target, folder, name, {})) is not None, name
+
+
 @pytest.mark.parametrize("project, name, params", CASE_IDS,
                          ids=[f"{p}-{n}-" + ("-".join(v.values()) or "defaults") for p, n, v in CASE_IDS])
 def test_a_kept_answer_is_the_fresh_answer_in_every_format_and_page(built_projects, targets, project, name, params):

@@ -480,7 +480,7 @@ def precompute(store, store_folder: Path, build, *, progress=None) -> dict[str, 
         try:
             text = prepare(named, {}, terms)
             target.execute(text, Page(0))  # evaluated and kept; no row read back
-            return name, (target.answers.folder / answer_key(text)).is_file()
+            return name, (target.answers.folder / answer_key(text, target.answers.options)).is_file()
         except (LdpubError, OSError, ValueError, RuntimeError, SyntaxError):
             return name, False  # a default naming no record, a query over the time limit: not kept, never an error
 
