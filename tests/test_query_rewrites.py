@@ -1,6 +1,6 @@
 """The named queries rewritten for speed answer exactly as their plain reference forms.
 
-`queries/events.rq`, `meetings.rq`, `contested.rq` and `timeline.rq` order their OPTIONALs and FILTERs so that
+`queries/events.rq`, `meetings.rq` and `contested.rq` order their OPTIONALs and FILTERs so that
 pyoxigraph evaluates them fast (see the comments in them); `tests/query_reference/` holds the
 plain forms they replaced. Same rows, same columns, same order, same values (GROUP_CONCAT items
 included) on the article data and on a seeded synthetic project.
@@ -68,31 +68,3 @@ def test_rewritten_query_answers_as_its_reference_form_on_synthetic_data(synthet
     columns, rows = answers(synthetic_target, current, values)
     assert len(rows) > 10, f"{name} finds only {len(rows)} rows in the synthetic data"
     assert (columns, rows) == answers(synthetic_target, reference, values)
-
-
-def _timelines(target, current, reference, slugs) -> int:
-    """Compare the timeline of each record in ``slugs``; how many rows they found in all."""
-    found = 0
-    for slug in slugs:
-        columns, rows = answers(target, current, {"entity": slug})
-        assert (columns, rows) == answers(target, reference, {"entity": slug}), slug
-        found += len(rows)
-    return found
-
-
-def test_the_timeline_answers_as_its_reference_form_for_every_record_of_the_article():
-    from ldpub.query import load_named_queries
-
-    target = repo_target()
-    current = load_named_queries(ROOT / "queries")["timeline"]
-    reference = load_named_queries(ROOT / "tests" / "query_reference")["timeline"]
-    assert _timelines(target, current, reference, sorted(target.terms.slugs)) > 100
-
-
-def test_the_timeline_answers_as_its_reference_form_on_synthetic_data(synthetic_target):
-    from ldpub.query import load_named_queries
-
-    current = load_named_queries(ROOT / "queries")["timeline"]
-    reference = load_named_queries(ROOT / "tests" / "query_reference")["timeline"]
-    slugs = sorted(synthetic_target.terms.slugs)[::25]  # every kind of record, 120 of 3,000
-    assert _timelines(synthetic_target, current, reference, slugs) > 50
