@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from _answers import EXAMPLE, ROOT, cases, compare
+from _peak import PEAK_SCRIPT
+
 ARTICLE_CLASS = "https://w3id.org/ldpub/ontology/armed-groups#Pledge"
 LABEL = '"pledge of allegiance"@en'
 
@@ -322,15 +324,6 @@ def test_an_incremental_build_changes_a_copy_of_the_store_to_what_a_clean_one_ho
 
 
 # ------------------------------------------------------------------------------ under a memory limit
-_PEAK = """
-import sys
-from ldpub.cli import main
-try:
-    main(sys.argv[1:])
-except SystemExit:
-    pass
-print(open("/proc/self/status").read().split("VmPeak:")[1].split()[0])
-"""
 
 
 def test_under_a_memory_limit_too_small_for_a_store_build_and_query_answer_without_one(project_copy, cache, tmp_path):
@@ -344,7 +337,7 @@ def test_under_a_memory_limit_too_small_for_a_store_build_and_query_answer_witho
     if not Path("/proc/self/status").exists():
         pytest.skip("needs /proc to measure the address space")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    base = subprocess.run([sys.executable, "-c", _PEAK, "--project", str(project_copy), "build", "--out",
+    base = subprocess.run([sys.executable, "-c", PEAK_SCRIPT, "--project", str(project_copy), "build", "--out",
                            str(tmp_path / "base"), "-q"], capture_output=True, text=True,
                           env={**env, "LDPUB_QUERY_STORE": "0"})
     assert base.returncode == 0, base.stderr

@@ -16,7 +16,9 @@ import subprocess
 import sys
 
 import pytest
+
 from _output_tools import ROOT, new_project, snapshot
+from _peak import PEAK_SCRIPT
 
 MB = 2**20
 
@@ -104,15 +106,6 @@ def test_a_wrong_limit_is_a_config_error(tmp_path, run_cli, setting, message):
 
 
 # ---------------------------------------------------------------------------- under a real cap
-_PEAK = """
-import sys
-from ldpub.cli import main
-try:
-    main(sys.argv[1:])
-except SystemExit:
-    pass
-print(open("/proc/self/status").read().split("VmPeak:")[1].split()[0])
-"""
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +114,7 @@ def baseline_kb(tmp_path_factory) -> int:
     if not os.path.exists("/proc/self/status"):
         pytest.skip("needs /proc to measure the address space of a build")
     project = new_project(tmp_path_factory.mktemp("baseline") / "demo")
-    done = subprocess.run([sys.executable, "-c", _PEAK, "--project", str(project), "build", "-q"],
+    done = subprocess.run([sys.executable, "-c", PEAK_SCRIPT, "--project", str(project), "build", "-q"],
                           capture_output=True, text=True,  # as the capped builds run: no caches, no query store
                           env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "LDPUB_CACHE": "0"})
     assert done.returncode == 0, done.stderr
