@@ -383,10 +383,10 @@ def for_store(opened, **options: Any) -> Answers | None:
 
 def attach(target, opened) -> None:
     """Make an :class:`ldpub.query.EmbeddedTarget` on ``opened``'s store query the project's
-    dataset (:func:`ldpub.querystore.query_dataset`), and read and keep its answers there."""
-    from .querystore import query_dataset
+    dataset (:func:`ldpub.querystore.query_options`), and read and keep its answers there."""
+    from .querystore import query_options
 
-    target.options = query_dataset(opened.store)
+    target.options = query_options(opened.store)
     target.answers = for_store(opened, **target.options)
 
 
@@ -469,9 +469,9 @@ def precompute(store, store_folder: Path, build, *, progress=None) -> dict[str, 
     queries, _ = scan_named_queries(project.queries_path)
     terms = Terms(project.base_iri, dict(build.prefixes), build.slugs)
     target = EmbeddedTarget(store, terms, timeout=_query_timeout(project))
-    from .querystore import query_dataset
+    from .querystore import query_options
 
-    target.options = query_dataset(store)  # as EmbeddedTarget.from_project queries it: the same keys
+    target.options = query_options(store)  # as EmbeddedTarget.from_project queries it: the same keys
     target.answers = Answers(Path(store_folder) / FOLDER, target.options, min_seconds=0.0)  # every answer kept, however fast
     wanted = [(name, named) for name, named in queries.items() if not any(param.required for param in named.params)]
 

@@ -65,7 +65,7 @@ from typing import Callable, Iterator, Mapping
 __all__ = ["Inputs", "OpenStore", "StoreWriter", "store_folder", "current_inputs", "open_store", "ensure_store",
            "save_build", "keep_named_answers", "in_memory", "enabled", "mode", "MODES", "room_for", "next_generation", "jobs",
            "maker_running", "wait_for_makers", "keeping_answers", "lock_within", "RACY_NS", "WAIT_S", "MAKING",
-           "ONTOLOGY_BEYOND_DATA", "ontology_graph", "query_dataset", "add_ontology", "validation_digest", "open_validated"]
+           "ONTOLOGY_BEYOND_DATA", "ontology_graph", "project_graphs", "query_options", "add_ontology", "validation_digest", "open_validated"]
 
 _FORMAT = 2  # bumped when the layout of a store changes (2: the ontology's named graphs, the validated flag)
 #: A named graph: the ontology's triples that are not in the data (see "Graphs" above).
@@ -464,30 +464,22 @@ def wait_for_makers(cache_dir: Path, data_path: Path, timeout: float = WAIT_S) -
     deadline = time.monotonic() + timeout
     while True:
         running = [job for _, job in jobs(root) if maker_running(job)]
-        if not running:
-            return _answers_kept(root, max(0.0, deadline - time.monotonic()))
+        if not running:  # the stores made; then no maker keeping answers in one
+            return _free_within(root / ANSWERS_LOCK, fcntl.LOCK_EX, max(0.0, deadline - time.monotonic()))
         for job in running:
-            try:
-                fd = os.open(job / MAKING, os.O_RDONLY)
-            except OSError:
-                continue
-            try:
-                if not lock_within(fd, fcntl.LOCK_SH, max(0.0, deadline - time.monotonic())):
-                    return False
-            finally:
-                os.close(fd)
+            if not _free_within(job / MAKING, fcntl.LOCK_SH, max(0.0, deadline - time.monotonic())):
+                return False
 
 
-def _answers_kept(root: Path, timeout: float) -> bool:
-    """Wait until no maker keeps answers in a store of ``root`` (at most ``timeout`` seconds)."""
-    import fcntl
-
+def _free_within(path: Path, kind: int, timeout: float) -> bool:
+    """Whether a ``flock`` of ``kind`` on the file ``path`` could be taken within ``timeout``
+    seconds (released at once); a missing file is free (no one ever held it)."""
     try:
-        fd = os.open(root / ANSWERS_LOCK, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
-        return True  # none ever did
+        return True
     try:
-        return lock_within(fd, fcntl.LOCK_EX, timeout)
+        return lock_within(fd, kind, timeout)
     finally:
         os.close(fd)
 
@@ -582,16 +574,22 @@ def ontology_graph(ontology) -> tuple[str | None, str]:
     return (nodes[0] if nodes else None), (nodes[0] if nodes else "urn:ldpub:ontology")
 
 
-def query_dataset(store) -> dict:
-    """The options (``Store.query`` keyword arguments) of a project's query on its store: the
-    default graph, and the named graphs but :data:`ONTOLOGY_BEYOND_DATA` (the server's
-    bookkeeping, not a graph of the project's): ``GRAPH ?g`` finds the ontology's graph only."""
+def project_graphs(store) -> tuple[list, bool]:
+    """The store's named graphs but :data:`ONTOLOGY_BEYOND_DATA` (the server's bookkeeping, not a
+    graph of the project's), sorted; and whether the store holds that one (the layout above)."""
     import pyoxigraph as ox
 
     graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
-    if not any(g.value == ONTOLOGY_BEYOND_DATA for g in graphs):
-        return {}
-    return {"named_graphs": sorted((g for g in graphs if g.value != ONTOLOGY_BEYOND_DATA), key=str)}
+    others = sorted((g for g in graphs if g.value != ONTOLOGY_BEYOND_DATA), key=str)
+    return others, len(others) < len(graphs)
+
+
+def query_options(store) -> dict:
+    """The options (``Store.query`` keyword arguments) of a project's query on its store: the
+    default graph, and the named graphs but :data:`ONTOLOGY_BEYOND_DATA`: ``GRAPH ?g`` finds the
+    ontology's graph only."""
+    others, layout = project_graphs(store)
+    return {"named_graphs": others} if layout else {}
 
 
 def add_ontology(store, ontology) -> None:

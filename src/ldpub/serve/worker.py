@@ -92,14 +92,13 @@ def query_dataset(store, merged: bool = False) -> QueryDataset:
     alone: it holds them already), and every other named graph."""
     import pyoxigraph as ox
 
-    from ..querystore import ONTOLOGY_BEYOND_DATA
+    from ..querystore import ONTOLOGY_BEYOND_DATA, project_graphs
 
-    graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
-    beyond = [g for g in graphs if g.value == ONTOLOGY_BEYOND_DATA]
-    if not beyond:
+    others, layout = project_graphs(store)
+    if not layout:
         return QueryDataset([], None)
-    default = [ox.DefaultGraph()] if merged else [ox.DefaultGraph(), *beyond]
-    return QueryDataset(default, sorted((g for g in graphs if g not in beyond), key=str))
+    default = [ox.DefaultGraph()] if merged else [ox.DefaultGraph(), ox.NamedNode(ONTOLOGY_BEYOND_DATA)]
+    return QueryDataset(default, others)
 
 
 def run_job(store, job: dict, prefixes: dict, context: dict, dataset: QueryDataset | None = None) -> tuple[dict, bytes]:
